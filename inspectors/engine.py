@@ -1,0 +1,245 @@
+"""The Inspector: one loaded model with its own predictor.
+
+An Inspector is not thread-safe: give each worker thread its own (they are cheap
+to create from the same :class:`ModelSpec`). :meth:`Inspector.run` keeps the
+predictor busy by decoding and preprocessing the next images in a helper thread
+(OpenCV and numpy release the GIL) while the current batch is inferred.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+
+from . import postprocess
+from .errors import InspectorError, ModelFormatError
+from .formats import ModelSpec, load_model_spec
+from .formats.spec import generic_names
+from .imageio import read_image
+from .preprocess import Meta
+from .results import Outcome, Result, StageTimings
+from .runtime import PaddleRunner, RuntimeSettings
+
+CancelFn = Callable[[], bool]
+_DONE = object()
+
+
+@dataclass
+class Prepared:
+    """One image ready for the network, or the error that stopped it."""
+
+    path: str
+    tensor: Optional[np.ndarray] = None
+    meta: Optional[Meta] = None
+    error: Optional[str] = None
+    read_s: float = 0.0
+    preprocess_s: float = 0.0
+
+
+class Inspector:
+    """Load with :func:`Inspector.from_path` or from a spec; then ``predict`` / ``run``."""
+
+    def __init__(self, spec: ModelSpec, settings: RuntimeSettings = RuntimeSettings()):
+        self.spec = spec
+        self.settings = settings
+        self.runner = PaddleRunner(spec.model_file, spec.params_file, settings)
+        self._class_names: Tuple[str, ...] = spec.class_names
+        self._check_inputs()
+
+    @classmethod
+    def from_path(cls, path: Union[str, Path], settings: RuntimeSettings = RuntimeSettings()) -> Inspector:
+        return cls(load_model_spec(path), settings)
+
+    @property
+    def task(self) -> str:
+        return self.spec.task
+
+    @property
+    def class_names(self) -> Tuple[str, ...]:
+        return self._class_names
+
+    def _check_inputs(self) -> None:
+        known = {"image", "x", "im_shape", "scale_factor", "im_info", "im_size"}
+        unknown = [n for n in self.runner.input_names[1:] if n not in known]
+        if unknown:
+            raise ModelFormatError(
+                f"{self.spec.model_file.name} expects inputs {self.runner.input_names}; "
+                f"{unknown} are not inputs this app knows how to fill"
+            )
+
+    # -- stages -----------------------------------------------------------------
+    def prepare(self, image: np.ndarray, path: str = "") -> Prepared:
+        """Preprocess a decoded BGR image (thread-safe: no predictor state)."""
+        t0 = time.perf_counter()
+        tensor, meta = self.spec.preprocessor(image)
+        return Prepared(path, tensor, meta, preprocess_s=time.perf_counter() - t0)
+
+    def prepare_path(self, path: Union[str, Path]) -> Prepared:
+        t0 = time.perf_counter()
+        try:
+            image = read_image(path)
+        except InspectorError as e:
+            return Prepared(str(path), error=str(e), read_s=time.perf_counter() - t0)
+        t1 = time.perf_counter()
+        try:
+            prepared = self.prepare(image, str(path))
+        except InspectorError as e:
+            return Prepared(str(path), error=f"{Path(path).name}: {e}", read_s=t1 - t0)
+        prepared.read_s = t1 - t0
+        return prepared
+
+    def _feeds(self, tensors: List[np.ndarray], metas: List[Meta]) -> Dict[str, np.ndarray]:
+        shapes = {t.shape for t in tensors}
+        if len(shapes) > 1:  # pad to the largest (zeros, as ppdet's PadBatch does)
+            c = tensors[0].shape[0]
+            h = max(t.shape[1] for t in tensors)
+            w = max(t.shape[2] for t in tensors)
+            batch = np.zeros((len(tensors), c, h, w), np.float32)
+            for i, t in enumerate(tensors):
+                batch[i, :, : t.shape[1], : t.shape[2]] = t
+        else:
+            batch = np.stack(tensors)
+        feeds: Dict[str, np.ndarray] = {}
+        for name in self.runner.input_names:
+            if name == "im_shape":
+                feeds[name] = np.array([m.im_shape for m in metas], np.float32)
+            elif name == "scale_factor":
+                feeds[name] = np.array([m.scale_factor for m in metas], np.float32)
+            elif name == "im_info":  # PaddleX 1.x R-CNN: resized h, w and scale
+                feeds[name] = np.array([[*m.im_shape, m.scale_factor[0]] for m in metas], np.float32)
+            elif name == "im_size":  # PaddleX 1.x YOLOv3: original h, w
+                feeds[name] = np.array([m.original_size for m in metas], np.int32)
+            else:
+                feeds[name] = batch
+        return feeds
+
+    def infer(self, tensors: List[np.ndarray], metas: List[Meta]) -> List[np.ndarray]:
+        return self.runner.run(self._feeds(tensors, metas))
+
+    def _same_shape_groups(self, items: List[Prepared]) -> List[List[Prepared]]:
+        if self.task == "detection" or len(items) <= 1:
+            return [items]
+        groups: Dict[tuple, List[Prepared]] = {}
+        for p in items:
+            groups.setdefault(p.tensor.shape, []).append(p)
+        return list(groups.values())
+
+    def finish(self, outputs: List[np.ndarray], metas: List[Meta]) -> List[Result]:
+        names = self._resolve_names(outputs)
+        if self.task == "segmentation":
+            return postprocess.segmentation(outputs, metas, names, self.spec.output_op)
+        if self.task == "detection":
+            counts = None
+            if len(outputs) == 1:  # PaddleX 1.x: a LoD tensor without a count output
+                lod = self.runner.output_lod(0)
+                counts = np.diff(lod[0]) if lod and len(lod[0]) == len(metas) + 1 else np.array([len(outputs[0])])
+            return postprocess.detection(outputs, metas, names, counts)
+        return postprocess.classification(outputs, metas, names)
+
+    def _resolve_names(self, outputs: List[np.ndarray]) -> Tuple[str, ...]:
+        if self._class_names:
+            return self._class_names
+        if self.task == "classification":
+            n = int(np.asarray(outputs[0]).reshape(outputs[0].shape[0], -1).shape[1])
+            self._class_names = generic_names(n)
+        elif self.task == "segmentation":
+            _, scores = postprocess.split_seg_outputs(outputs)
+            n = scores.shape[1] if scores is not None else 256
+            self._class_names = ("background",) + tuple(f"class_{i}" for i in range(1, n))
+        return self._class_names
+
+    def run_prepared(self, items: List[Prepared]) -> List[Outcome]:
+        """Infer a batch of prepared images; errors stay per image."""
+        outcomes: Dict[int, Outcome] = {}
+        ok = [p for p in items if p.error is None]
+        for p in items:
+            if p.error is not None:
+                outcomes[id(p)] = Outcome(p.path, error=p.error, timings=StageTimings(read=p.read_s))
+        for group in self._same_shape_groups(ok) if ok else []:
+            t0 = time.perf_counter()
+            metas = [p.meta for p in group]
+            try:
+                outputs = self.infer([p.tensor for p in group], metas)
+                t1 = time.perf_counter()
+                results = self.finish(outputs, metas)
+            except Exception as e:  # noqa: BLE001 - one bad batch must not stop a run
+                for p in group:
+                    outcomes[id(p)] = Outcome(p.path, error=f"inference failed: {e}",
+                                              timings=StageTimings(p.read_s, p.preprocess_s))
+                continue
+            t2 = time.perf_counter()
+            n = len(group)
+            for p, r in zip(group, results):
+                outcomes[id(p)] = Outcome(
+                    p.path, result=r,
+                    timings=StageTimings(p.read_s, p.preprocess_s, (t1 - t0) / n, (t2 - t1) / n),
+                )
+        return [outcomes[id(p)] for p in items]
+
+    # -- convenience --------------------------------------------------------------
+    def predict(self, image: np.ndarray) -> Result:
+        return self.predict_batch([image])[0]
+
+    def predict_batch(self, images: Sequence[np.ndarray]) -> List[Result]:
+        prepared = [self.prepare(im) for im in images]
+        out = self.run_prepared(prepared)
+        errors = [o.error for o in out if o.error]
+        if errors:
+            raise InspectorError(errors[0])
+        return [o.result for o in out]
+
+    def predict_path(self, path: Union[str, Path]) -> Outcome:
+        return self.run_prepared([self.prepare_path(path)])[0]
+
+    def run(self, paths: Iterable[Union[str, Path]], cancel: Optional[CancelFn] = None,
+            prefetch: int = 4) -> Iterator[Outcome]:
+        """Inspect many images, overlapping reading/preprocessing with inference.
+
+        ``cancel`` is polled between batches; the helper thread stops with it.
+        """
+        bs = self.settings.batch_size
+        q: "queue.Queue" = queue.Queue(maxsize=max(2, prefetch) * bs)
+        stop = threading.Event()
+
+        def producer() -> None:
+            try:
+                for path in paths:
+                    if stop.is_set():
+                        break
+                    q.put(self.prepare_path(path))
+            finally:
+                q.put(_DONE)
+
+        thread = threading.Thread(target=producer, name="inspector-prefetch", daemon=True)
+        thread.start()
+        try:
+            done = False
+            while not done:
+                if cancel is not None and cancel():
+                    break
+                batch: List[Prepared] = []
+                item = q.get()
+                while item is not _DONE:
+                    batch.append(item)
+                    if len(batch) >= bs:
+                        break
+                    try:
+                        item = q.get(timeout=0.001 if batch else None)
+                    except queue.Empty:
+                        break
+                done = item is _DONE
+                if batch:
+                    yield from self.run_prepared(batch)
+        finally:
+            stop.set()
+            while thread.is_alive():  # drain so the producer can finish
+                try:
+                    q.get(timeout=0.05)
+                except queue.Empty:
+                    pass

@@ -1,0 +1,65 @@
+"""PaddleDetection ``export_model.py`` folders: infer_cfg.yml + model.pdmodel + model.pdiparams."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict, List
+
+from ..errors import ModelFormatError, PreprocessError
+from ..preprocess import Op, Preprocessor
+from ..preprocess import ops as P
+from .spec import ModelSpec, read_yaml, require_file
+
+
+def det_op(t: Dict) -> Op | None:
+    """One ppdet Preprocess entry ({type: Name, **args}) -> op (None: no-op here)."""
+    t = dict(t)
+    kind = t.pop("type", None)
+    try:
+        if kind == "Resize":
+            return P.DetResize(t["target_size"], t.get("keep_ratio", True), t.get("interp", 1))
+        if kind == "NormalizeImage":
+            if t.get("norm_type", "mean_std") == "none":
+                mean, std = (0.0, 0.0, 0.0), (1.0, 1.0, 1.0)
+            else:
+                mean, std = t.get("mean", (0.485, 0.456, 0.406)), t.get("std", (0.229, 0.224, 0.225))
+            return P.Normalize(mean, std, scale=1 / 255.0 if t.get("is_scale", True) else 1.0)
+        if kind == "PadStride":
+            return P.PadStride(t.get("stride", 0))
+        if kind == "Permute":
+            return None  # the pipeline always ends in CHW
+    except (KeyError, TypeError) as e:
+        raise PreprocessError(f"PaddleDetection step {kind} has bad arguments {t}: {e}") from None
+    raise PreprocessError(
+        f"PaddleDetection preprocess step {kind!r} is not supported; supported: "
+        "Resize, NormalizeImage, Permute, PadStride"
+    )
+
+
+def load(directory: Path, config: Path) -> ModelSpec:
+    cfg = read_yaml(config)
+    if "Preprocess" not in cfg or "label_list" not in cfg:
+        raise ModelFormatError(
+            f"{config.name} lacks 'Preprocess' or 'label_list': not a PaddleDetection export"
+        )
+    if cfg.get("mask") or cfg.get("tracker") or "keypoint" in str(cfg.get("arch", "")).lower():
+        raise ModelFormatError(
+            f"{config.name} describes a {cfg.get('arch')} model with masks/tracking/keypoints; "
+            "only box detectors are supported"
+        )
+    ops: List[Op] = [op for op in (det_op(t) for t in cfg["Preprocess"] or []) if op]
+    names = tuple(str(n) for n in cfg["label_list"] or [])
+    if not names:
+        raise ModelFormatError(f"{config.name} has an empty label_list")
+    return ModelSpec(
+        directory=directory,
+        format="paddledet",
+        task="detection",
+        architecture=str(cfg.get("arch", "PaddleDetection model")),
+        model_file=require_file(directory, "model.pdmodel", "model"),
+        params_file=require_file(directory, "model.pdiparams", "params"),
+        class_names=names,
+        preprocessor=Preprocessor(tuple(ops), rgb=True, float_first=False),
+        default_threshold=float(cfg.get("draw_threshold", 0.5)),
+        extra={"metric": cfg.get("metric"), "NMS": cfg.get("NMS")},
+    )
