@@ -8,6 +8,7 @@ predictor busy by decoding and preprocessing the next images in a helper thread
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
@@ -204,7 +205,7 @@ class Inspector:
         ``cancel`` is polled between batches; the helper thread stops with it.
         """
         bs = self.settings.batch_size
-        q: "queue.Queue" = queue.Queue(maxsize=max(2, prefetch) * bs)
+        q: queue.Queue = queue.Queue(maxsize=max(2, prefetch) * bs)
         stop = threading.Event()
 
         def producer() -> None:
@@ -239,7 +240,5 @@ class Inspector:
         finally:
             stop.set()
             while thread.is_alive():  # drain so the producer can finish
-                try:
+                with contextlib.suppress(queue.Empty):
                     q.get(timeout=0.05)
-                except queue.Empty:
-                    pass

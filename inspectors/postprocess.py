@@ -50,12 +50,11 @@ def reverse_seg(labels: np.ndarray, conf: Optional[np.ndarray], meta: Meta):
         if kind == "padding":
             labels = labels[:h, :w]
             conf = None if conf is None else conf[:h, :w]
-        elif kind == "resize":
-            if labels.shape != (h, w):
-                labels = cv2.resize(labels.astype(np.uint8 if labels.max() < 256 else np.int32),
-                                    (w, h), interpolation=cv2.INTER_NEAREST)
-                if conf is not None:
-                    conf = cv2.resize(conf, (w, h), interpolation=cv2.INTER_LINEAR)
+        elif kind == "resize" and labels.shape != (h, w):
+            labels = cv2.resize(labels.astype(np.uint8 if labels.max() < 256 else np.uint16),
+                                (w, h), interpolation=cv2.INTER_NEAREST)
+            if conf is not None:
+                conf = cv2.resize(conf, (w, h), interpolation=cv2.INTER_LINEAR)
     return labels, conf
 
 

@@ -5,6 +5,7 @@ One predictor per worker thread; predictors are never shared across threads.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from typing import Dict, List, Sequence
@@ -18,10 +19,8 @@ DEVICES = ("cpu", "gpu", "auto")
 
 def import_paddle():
     """Import paddle after pycocotools: the other order segfaults in zlib (ENVIRONMENT.md)."""
-    try:
+    with contextlib.suppress(ImportError):  # pycocotools is a dependency; be lenient anyway
         import pycocotools.mask  # noqa: F401
-    except ImportError:  # pragma: no cover - pycocotools is a dependency
-        pass
     os.environ.setdefault("GLOG_minloglevel", "2")
     import paddle
 

@@ -124,14 +124,14 @@ def load_seg_list(
     problems: List[GroundTruthProblem] = []
     where = os.fspath(list_file)
     for number, line in list_lines(list_file):
-        if len(line.split()) == 1:
+        pair = split_pair(line, base) if len(line.split()) > 1 else None
+        if pair is None and (len(line.split()) == 1 or list_path(base, line).is_file()):
             image = list_path(base, line)
             if not image.is_file():
                 problems.append(GroundTruthProblem(where, f"line {number}: image {line} not found"))
                 continue
             images.append(image)
             continue
-        pair = split_pair(line, base)
         if pair is None:
             problems.append(GroundTruthProblem(where, f"line {number}: cannot split {line!r} into image and label"))
             continue
