@@ -36,6 +36,11 @@ def det_op(t: Dict) -> Op | None:
     )
 
 
+def preprocessor(steps: List[Dict]) -> Preprocessor:
+    """ppdet decodes to RGB uint8, resizes uint8 and casts in NormalizeImage."""
+    return Preprocessor(tuple(op for op in (det_op(t) for t in steps) if op), rgb=True, float_first=False)
+
+
 def load(directory: Path, config: Path) -> ModelSpec:
     cfg = read_yaml(config)
     if "Preprocess" not in cfg or "label_list" not in cfg:
@@ -47,7 +52,6 @@ def load(directory: Path, config: Path) -> ModelSpec:
             f"{config.name} describes a {cfg.get('arch')} model with masks/tracking/keypoints; "
             "only box detectors are supported"
         )
-    ops: List[Op] = [op for op in (det_op(t) for t in cfg["Preprocess"] or []) if op]
     names = tuple(str(n) for n in cfg["label_list"] or [])
     if not names:
         raise ModelFormatError(f"{config.name} has an empty label_list")
@@ -59,7 +63,7 @@ def load(directory: Path, config: Path) -> ModelSpec:
         model_file=require_file(directory, "model.pdmodel", "model"),
         params_file=require_file(directory, "model.pdiparams", "params"),
         class_names=names,
-        preprocessor=Preprocessor(tuple(ops), rgb=True, float_first=False),
+        preprocessor=preprocessor(cfg["Preprocess"] or []),
         default_threshold=float(cfg.get("draw_threshold", 0.5)),
         extra={"metric": cfg.get("metric"), "NMS": cfg.get("NMS")},
     )

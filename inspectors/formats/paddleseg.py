@@ -43,6 +43,11 @@ def seg_op(t: Dict) -> Op | None:
     )
 
 
+def preprocessor(transforms: List[Dict]) -> Preprocessor:
+    """PaddleSeg reads BGR, converts to RGB and to float32 before any transform."""
+    return Preprocessor(tuple(op for op in (seg_op(t) for t in transforms) if op), rgb=True, float_first=True)
+
+
 def load(directory: Path, config: Path) -> ModelSpec:
     cfg = read_yaml(config)
     deploy = cfg.get("Deploy")
@@ -50,7 +55,6 @@ def load(directory: Path, config: Path) -> ModelSpec:
         raise ModelFormatError(f"{config.name} has no 'Deploy' section: not a PaddleSeg export")
     model = require_file(directory, deploy.get("model", "model.pdmodel"), "model")
     params = require_file(directory, deploy.get("params", "model.pdiparams"), "params")
-    ops: List[Op] = [op for op in (seg_op(t) for t in deploy.get("transforms") or []) if op]
     names = _class_names(directory, cfg)
     output_op = str(deploy.get("output_op", "argmax")).lower()
     if output_op not in ("argmax", "softmax", "none"):
@@ -63,7 +67,7 @@ def load(directory: Path, config: Path) -> ModelSpec:
         model_file=model,
         params_file=params,
         class_names=names,
-        preprocessor=Preprocessor(tuple(ops), rgb=True, float_first=True),
+        preprocessor=preprocessor(deploy.get("transforms") or []),
         output_op=output_op,
         extra={"input_shape": deploy.get("input_shape")},
     )
