@@ -73,6 +73,9 @@ class PaddleRunner:
         paddle = import_paddle()
         from paddle import inference
 
+        from .program_check import check_program
+
+        self.ops = check_program(model_file, params_file)
         self.device = resolve_device(settings)
         config = inference.Config(str(model_file), str(params_file))
         if self.device == "gpu":

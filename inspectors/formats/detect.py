@@ -62,14 +62,14 @@ def load_model_spec(path: Union[str, Path]) -> ModelSpec:
         if kind == "paddledet":
             return paddledet.load(directory, config)
         return paddlex.load(directory, config)
+    if not any(n.endswith(".pdmodel") for n in names) and any(n.endswith(".json") for n in names) and any(n.endswith(".pdiparams") for n in names):
+        raise ModelFormatError(
+            f"{directory} was exported by PaddlePaddle 3.x (a .json program). This app runs Paddle 2.6, "
+            "which reads model.pdmodel: export again with PaddlePaddle 2.6 (FLAGS_enable_pir_api=0)"
+        )
     if "inference.pdmodel" in names or "inference.pdiparams" in names:
         model, params = paddleclas.model_files(directory)
         return paddleclas.load(directory, model, params)
-    if "model.json" in names and any(n.endswith(".pdiparams") for n in names):
-        raise ModelFormatError(
-            f"{directory} was exported by PaddlePaddle 3.x (model.json). This app runs Paddle 2.6, "
-            "which reads model.pdmodel: export again with PaddlePaddle 2.6 (FLAGS_enable_pir_api=0)"
-        )
     pdmodels = sorted(n for n in names if n.endswith(".pdmodel"))
     if len(pdmodels) > 1:
         raise ModelFormatError(
