@@ -14,22 +14,35 @@ import re
 import stat
 import struct
 import sys
-import tempfile
-from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO, List, Optional, Sequence, Tuple, Union
 
 import cv2
 import numpy as np
 
+from .atomic import atomic_write_bytes
 from .errors import ImageReadError, InspectorError
 
 PathLike = Union[str, "os.PathLike[str]"]
 
 #: Extensions (lower case, with dot) that OpenCV's bundled codecs decode.
 IMAGE_EXTENSIONS = frozenset(
-    {".bmp", ".dib", ".jpg", ".jpeg", ".jpe", ".png", ".tif", ".tiff", ".webp",
-     ".pbm", ".pgm", ".ppm", ".pnm", ".jp2"}
+    {
+        ".bmp",
+        ".dib",
+        ".jpg",
+        ".jpeg",
+        ".jpe",
+        ".png",
+        ".tif",
+        ".tiff",
+        ".webp",
+        ".pbm",
+        ".pgm",
+        ".ppm",
+        ".pnm",
+        ".jp2",
+    }
 )
 _JPEG_EXTS = (".jpg", ".jpeg", ".jpe")
 
@@ -283,13 +296,6 @@ def list_images(folder: PathLike, recursive: bool = True) -> List[Path]:
 # ---------------------------------------------------------------- writing
 
 
-@lru_cache(maxsize=1)
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def write_image(path: PathLike, image: np.ndarray, params: Sequence[int] = ()) -> Path:
     """Encode ``image`` (BGR/gray) in the format named by the extension and write it
     atomically: a temp file in the same folder is renamed over the target, so a
@@ -309,19 +315,7 @@ def write_image(path: PathLike, image: np.ndarray, params: Sequence[int] = ()) -
     if not ok:
         raise InspectorError(f"cannot encode {target} as {ext} (dtype {img.dtype})")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        atomic_write_bytes(target, buf.tobytes())
     except OSError as e:
-        raise InspectorError(f"cannot write {target}: {e.strerror or e}") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(buf.tobytes())
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
-    except OSError as e:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
         raise InspectorError(f"cannot write {target}: {e.strerror or e}") from None
     return target

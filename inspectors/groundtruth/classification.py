@@ -11,7 +11,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from ..errors import GroundTruthError
 from ..imageio import list_images
 from ..results import ClassificationResult
-from .lists import find_label_file, list_lines, list_path, read_label_names
+from .lists import find_label_file, list_lines, list_path, read_label_names, require_file
 from .types import GroundTruthProblem, GroundTruthSet, PathLike, path_key
 
 
@@ -21,12 +21,15 @@ def _one_hots(names: Tuple[str, ...]) -> List[ClassificationResult]:
 
 
 def load_cls_list(
-    list_file: PathLike, class_names: Optional[Sequence[str]] = None, root: Optional[PathLike] = None
+    list_file: PathLike,
+    class_names: Optional[Sequence[str]] = None,
+    root: Optional[PathLike] = None,
 ) -> GroundTruthSet:
     """A PaddleClas list. The label is the last field, so image paths may contain
     spaces. Class names come from ``class_names``, else labels.txt / label_list.txt
     in the root ("name" or "id name" per line), else are the ids themselves."""
     list_file = Path(list_file).absolute()
+    require_file(list_file)
     base = Path(root).absolute() if root is not None else list_file.parent
     where = os.fspath(list_file)
     problems: List[GroundTruthProblem] = []
@@ -35,14 +38,18 @@ def load_cls_list(
     for number, line in list_lines(list_file):
         parts = line.rsplit(None, 1)
         if len(parts) != 2 or not re.fullmatch(r"-?\d+", parts[1]):
-            problems.append(GroundTruthProblem(where, f"line {number}: expected 'image class_id', got {line!r}"))
+            problems.append(
+                GroundTruthProblem(where, f"line {number}: expected 'image class_id', got {line!r}")
+            )
             continue
         image = list_path(base, parts[0])
         if not image.is_file():
             problems.append(GroundTruthProblem(where, f"line {number}: image {parts[0]} not found"))
             continue
         if path_key(image) in seen:
-            problems.append(GroundTruthProblem(where, f"line {number}: image {parts[0]} listed twice"))
+            problems.append(
+                GroundTruthProblem(where, f"line {number}: image {parts[0]} listed twice")
+            )
             continue
         seen.add(path_key(image))
         rows.append((image, int(parts[1])))
@@ -62,14 +69,19 @@ def load_cls_list(
     for image, class_id in rows:
         if not 0 <= class_id < len(names):
             problems.append(
-                GroundTruthProblem(where, f"{image.name}: class id {class_id} is outside 0..{len(names) - 1}; skipped")
+                GroundTruthProblem(
+                    where,
+                    f"{image.name}: class id {class_id} is outside 0..{len(names) - 1}; skipped",
+                )
             )
             continue
         images.append(image)
         entries[path_key(image)] = results[class_id]
     if not images:
         raise GroundTruthError(f"no usable lines in {list_file}")
-    return GroundTruthSet("classification", names, images, problems, dict(entries), {}, list_file, "paddleclas-list")
+    return GroundTruthSet(
+        "classification", names, images, problems, dict(entries), {}, list_file, "paddleclas-list"
+    )
 
 
 def class_folders(folder: Path) -> List[str]:
@@ -88,16 +100,31 @@ def class_folders(folder: Path) -> List[str]:
 
 
 def _has_image(folder: Path) -> bool:
+    """An image in the folder or one level below (a bounded look, not a full walk)."""
     from ..imageio import is_image_file
 
-    for _dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        if any(is_image_file(f) and not f.startswith(".") for f in filenames):
-            return True
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return False
+    if any(not e.name.startswith(".") and is_image_file(e.name) for e in entries):
+        return True
+    for e in entries:
+        if e.name.startswith(".") or not e.is_dir():
+            continue
+        try:
+            if any(
+                not f.name.startswith(".") and is_image_file(f.name) for f in os.scandir(e.path)
+            ):
+                return True
+        except OSError:
+            continue
     return False
 
 
-def load_cls_folders(folder: PathLike, class_names: Optional[Sequence[str]] = None) -> GroundTruthSet:
+def load_cls_folders(
+    folder: PathLike, class_names: Optional[Sequence[str]] = None
+) -> GroundTruthSet:
     """A class-per-subfolder tree (``root/<class>/**/image``). Class order: the given
     names, else labels.txt in the root, else the folder names sorted as
     ``sorted()`` sorts them (the torchvision ImageFolder convention)."""
@@ -112,7 +139,9 @@ def load_cls_folders(folder: PathLike, class_names: Optional[Sequence[str]] = No
         raise GroundTruthError(f"{root} has no subfolders with images (one folder per class)")
     ids = {n: i for i, n in enumerate(names)}
     problems = [
-        GroundTruthProblem(os.fspath(root / n), f"folder {n!r} is not in the class list; its images are skipped")
+        GroundTruthProblem(
+            os.fspath(root / n), f"folder {n!r} is not in the class list; its images are skipped"
+        )
         for n in found
         if n not in ids
     ]
@@ -127,4 +156,6 @@ def load_cls_folders(folder: PathLike, class_names: Optional[Sequence[str]] = No
         entries[path_key(image)] = results[ids[parts[0]]]
     if not images:
         raise GroundTruthError(f"no images in the class folders of {root}")
-    return GroundTruthSet("classification", names, images, problems, dict(entries), {}, root, "class-folders")
+    return GroundTruthSet(
+        "classification", names, images, problems, dict(entries), {}, root, "class-folders"
+    )

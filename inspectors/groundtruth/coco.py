@@ -35,8 +35,14 @@ def read_coco_json(path: PathLike) -> dict:
         data = json.loads(read_text(path))
     except json.JSONDecodeError as e:
         raise GroundTruthError(f"cannot parse JSON {path}: {e}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("images"), list) or not isinstance(data.get("categories"), list):
-        raise GroundTruthError(f"{path} is not a COCO instances file (needs 'images' and 'categories' lists)")
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("images"), list)
+        or not isinstance(data.get("categories"), list)
+    ):
+        raise GroundTruthError(
+            f"{path} is not a COCO instances file (needs 'images' and 'categories' lists)"
+        )
     return data
 
 
@@ -76,7 +82,9 @@ def _category_map(data: dict, where: str) -> Tuple[Dict[int, int], Tuple[str, ..
     return {c: i for i, c in enumerate(cat_ids)}, tuple(names)
 
 
-def _boxes(anns: list, catid2clsid: Dict[int, int], size: Tuple[int, int], report) -> Tuple[list, list, list]:
+def _boxes(
+    anns: list, catid2clsid: Dict[int, int], size: Tuple[int, int], report
+) -> Tuple[list, list, list]:
     h, w = size
     boxes, classes, crowd = [], [], []
     for ann in anns:
@@ -92,7 +100,9 @@ def _boxes(anns: list, catid2clsid: Dict[int, int], size: Tuple[int, int], repor
         if not any((x, y, bw, bh)):
             continue  # ppdet skips all-zero boxes silently
         if ann.get("category_id") not in catid2clsid:
-            report(f"annotation {ann_id}: category id {ann.get('category_id')!r} is not in categories; skipped")
+            report(
+                f"annotation {ann_id}: category id {ann.get('category_id')!r} is not in categories; skipped"
+            )
             continue
         area = float(ann.get("area", bw * bh))
         if not (area > 0 and bw > 1e-5 and bh > 1e-5):
@@ -100,7 +110,9 @@ def _boxes(anns: list, catid2clsid: Dict[int, int], size: Tuple[int, int], repor
             continue
         x1, y1, x2, y2 = (round(v, 3) for v in (x, y, x + bw, y + bh))
         if x1 < 0 or y1 < 0 or x2 > w or y2 > h:
-            report(f"annotation {ann_id}: box ({x1:g}, {y1:g}, {x2:g}, {y2:g}) reaches outside the {w}x{h} image; clipped")
+            report(
+                f"annotation {ann_id}: box ({x1:g}, {y1:g}, {x2:g}, {y2:g}) reaches outside the {w}x{h} image; clipped"
+            )
             x1, y1, x2, y2 = max(x1, 0.0), max(y1, 0.0), min(x2, float(w)), min(y2, float(h))
             if x2 <= x1 or y2 <= y1:
                 continue
@@ -117,12 +129,16 @@ def load_coco(json_path: PathLike, image_root: Optional[PathLike] = None) -> Gro
     where = os.fspath(json_path)
     data = read_coco_json(json_path)
     catid2clsid, names = _category_map(data, where)
-    images_meta = [im for im in data["images"] if isinstance(im, dict) and "id" in im and "file_name" in im]
+    images_meta = [
+        im for im in data["images"] if isinstance(im, dict) and "id" in im and "file_name" in im
+    ]
     if len(images_meta) != len(data["images"]):
         raise GroundTruthError(f"{where}: an image entry has no id or file_name")
     images_meta.sort(key=lambda im: im["id"])
-    root = Path(image_root).absolute() if image_root is not None else find_image_root(
-        json_path, [im["file_name"] for im in images_meta]
+    root = (
+        Path(image_root).absolute()
+        if image_root is not None
+        else find_image_root(json_path, [im["file_name"] for im in images_meta])
     )
     by_image = defaultdict(list)
     image_ids = {im["id"] for im in images_meta}
@@ -130,7 +146,11 @@ def load_coco(json_path: PathLike, image_root: Optional[PathLike] = None) -> Gro
     for ann in data.get("annotations") or []:
         if not isinstance(ann, dict) or ann.get("image_id") not in image_ids:
             ann_id = ann.get("id", "?") if isinstance(ann, dict) else "?"
-            problems.append(GroundTruthProblem(where, f"annotation {ann_id}: no image with its image_id; skipped"))
+            problems.append(
+                GroundTruthProblem(
+                    where, f"annotation {ann_id}: no image with its image_id; skipped"
+                )
+            )
             continue
         by_image[ann["image_id"]].append(ann)
     images: List[Path] = []
@@ -139,7 +159,9 @@ def load_coco(json_path: PathLike, image_root: Optional[PathLike] = None) -> Gro
     for im in images_meta:
         image = list_path(root, str(im["file_name"]))
         if not image.is_file():
-            problems.append(GroundTruthProblem(where, f"image {im['file_name']} not found in {root}; skipped"))
+            problems.append(
+                GroundTruthProblem(where, f"image {im['file_name']} not found in {root}; skipped")
+            )
             continue
         label = f"{where} ({im['file_name']})"
 
@@ -164,11 +186,19 @@ def load_coco(json_path: PathLike, image_root: Optional[PathLike] = None) -> Gro
             report("image listed twice; later entry skipped")
             continue
         entries[key] = DetectionResult(
-            np.array(boxes, np.float32).reshape(n, 4), np.ones(n, np.float32), np.array(classes, np.int32), names, size
+            np.array(boxes, np.float32).reshape(n, 4),
+            np.ones(n, np.float32),
+            np.array(classes, np.int32),
+            names,
+            size,
         )
         if any(crowd):
             difficult[key] = np.array(crowd, bool)
         images.append(image)
     if not images:
-        raise GroundTruthError(f"none of the images in {json_path.name} was found (looked in {root})")
-    return GroundTruthSet("detection", names, images, problems, dict(entries), difficult, json_path, "coco-json")
+        raise GroundTruthError(
+            f"none of the images in {json_path.name} was found (looked in {root})"
+        )
+    return GroundTruthSet(
+        "detection", names, images, problems, dict(entries), difficult, json_path, "coco-json"
+    )

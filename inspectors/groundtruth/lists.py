@@ -34,6 +34,11 @@ def read_text(path: PathLike) -> str:
     return raw.decode("latin-1")
 
 
+def require_file(path: Path, what: str = "list file") -> None:
+    if not path.is_file():
+        raise GroundTruthError(f"{what} not found: {path}")
+
+
 def list_lines(path: PathLike) -> Iterator[Tuple[int, str]]:
     """(line number, stripped text) of the non-empty, non-comment lines."""
     for number, line in enumerate(read_text(path).splitlines(), 1):
@@ -96,7 +101,7 @@ def split_pair(
         return None
     for gap in _WS.finditer(line):
         first = list_path(root, line[: gap.start()])
-        second = list_path(root, line[gap.end():])
+        second = list_path(root, line[gap.end() :])
         if exists(first) and exists(second):
             return first, second
     return None
@@ -118,9 +123,11 @@ def classify_list(path: PathLike) -> Optional[str]:
     for line in lines:
         parts = _WS.split(line)
         last = parts[-1].lower()
-        first_ext = os.path.splitext(parts[0])[1].lower()
-        if len(parts) == 1:
-            kinds.add("images" if first_ext in IMAGE_EXTENSIONS else None)
+        whole_ext = os.path.splitext(line)[1].lower()
+        if len(parts) == 1 or (
+            whole_ext in IMAGE_EXTENSIONS and list_path(Path(path).parent, line).is_file()
+        ):
+            kinds.add("images" if whole_ext in IMAGE_EXTENSIONS else None)
         elif last.endswith(".xml"):
             kinds.add("voc")
         elif os.path.splitext(last)[1] in IMAGE_EXTENSIONS:
@@ -130,6 +137,13 @@ def classify_list(path: PathLike) -> Optional[str]:
         else:
             kinds.add(None)
     return kinds.pop() if len(kinds) == 1 else None
+
+
+def is_val_name(stem: str) -> bool:
+    """True for "val", "val_list", "eval", "instances_val2017", "valid-set"..."""
+    return (
+        re.search(r"(^|[_\-. ])(val|valid|validation|eval)\d*([_\-. ]|$)", stem.lower()) is not None
+    )
 
 
 def split_lists(folder: Path, kinds: Sequence[str]) -> Tuple[List[Path], List[Path]]:
@@ -147,7 +161,5 @@ def split_lists(folder: Path, kinds: Sequence[str]) -> Tuple[List[Path], List[Pa
             continue
         if classify_list(path) not in kinds:
             continue
-        stem = name.lower()[:-4]
-        is_val = re.search(r"(^|[_\-.])(val|valid|validation|eval)([_\-.]|$)", stem) is not None
-        (val if is_val else other).append(path)
+        (val if is_val_name(name[:-4]) else other).append(path)
     return val, other

@@ -9,6 +9,7 @@ would need gigabytes if every map were held in memory.
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -19,34 +20,58 @@ from PIL import Image
 from ..errors import GroundTruthError, ImageReadError
 from ..imageio import image_size, list_images
 from ..results import SegmentationResult
-from .lists import find_label_file, list_lines, list_path, read_label_names, split_pair
+from .lists import (
+    find_label_file,
+    list_lines,
+    list_path,
+    read_label_names,
+    require_file,
+    split_pair,
+)
 from .types import GroundTruthProblem, GroundTruthSet, LazyEntry, PathLike, path_key
 
 IGNORE_INDEX = 255
 
 
 def read_label_map(path: PathLike) -> np.ndarray:
-    """A label map as a 2-D integer array, as PaddleSeg's transforms load it."""
+    """A label map as a 2-D integer array, as PaddleSeg's transforms load it.
+
+    A PNG must end with its IEND chunk: PIL refuses truncated files only while
+    ``ImageFile.LOAD_TRUNCATED_IMAGES`` is False, and importing ppdet's trainer
+    sets it True for the whole process.
+    """
     try:
-        with Image.open(path) as img:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        raise GroundTruthError(f"label file not found: {path}") from None
+    except OSError as e:
+        raise GroundTruthError(f"cannot read label map {path}: {e.strerror or e}") from None
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and b"IEND" not in data[-64:]:
+        raise GroundTruthError(f"cannot decode label map {path}: the PNG file is truncated")
+    try:
+        with Image.open(io.BytesIO(data)) as img:
             if img.mode == "1":
                 img = img.convert("L")
             arr = np.asarray(img)
-    except FileNotFoundError:
-        raise GroundTruthError(f"label file not found: {path}") from None
     except (OSError, ValueError, Image.DecompressionBombError) as e:
         raise GroundTruthError(f"cannot decode label map {path}: {e}") from None
     if arr.ndim == 3:
         # gray saved as RGB(A) is common; colour-coded masks are not class ids
         colour = arr[..., :3]
-        if not (np.array_equal(colour[..., 0], colour[..., 1]) and np.array_equal(colour[..., 0], colour[..., 2])):
+        if not (
+            np.array_equal(colour[..., 0], colour[..., 1])
+            and np.array_equal(colour[..., 0], colour[..., 2])
+        ):
             raise GroundTruthError(
                 f"label map {path} is a colour image ({arr.shape[2]} channels); PaddleSeg "
                 "needs single-channel maps whose pixel values are class ids"
             )
         arr = colour[..., 0]
     if arr.ndim != 2 or not np.issubdtype(arr.dtype, np.integer):
-        raise GroundTruthError(f"label map {path} is not a single-channel integer image ({arr.dtype})")
+        raise GroundTruthError(
+            f"label map {path} is not a single-channel integer image ({arr.dtype})"
+        )
     return arr
 
 
@@ -95,7 +120,9 @@ class LabelMapEntry(LazyEntry):
         return bool(np.any((label != 0) & (label != IGNORE_INDEX)))
 
 
-def _class_names(root: Path, class_names: Optional[Sequence[str]], what: PathLike) -> Tuple[str, ...]:
+def _class_names(
+    root: Path, class_names: Optional[Sequence[str]], what: PathLike
+) -> Tuple[str, ...]:
     if class_names:
         return tuple(class_names)
     label_file = find_label_file(root)
@@ -117,6 +144,7 @@ def load_seg_list(
     by default the list's folder. Lines naming missing files are reported and skipped.
     """
     list_file = Path(list_file).absolute()
+    require_file(list_file)
     base = Path(root).absolute() if root is not None else list_file.parent
     names = _class_names(base, class_names, list_file)
     images: List[Path] = []
@@ -133,7 +161,11 @@ def load_seg_list(
             images.append(image)
             continue
         if pair is None:
-            problems.append(GroundTruthProblem(where, f"line {number}: cannot split {line!r} into image and label"))
+            problems.append(
+                GroundTruthProblem(
+                    where, f"line {number}: cannot split {line!r} into image and label"
+                )
+            )
             continue
         image, label = pair
         missing = [p for p in pair if not p.is_file()]
@@ -142,13 +174,17 @@ def load_seg_list(
             continue
         key = path_key(image)
         if key in entries:
-            problems.append(GroundTruthProblem(where, f"line {number}: image {image.name} listed twice"))
+            problems.append(
+                GroundTruthProblem(where, f"line {number}: image {image.name} listed twice")
+            )
             continue
         images.append(image)
         entries[key] = LabelMapEntry(image, label, names)
     if not images:
         raise GroundTruthError(f"no usable images listed in {list_file}")
-    return GroundTruthSet("segmentation", names, images, problems, dict(entries), {}, list_file, "paddleseg-list")
+    return GroundTruthSet(
+        "segmentation", names, images, problems, dict(entries), {}, list_file, "paddleseg-list"
+    )
 
 
 def load_seg_folders(
@@ -177,4 +213,6 @@ def load_seg_folders(
         entries[path_key(image)] = LabelMapEntry(image, label, names)
     if not images:
         raise GroundTruthError(f"no image in {image_dir} has a label map in {label_dir}")
-    return GroundTruthSet("segmentation", names, images, problems, dict(entries), {}, label_dir, "label-folders")
+    return GroundTruthSet(
+        "segmentation", names, images, problems, dict(entries), {}, label_dir, "label-folders"
+    )

@@ -10,6 +10,7 @@ image). The masks are decoded per image on demand.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -81,7 +82,9 @@ class RleEntry(LazyEntry):
 
     __slots__ = ("image", "rows", "class_names", "shape", "csv_path")
 
-    def __init__(self, image: Path, class_names: Tuple[str, ...], shape: Tuple[int, int], csv_path: str) -> None:
+    def __init__(
+        self, image: Path, class_names: Tuple[str, ...], shape: Tuple[int, int], csv_path: str
+    ) -> None:
         self.image = image
         self.rows: List[Tuple[int, str]] = []
         self.class_names = class_names
@@ -93,11 +96,10 @@ class RleEntry(LazyEntry):
 
     def load(self) -> SegmentationResult:
         shape = self.shape
-        if self.rows:
-            try:
-                shape = image_size(self.image)
-            except ImageReadError:
-                pass  # the image's own error is reported when it is inspected
+        # the real size from the header (cheap); an unreadable image reports its own
+        # error when it is inspected
+        with contextlib.suppress(ImageReadError):
+            shape = image_size(self.image)
         label = np.zeros(shape, np.uint8)
         for class_id, rle in sorted(self.rows):  # where classes overlap the higher id wins
             label[rle_decode(rle, shape)] = class_id
@@ -145,7 +147,10 @@ def load_severstal(
         raise GroundTruthError(f"image folder {folder} for {csv_path.name} not found")
     reader = csv.DictReader(io.StringIO(read_text(csv_path)))
     fields = set(reader.fieldnames or ())
-    if not ({"ImageId", "ClassId", "EncodedPixels"} <= fields or {"ImageId_ClassId", "EncodedPixels"} <= fields):
+    if not (
+        {"ImageId", "ClassId", "EncodedPixels"} <= fields
+        or {"ImageId_ClassId", "EncodedPixels"} <= fields
+    ):
         raise GroundTruthError(
             f"{csv_path} is not a Severstal csv: expected columns ImageId,ClassId,EncodedPixels "
             f"or ImageId_ClassId,EncodedPixels, found {', '.join(sorted(fields)) or 'none'}"
@@ -172,10 +177,18 @@ def load_severstal(
         try:
             class_id = int(class_text)
         except ValueError:
-            problems.append(GroundTruthProblem(where, f"row {number}: class id {class_text!r} is not an integer"))
+            problems.append(
+                GroundTruthProblem(
+                    where, f"row {number}: class id {class_text!r} is not an integer"
+                )
+            )
             continue
         if not 1 <= class_id < len(names):
-            problems.append(GroundTruthProblem(where, f"row {number}: class id {class_id} is outside 1..{len(names) - 1}"))
+            problems.append(
+                GroundTruthProblem(
+                    where, f"row {number}: class id {class_id} is outside 1..{len(names) - 1}"
+                )
+            )
             continue
         if not rle:
             continue
@@ -188,7 +201,13 @@ def load_severstal(
         if entry is None:
             if image_id not in missing:
                 missing.add(image_id)
-                problems.append(GroundTruthProblem(where, f"row {number}: image {image_id} not found in {folder}"))
+                problems.append(
+                    GroundTruthProblem(
+                        where, f"row {number}: image {image_id} not found in {folder}"
+                    )
+                )
             continue
         entry.rows.append((class_id, rle))
-    return GroundTruthSet("segmentation", names, images, problems, dict(entries), {}, csv_path, "severstal-csv")
+    return GroundTruthSet(
+        "segmentation", names, images, problems, dict(entries), {}, csv_path, "severstal-csv"
+    )

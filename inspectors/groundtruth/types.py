@@ -8,6 +8,7 @@ are decoded only when :meth:`GroundTruthSet.get` asks for one.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ class GroundTruthProblem:
 
 class LazyEntry:
     """Ground truth that is decoded on demand (label maps, run-length masks)."""
+
+    __slots__ = ()
 
     def load(self) -> Result:  # pragma: no cover - interface
         raise NotImplementedError
@@ -137,17 +140,21 @@ class GroundTruthSet:
         if flags is not None:
             return flags
         entry = self.entries.get(key)
-        n = len(entry) if entry is not None and not isinstance(entry, LazyEntry) and entry.task == "detection" else 0
+        n = (
+            len(entry)
+            if entry is not None and not isinstance(entry, LazyEntry) and entry.task == "detection"
+            else 0
+        )
         return np.zeros(n, bool)
 
-    def validate(self, progress: Optional[Callable[[int, int], None]] = None) -> List[GroundTruthProblem]:
+    def validate(
+        self, progress: Optional[Callable[[int, int], None]] = None
+    ) -> List[GroundTruthProblem]:
         """Decode every lazy entry so bad label files show up in ``problems``."""
         for i, image in enumerate(self.images):
             if isinstance(self.entries.get(path_key(image)), LazyEntry):
-                try:
+                with contextlib.suppress(GroundTruthError):
                     self.get(image)
-                except GroundTruthError:
-                    pass
             if progress is not None:
                 progress(i + 1, len(self.images))
         return self.problems

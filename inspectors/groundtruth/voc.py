@@ -23,7 +23,7 @@ import numpy as np
 from ..errors import GroundTruthError, ImageReadError
 from ..imageio import IMAGE_EXTENSIONS, image_size, list_images, natural_key
 from ..results import DetectionResult
-from .lists import find_label_file, list_lines, read_label_names, split_pair
+from .lists import find_label_file, list_lines, read_label_names, require_file, split_pair
 from .types import GroundTruthProblem, GroundTruthSet, PathLike, path_key
 
 
@@ -60,7 +60,10 @@ def parse_voc_xml(path: PathLike) -> VocRecord:
         raise GroundTruthError(f"{path} is not a VOC annotation (root <{root.tag}>)")
     size = root.find("size")
     try:
-        width, height = int(float(_text(size, "width") or 0)), int(float(_text(size, "height") or 0))
+        width, height = (
+            int(float(_text(size, "width") or 0)),
+            int(float(_text(size, "height") or 0)),
+        )
     except ValueError:
         width = height = 0
     record = VocRecord(_text(root, "filename") or "", width, height)
@@ -73,7 +76,9 @@ def parse_voc_xml(path: PathLike) -> VocRecord:
         except ValueError:
             box, difficult = (float("nan"),) * 4, False
         if not name or not all(np.isfinite(box)):
-            record.bad_objects.append(f"object {k} ({name or 'no name'}) has no valid <name>/<bndbox>")
+            record.bad_objects.append(
+                f"object {k} ({name or 'no name'}) has no valid <name>/<bndbox>"
+            )
             continue
         record.objects.append(VocObject(name, box, difficult))  # type: ignore[arg-type]
     return record
@@ -95,21 +100,31 @@ def to_detection(
             report(f"object {k}: class {obj.name!r} is not in the class list; skipped")
             continue
         if x2 <= x1 or y2 <= y1:
-            report(f"object {k}: box ({x1:g}, {y1:g}, {x2:g}, {y2:g}) has xmax <= xmin or ymax <= ymin; skipped")
+            report(
+                f"object {k}: box ({x1:g}, {y1:g}, {x2:g}, {y2:g}) has xmax <= xmin or ymax <= ymin; skipped"
+            )
             continue
         outside = x1 < 0 or y1 < 0 or x2 > w or y2 > h
         cx1, cy1, cx2, cy2 = max(0.0, x1), max(0.0, y1), min(w - 1.0, x2), min(h - 1.0, y2)
         if not (cx2 > cx1 and cy2 > cy1):
-            report(f"object {k}: box ({x1:g}, {y1:g}, {x2:g}, {y2:g}) lies outside the {w}x{h} image; skipped")
+            report(
+                f"object {k}: box ({x1:g}, {y1:g}, {x2:g}, {y2:g}) lies outside the {w}x{h} image; skipped"
+            )
             continue
         if outside:
-            report(f"object {k}: box ({x1:g}, {y1:g}, {x2:g}, {y2:g}) reaches outside the {w}x{h} image; clipped")
+            report(
+                f"object {k}: box ({x1:g}, {y1:g}, {x2:g}, {y2:g}) reaches outside the {w}x{h} image; clipped"
+            )
         boxes.append((cx1, cy1, cx2, cy2))
         classes.append(ids[obj.name])
         difficult.append(obj.difficult)
     n = len(boxes)
     result = DetectionResult(
-        np.array(boxes, np.float32).reshape(n, 4), np.ones(n, np.float32), np.array(classes, np.int32), class_names, (h, w)
+        np.array(boxes, np.float32).reshape(n, 4),
+        np.ones(n, np.float32),
+        np.array(classes, np.int32),
+        class_names,
+        (h, w),
     )
     return result, np.array(difficult, bool)
 
@@ -143,7 +158,9 @@ def _build(
         else:  # PaddleX needs labels.txt; without one take the names found, sorted
             names = tuple(sorted({o.name for _, _, r in pairs for o in r.objects}, key=natural_key))
     if not names:
-        raise GroundTruthError(f"no class names: no labels.txt in {label_root} and no objects in the XML files")
+        raise GroundTruthError(
+            f"no class names: no labels.txt in {label_root} and no objects in the XML files"
+        )
     images: List[Path] = []
     entries: Dict[str, DetectionResult] = {}
     difficult: Dict[str, np.ndarray] = {}
@@ -164,16 +181,21 @@ def _build(
             difficult[key] = flags
     if not images:
         raise GroundTruthError(f"no usable annotations in {source}")
-    return GroundTruthSet("detection", names, images, problems, dict(entries), difficult, source, layout)
+    return GroundTruthSet(
+        "detection", names, images, problems, dict(entries), difficult, source, layout
+    )
 
 
 def load_voc_list(
-    list_file: PathLike, class_names: Optional[Sequence[str]] = None, root: Optional[PathLike] = None
+    list_file: PathLike,
+    class_names: Optional[Sequence[str]] = None,
+    root: Optional[PathLike] = None,
 ) -> GroundTruthSet:
     """A PaddleDetection / PaddleX VOC list ("JPEGImages/x.jpg Annotations/x.xml");
     paths relative to ``root`` (default: the list's folder), class names from
     labels.txt there. The list line, not <filename>, ties an XML to its image."""
     list_file = Path(list_file).absolute()
+    require_file(list_file)
     base = Path(root).absolute() if root is not None else list_file.parent
     problems: List[GroundTruthProblem] = []
     pairs: List[Tuple[Path, Path, VocRecord]] = []
@@ -182,7 +204,11 @@ def load_voc_list(
     for number, line in list_lines(list_file):
         pair = split_pair(line, base)
         if pair is None:
-            problems.append(GroundTruthProblem(where, f"line {number}: expected 'image annotation', got {line!r}"))
+            problems.append(
+                GroundTruthProblem(
+                    where, f"line {number}: expected 'image annotation', got {line!r}"
+                )
+            )
             continue
         image, xml = pair
         missing = [p for p in pair if not p.is_file()]
@@ -190,7 +216,9 @@ def load_voc_list(
             problems.append(GroundTruthProblem(where, f"line {number}: {missing[0]} not found"))
             continue
         if path_key(image) in seen:
-            problems.append(GroundTruthProblem(where, f"line {number}: image {image.name} listed twice"))
+            problems.append(
+                GroundTruthProblem(where, f"line {number}: image {image.name} listed twice")
+            )
             continue
         try:
             record = parse_voc_xml(xml)
@@ -202,7 +230,9 @@ def load_voc_list(
     return _build(pairs, class_names, base, problems, list_file, "voc-list")
 
 
-def _resolve(filename: str, xml: Path, by_name: Dict[str, Path], by_stem: Dict[str, Path]) -> Optional[Path]:
+def _resolve(
+    filename: str, xml: Path, by_name: Dict[str, Path], by_stem: Dict[str, Path]
+) -> Optional[Path]:
     name = re.split(r"[\\/]", filename)[-1].strip().casefold()
     if name in by_name:
         return by_name[name]
@@ -212,7 +242,9 @@ def _resolve(filename: str, xml: Path, by_name: Dict[str, Path], by_stem: Dict[s
 
 
 def load_voc_folder(
-    annotation_dir: PathLike, image_dir: Optional[PathLike] = None, class_names: Optional[Sequence[str]] = None
+    annotation_dir: PathLike,
+    image_dir: Optional[PathLike] = None,
+    class_names: Optional[Sequence[str]] = None,
 ) -> GroundTruthSet:
     """All XML files in ``annotation_dir`` matched to images in ``image_dir``
     (default: JPEGImages beside it) by their own <filename>; a name written
@@ -220,7 +252,14 @@ def load_voc_folder(
     that the XML's own stem is tried."""
     ann = Path(annotation_dir).absolute()
     if image_dir is None:
-        image_dir = next((ann.parent / d for d in ("JPEGImages", "images", "Images") if (ann.parent / d).is_dir()), ann)
+        image_dir = next(
+            (
+                ann.parent / d
+                for d in ("JPEGImages", "images", "Images")
+                if (ann.parent / d).is_dir()
+            ),
+            ann,
+        )
     img_dir = Path(image_dir).absolute()
     by_name: Dict[str, Path] = {}
     by_stem: Dict[str, Path] = {}
@@ -244,11 +283,19 @@ def load_voc_folder(
             continue
         image = _resolve(record.filename, xml, by_name, by_stem)
         if image is None:
-            problems.append(GroundTruthProblem(os.fspath(xml), f"image {record.filename or xml.stem!r} not found in {img_dir}"))
+            problems.append(
+                GroundTruthProblem(
+                    os.fspath(xml), f"image {record.filename or xml.stem!r} not found in {img_dir}"
+                )
+            )
             continue
         key = path_key(image)
         if key in seen:
-            problems.append(GroundTruthProblem(os.fspath(xml), f"image {image.name} is already annotated by {seen[key].name}"))
+            problems.append(
+                GroundTruthProblem(
+                    os.fspath(xml), f"image {image.name} is already annotated by {seen[key].name}"
+                )
+            )
             continue
         seen[key] = xml
         pairs.append((image, xml, record))
