@@ -2,7 +2,10 @@
 
 :func:`coco_map` builds the COCO objects in memory (image ids 1..N in pair order,
 category id = class id + 1, boxes as float64 ``[x1, y1, x2 - x1, y2 - y1]``) and
-runs ``COCOeval`` unchanged; it is the reference. :class:`CocoMatches` repeats its
+runs ``COCOeval`` unchanged; it is the reference. pycocotools' C extension
+segfaults (zlib, ``inflateReset2``) when first imported after ``paddle``; in that
+state :func:`coco_map` uses the replica below instead (``"engine": "replica"``):
+import pycocotools before paddle at start-up to keep the reference engine. :class:`CocoMatches` repeats its
 matching once (area range "all", 100 detections per image and class, no crowd
 boxes) and keeps per-class TP flags for the 10 IoU thresholds, so mAP at any
 confidence threshold is a prefix computation, as for VOC (see ``detection``).
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import sys
 from typing import List, Sequence, Tuple
 
 import numpy as np
@@ -51,16 +55,23 @@ def _nan(v: float) -> float:
     return float("nan") if v < 0 else float(v)
 
 
+def pycocotools_loadable() -> bool:
+    """False when importing pycocotools now would crash the process (paddle first)."""
+    return "pycocotools._mask" in sys.modules or "paddle" not in sys.modules
+
+
 def coco_map(pairs: Sequence[Pair], thresholds: ThresholdsLike = None) -> dict:
     """COCO bbox mAP@[.5:.95], AP50, AP75 and per-class AP via pycocotools.
 
     NaN where undefined (no ground truth); 0.0 when there is ground truth but no
     prediction at all (pycocotools itself cannot load an empty result list).
     """
+    pairs = [(gt, pred.filtered(thresholds)) for gt, pred in pairs]
+    if not pycocotools_loadable():
+        return CocoMatches(pairs).summary(None)
     from pycocotools.coco import COCO
     from pycocotools.cocoeval import COCOeval
 
-    pairs = [(gt, pred.filtered(thresholds)) for gt, pred in pairs]
     names = pairs[0][0].class_names
     dataset, dets = to_coco(pairs)
     has_gt = np.bincount(
@@ -69,7 +80,7 @@ def coco_map(pairs: Sequence[Pair], thresholds: ThresholdsLike = None) -> dict:
     if not dets:
         ap = np.where(has_gt, 0.0, np.nan)
         m = float(np.mean(ap[has_gt])) if has_gt.any() else float("nan")
-        return _coco_dict(names, m, m, m, ap, ap)
+        return {**_coco_dict(names, m, m, m, ap, ap), "engine": "pycocotools"}
     with contextlib.redirect_stdout(io.StringIO()):
         coco_gt = COCO()
         coco_gt.dataset = dataset
@@ -81,7 +92,8 @@ def coco_map(pairs: Sequence[Pair], thresholds: ThresholdsLike = None) -> dict:
     prec = ev.eval["precision"][:, :, :, 0, -1]  # (T, R, K), area "all", 100 dets
     ap = np.array([prec[:, :, k].mean() if (prec[:, :, k] > -1).all() else np.nan for k in range(len(names))])
     ap50 = np.array([prec[0, :, k].mean() if (prec[0, :, k] > -1).all() else np.nan for k in range(len(names))])
-    return _coco_dict(names, _nan(ev.stats[0]), _nan(ev.stats[1]), _nan(ev.stats[2]), ap, ap50)
+    return {**_coco_dict(names, _nan(ev.stats[0]), _nan(ev.stats[1]), _nan(ev.stats[2]), ap, ap50),
+            "engine": "pycocotools"}
 
 
 def _coco_dict(names, m, m50, m75, ap, ap50) -> dict:
@@ -173,7 +185,7 @@ class CocoMatches:
         res = np.array([self.class_ap(k, n[k]) for k in range(len(self.class_names))])
         valid = self.num_gt > 0
         means = res[valid].mean(axis=0) if valid.any() else np.full(3, np.nan)
-        return _coco_dict(self.class_names, *means, res[:, 0], res[:, 1])
+        return {**_coco_dict(self.class_names, *means, res[:, 0], res[:, 1]), "engine": "replica"}
 
 
 def _match_image(gt: DetectionResult, pred: DetectionResult, scores, flags) -> None:

@@ -32,18 +32,36 @@ from inspectors.results import SegmentationResult
 N_BINS = 101
 
 
-def confidence_bins(pred: SegmentationResult) -> np.ndarray:
-    """Flat array of confidence bins (0..100) per pixel.
+_EDGES = np.append(GRID32, np.float32(np.inf))  # bin k holds EDGES[k] <= c < EDGES[k+1]
 
-    ``bin = #{k : float32(k/100) <= c} - 1``, so ``c >= float32(k/100)`` iff
-    ``bin >= k`` with no epsilon: the comparison ``Result.filtered`` makes. NaN
-    lands in bin 100 (never filtered, as ``NaN < t`` is False). Confidences below
-    0 are invalid and are put in bin 0.
+
+def bin_confidences(conf: np.ndarray) -> np.ndarray:
+    """Bins (0..100) of float32 confidences: ``c >= float32(k/100)`` iff ``bin >= k``.
+
+    ``floor(c * 100)`` is off by at most one from the exact bin (float32 rounding of
+    k/100), so one comparison with each neighbouring edge makes it exact, without
+    an epsilon. NaN lands in bin 100 (never filtered, as ``NaN < t`` is False);
+    confidences below 0 are invalid and are put in bin 0.
     """
+    c = np.asarray(conf, np.float32).ravel()
+    x = np.multiply(c, np.float32(100.0))
+    np.floor(x, out=x)
+    nan = np.isnan(c)
+    if nan.any():
+        x[nan] = N_BINS - 1
+    np.clip(x, 0, N_BINS - 1, out=x)
+    b = x.astype(np.int32)
+    b -= c < _EDGES[b]
+    b += c >= _EDGES[b + 1]
+    np.clip(b, 0, N_BINS - 1, out=b)
+    return b
+
+
+def confidence_bins(pred: SegmentationResult) -> np.ndarray:
+    """Flat array of confidence bins per pixel; no confidence counts as 1.0 (bin 100)."""
     if pred.confidence is None:
         return np.full(pred.label_map.size, N_BINS - 1, np.int64)
-    b = np.searchsorted(GRID32, pred.confidence.ravel(), side="right") - 1
-    return np.clip(b, 0, N_BINS - 1)
+    return bin_confidences(pred.confidence)
 
 
 def _flat_index(gt: SegmentationResult, pred: SegmentationResult, num_classes: int) -> np.ndarray:
@@ -91,19 +109,38 @@ class SegmentationAccumulator:
         self._cum = None
 
     def add_many(self, pairs: Iterable[Pair], chunk_pixels: int = 1 << 22) -> None:
-        """Add many images with one ``bincount`` per ~4 M pixels (fast for small maps)."""
+        """Add many images, binning ~4 M pixels per numpy call (fast for small maps)."""
         c = self.num_classes
         size = c * (c + 1) * N_BINS
-        parts, n = [], 0
+        gts, preds, confs, ignores, n = [], [], [], [], 0
+
+        def flush() -> None:
+            g = np.concatenate(gts).astype(np.int32)
+            p = np.concatenate(preds).astype(np.int32)
+            np.minimum(p, c, out=p)
+            b = bin_confidences(np.concatenate(confs))
+            ign = ignores[0] if len(set(ignores)) == 1 else np.repeat(ignores, [len(x) for x in gts])
+            keep = g != ign
+            idx = (g * (c + 1) + p) * N_BINS + b
+            self.counts += np.bincount(idx[keep], minlength=size).reshape(self.counts.shape)
+
         for gt, pred in pairs:
-            idx = _flat_index(gt, pred, c)
-            parts.append(idx)
-            n += idx.size
+            if gt.label_map.shape != pred.label_map.shape:
+                raise ValueError(
+                    f"ground truth {gt.label_map.shape} and prediction {pred.label_map.shape} "
+                    "label maps differ in size"
+                )
+            gts.append(gt.label_map.ravel())
+            preds.append(pred.label_map.ravel())
+            conf = pred.confidence
+            confs.append(np.ones(pred.label_map.size, np.float32) if conf is None else conf.ravel())
+            ignores.append(gt.ignore_index)
+            n += gts[-1].size
             if n >= chunk_pixels:
-                self.counts += np.bincount(np.concatenate(parts), minlength=size).reshape(self.counts.shape)
-                parts, n = [], 0
-        if parts:
-            self.counts += np.bincount(np.concatenate(parts), minlength=size).reshape(self.counts.shape)
+                flush()
+                gts, preds, confs, ignores, n = [], [], [], [], 0
+        if gts:
+            flush()
         self._cum = None
 
     def confusion(self, thresholds: ThresholdsLike) -> np.ndarray:
