@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import sys
 
+import pycocotools.coco  # noqa: F401 - must precede paddle, or zlib segfaults (ENVIRONMENT.md)
+
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0] in ("gui", "--demo") or argv[0].startswith("--gui"):
+    gui = not argv or argv[0] == "gui" or (argv[0].startswith("-") and argv[0] not in ("-h", "--help"))
+    if gui:
         try:
             from app.launch import run_gui
         except ImportError as e:
-            print(f"The desktop app is not available yet ({e}); use a subcommand, e.g. "
-                  "'python main.py predict --help'.", file=sys.stderr)
+            print(f"The desktop app cannot start: {e}. Install the GUI packages "
+                  "(bash scripts/setup.sh) or use a subcommand, e.g. 'python main.py predict --help'.",
+                  file=sys.stderr)
             return 2
         return run_gui(argv[1:] if argv and argv[0] == "gui" else argv)
     from inspectors.cli import main as cli_main

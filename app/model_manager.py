@@ -1,0 +1,160 @@
+"""Loaded models, one long-lived :class:`~app.workers.ModelWorker` each, and the run state."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Set
+
+from PySide6.QtCore import QObject, QThreadPool, Signal
+
+from inspectors.formats import ModelSpec
+from inspectors.runtime import RuntimeSettings
+
+from .workers import InspectorFactory, ModelWorker, model_label
+
+LOADING, READY, FAILED = "loading", "ready", "failed"
+
+
+@dataclass
+class ModelHandle:
+    id: str
+    path: str
+    worker: ModelWorker
+    status: str = LOADING
+    message: str = ""
+    spec: Optional[ModelSpec] = None
+    queued: Set[str] = field(default_factory=set)  # submitted, outcome not arrived yet
+
+    @property
+    def label(self) -> str:
+        if self.spec is not None:
+            return f"{model_label(self.path)} · {self.spec.task} · {self.spec.architecture}"
+        return model_label(self.path)
+
+
+class ModelManager(QObject):
+    changed = Signal(str)  # model id (added, loaded, failed)
+    removed = Signal(str)
+    outcome = Signal(str, object)  # model id, Outcome
+    run_state = Signal(str)  # "idle" | "running" | "paused"
+
+    def __init__(self, settings: RuntimeSettings = RuntimeSettings(),
+                 factory: Optional[InspectorFactory] = None, parent: Optional[QObject] = None):
+        super().__init__(parent)
+        self.settings = settings
+        self.factory = factory
+        self.models: Dict[str, ModelHandle] = {}
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(32)  # workers are long-lived and mostly waiting
+        self.paused = False
+        self._state = "idle"
+
+    # -- models ------------------------------------------------------------------
+    def add(self, path: str) -> str:
+        model_id = os.path.realpath(path)
+        if model_id in self.models:
+            return model_id
+        kwargs = {"factory": self.factory} if self.factory else {}
+        worker = ModelWorker(model_id, path, self.settings, **kwargs)
+        worker.signals.loaded.connect(self._on_loaded)
+        worker.signals.load_failed.connect(self._on_failed)
+        worker.signals.outcome.connect(self._on_outcome)
+        worker.signals.idle.connect(self._on_idle)
+        self.models[model_id] = ModelHandle(model_id, path, worker)
+        self.pool.start(worker)
+        self.changed.emit(model_id)
+        return model_id
+
+    def remove(self, model_id: str) -> None:
+        handle = self.models.pop(model_id, None)
+        if handle is not None:
+            handle.worker.stop()
+            self.removed.emit(model_id)
+            self._update_state()
+
+    def reload_all(self, settings: RuntimeSettings) -> None:
+        self.settings = settings
+        for model_id, handle in list(self.models.items()):
+            self.remove(model_id)
+            self.add(handle.path)
+
+    def ready(self) -> List[ModelHandle]:
+        return [h for h in self.models.values() if h.status == READY]
+
+    def _on_loaded(self, model_id: str, spec: ModelSpec) -> None:
+        handle = self.models.get(model_id)
+        if handle is not None:
+            handle.status, handle.spec = READY, spec
+            self.changed.emit(model_id)
+
+    def _on_failed(self, model_id: str, message: str) -> None:
+        handle = self.models.get(model_id)
+        if handle is not None:
+            handle.status, handle.message = FAILED, message
+            handle.queued.clear()
+            self.changed.emit(model_id)
+            self._update_state()
+
+    # -- running -----------------------------------------------------------------
+    def submit(self, model_id: str, paths: Sequence[str], front: bool = False) -> int:
+        """Queue ``paths`` not queued already; returns how many were added."""
+        handle = self.models.get(model_id)
+        if handle is None:
+            return 0
+        new = [p for p in dict.fromkeys(paths) if p not in handle.queued]
+        if new:
+            handle.queued.update(new)
+            handle.worker.submit(new, front)
+            self._update_state()
+        return len(new)
+
+    def prioritize(self, model_id: str, path: str) -> None:
+        handle = self.models.get(model_id)
+        if handle is not None:
+            handle.queued.add(path)
+            handle.worker.prioritize(path)
+            self._update_state()
+
+    def set_paused(self, paused: bool) -> None:
+        self.paused = paused
+        for h in self.models.values():
+            h.worker.set_paused(paused)
+        self._update_state()
+
+    def cancel(self) -> None:
+        """Returns at once; images already in a predictor finish in the background."""
+        self.paused = False
+        for h in self.models.values():
+            h.worker.cancel()
+            h.queued.clear()
+        self._update_state()
+
+    def shutdown(self, wait_ms: int = 3000) -> None:
+        for h in self.models.values():
+            h.worker.stop()
+        self.pool.waitForDone(wait_ms)
+
+    def _on_outcome(self, model_id: str, outcome) -> None:
+        handle = self.models.get(model_id)
+        if handle is None:
+            return
+        handle.queued.discard(outcome.path)
+        self.outcome.emit(model_id, outcome)
+        if not handle.queued:
+            self._update_state()
+
+    def _on_idle(self, _model_id: str) -> None:
+        # Every queued path yields exactly one outcome (cancel clears ``queued`` itself),
+        # so an idle worker changes nothing here; the signal is a cue to re-check.
+        self._update_state()
+
+    def state(self) -> str:
+        return self._state
+
+    def _update_state(self) -> None:
+        busy = any(h.queued for h in self.models.values())
+        state = ("paused" if self.paused else "running") if busy else "idle"
+        if state != self._state:
+            self._state = state
+            self.run_state.emit(state)

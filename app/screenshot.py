@@ -1,0 +1,58 @@
+"""``--screenshot``: grab the window once the run is over (or it timed out), then quit."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from .main_window import MainWindow
+
+
+class ScreenshotWhenDone(QObject):
+    def __init__(self, window: MainWindow, path: str, timeout_s: float):
+        super().__init__(window)
+        self.window, self.path = window, path
+        self.exit_code = 3  # until a screenshot is saved
+        self._taken = False
+        self._check = QTimer(self, interval=300)
+        self._check.timeout.connect(self._poll)
+        self._check.start()
+        QTimer.singleShot(int(timeout_s * 1000), self.take)
+
+    def _ready(self) -> bool:
+        w = self.window
+        models = w.models.models.values()
+        if any(h.status == "loading" for h in models) or w.models.state() != "idle":
+            return False
+        if w.bench.folder is not None and w.bench.current_row >= 0 and w.bench.current_image is None \
+                and not w.bench.current_error:
+            return False
+        return not (w.models.ready() and w.bench.folder is not None
+                    and not w.bench.store.inspected_rows())
+
+    def _poll(self) -> None:
+        if self._ready():
+            self._check.stop()
+            QTimer.singleShot(800, self.take)  # let the last repaint and plot update land
+
+    def take(self) -> None:
+        if self._taken:
+            return
+        self._taken = True
+        self._check.stop()
+        w = self.window
+        if w.bench.store.state(w.bench.current_row).value in ("error", "no result"):
+            w.list_panel.step(1, flagged_only=True)  # show a finding rather than an error
+            QTimer.singleShot(1200, self._grab)
+        else:
+            self._grab()
+
+    def _grab(self) -> None:
+        screen = self.window.screen() or QGuiApplication.primaryScreen()
+        geo = self.window.frameGeometry()
+        pixmap = screen.grabWindow(0, geo.x(), geo.y(), geo.width(), geo.height())
+        if pixmap.isNull() or pixmap.toImage().isNull():
+            pixmap = self.window.grab()
+        self.exit_code = 0 if pixmap.save(self.path) else 4
+        QApplication.instance().quit()

@@ -1,0 +1,79 @@
+"""What persists between runs (QSettings): recent folders, models, thresholds,
+hidden classes, runtime settings and the window layout."""
+
+from __future__ import annotations
+
+import json
+from typing import List
+
+from PySide6.QtCore import QSettings
+
+from inspectors.results import Thresholds
+from inspectors.runtime import RuntimeSettings
+
+MAX_RECENT = 10
+
+
+class AppSettings:
+    def __init__(self, qsettings: QSettings):
+        self.q = qsettings
+
+    def _list(self, key: str) -> List[str]:
+        try:
+            value = json.loads(str(self.q.value(key, "[]")))
+        except ValueError:
+            return []
+        return [str(v) for v in value] if isinstance(value, list) else []
+
+    def _set_list(self, key: str, values: List[str]) -> None:
+        self.q.setValue(key, json.dumps(values))
+
+    def recent_folders(self) -> List[str]:
+        return self._list("recent_folders")
+
+    def add_recent_folder(self, folder: str) -> None:
+        items = [folder] + [f for f in self.recent_folders() if f != folder]
+        self._set_list("recent_folders", items[:MAX_RECENT])
+
+    def models(self) -> List[str]:
+        return self._list("models")
+
+    def set_models(self, paths: List[str]) -> None:
+        self._set_list("models", paths)
+
+    def thresholds(self) -> Thresholds:
+        try:
+            data = json.loads(str(self.q.value("thresholds", "{}")))
+            return Thresholds(float(data.get("default", 0.5)),
+                              {str(k): float(v) for k, v in data.get("per_class", {}).items()})
+        except (ValueError, TypeError, AttributeError):
+            return Thresholds()
+
+    def set_thresholds(self, t: Thresholds) -> None:
+        self.q.setValue("thresholds", json.dumps({"default": t.default,
+                                                  "per_class": {str(k): v for k, v in t.per_class.items()}}))
+
+    def hidden_classes(self) -> frozenset:
+        return frozenset(self._list("hidden_classes"))
+
+    def set_hidden_classes(self, names) -> None:
+        self._set_list("hidden_classes", sorted(str(n) for n in names))
+
+    def runtime(self) -> RuntimeSettings:
+        try:
+            return RuntimeSettings(device=str(self.q.value("runtime/device", "cpu")),
+                                   threads=int(self.q.value("runtime/threads", 2)),
+                                   batch_size=int(self.q.value("runtime/batch", 1)))
+        except (ValueError, TypeError):
+            return RuntimeSettings()
+
+    def set_runtime(self, s: RuntimeSettings) -> None:
+        self.q.setValue("runtime/device", s.device)
+        self.q.setValue("runtime/threads", s.threads)
+        self.q.setValue("runtime/batch", s.batch_size)
+
+    def value(self, key: str, default=None):
+        return self.q.value(key, default)
+
+    def set_value(self, key: str, value) -> None:
+        self.q.setValue(key, value)

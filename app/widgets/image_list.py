@@ -1,0 +1,207 @@
+"""The virtual image list: one QAbstractListModel row per visible image.
+
+Nothing is computed per file when a folder opens (a list of paths is all there is);
+names, state icons and tooltips are made only for the rows Qt paints.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Dict, List, Optional
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspectors.session import Filter, ImageState, Verdict
+
+from ..workbench import Workbench
+
+STATE_COLORS = {ImageState.DEFECT: "#e5484d", ImageState.CLEAN: "#46a758",
+                ImageState.NO_RESULT: "#5b6470", ImageState.ERROR: "#f5a524"}
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _dot(color: str, ring: str = "") -> QIcon:
+    pm = QPixmap(14, 14)
+    pm.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pm)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setBrush(QColor(color))
+    p.setPen(QColor(ring or color))
+    p.drawEllipse(2, 2, 10, 10)
+    p.end()
+    return QIcon(pm)
+
+
+class ImageListModel(QAbstractListModel):
+    def __init__(self, bench: Workbench, parent: Optional[QObject] = None):
+        super().__init__(parent)
+        self.bench = bench
+        self.filter = Filter.ALL
+        self.by_score = False
+        self.rows: List[int] = []
+        self._pos: Optional[Dict[int, int]] = None
+        self._icons = {s: _dot(c) for s, c in STATE_COLORS.items()}
+        self._timer = QTimer(self, singleShot=True, interval=150)
+        self._timer.timeout.connect(self.rebuild)
+
+    def identity(self) -> bool:
+        return self.filter is Filter.ALL and not self.by_score
+
+    def rebuild(self) -> None:
+        self.beginResetModel()
+        self.rows = self.bench.store.rows(self.filter, self.by_score)
+        self._pos = None
+        self.endResetModel()
+
+    def set_view(self, which: Filter, by_score: bool) -> None:
+        self.filter, self.by_score = which, by_score
+        self.rebuild()
+
+    def position(self, store_row: int) -> int:
+        if self.identity():
+            return store_row if 0 <= store_row < len(self.rows) else -1
+        if self._pos is None:
+            self._pos = {r: i for i, r in enumerate(self.rows)}
+        return self._pos.get(store_row, -1)
+
+    def store_changed(self, store_row: int = -1) -> None:
+        """A row (or, with -1, every row) may have changed state."""
+        if self.identity():
+            if store_row < 0:
+                if self.rows:
+                    self.dataChanged.emit(self.index(0), self.index(len(self.rows) - 1))
+            elif 0 <= store_row < len(self.rows):
+                idx = self.index(store_row)
+                self.dataChanged.emit(idx, idx)
+        else:
+            self._timer.start()  # coalesce bursts of results into one refilter
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def _name(self, path: str) -> str:
+        folder = str(self.bench.folder or "")
+        return path[len(folder) + 1:] if folder and path.startswith(folder + os.sep) else os.path.basename(path)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        store = self.bench.store
+        if role == Qt.ItemDataRole.DisplayRole:
+            text = self._name(store.images[row])
+            if store.has_result(row):
+                text += f"   {store.defect_score(row):.2f}"
+            verdict = self.bench.verdict(row)
+            if verdict is Verdict.CONFIRMED:
+                text += "   ✔ confirmed"
+            elif verdict is Verdict.REJECTED:
+                text += "   ✘ rejected"
+            return text
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._icons[store.state(row)]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            state = store.state(row)
+            classes = ", ".join(store.flagged_classes(row))
+            gt = store.gt_defective(row)
+            gt_text = "" if gt is None else f"\nground truth: {'defect' if gt else 'clean'}"
+            return f"{store.images[row]}\n{state.value}{': ' + classes if classes else ''}{gt_text}"
+        if role == ROW_ROLE:
+            return row
+        return None
+
+
+class ImageListPanel(QWidget):
+    """Filter / sort controls over the list; emits the store row chosen."""
+
+    row_chosen = Signal(int)
+
+    def __init__(self, bench: Workbench, parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        self.bench = bench
+        self.model = ImageListModel(bench, self)
+        self.filter_box = QComboBox()
+        for f in Filter:
+            self.filter_box.addItem(f.value.capitalize(), f)
+        self.sort_box = QCheckBox("Sort by score")
+        # A table with fixed row heights lays out only the visible rows; QListView and
+        # QTreeView walk every row after a reset (half a second at 100,000 rows).
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
+        self.view.horizontalHeader().setVisible(False)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        vh = self.view.verticalHeader()
+        vh.setVisible(False)
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vh.setDefaultSectionSize(self.view.fontMetrics().height() + 6)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setAlternatingRowColors(True)
+        self.summary = QLabel("")
+        self.summary.setObjectName("muted")
+        top = QHBoxLayout()
+        top.addWidget(self.filter_box, 1)
+        top.addWidget(self.sort_box)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addLayout(top)
+        lay.addWidget(self.view, 1)
+        lay.addWidget(self.summary)
+        self.filter_box.currentIndexChanged.connect(self._view_changed)
+        self.sort_box.toggled.connect(self._view_changed)
+        self.view.selectionModel().currentChanged.connect(self._on_current)
+        self.model.modelReset.connect(self._reselect)
+
+    def set_filter(self, which: Filter) -> None:
+        self.filter_box.setCurrentIndex(list(Filter).index(which))
+
+    def _view_changed(self) -> None:
+        self.model.set_view(self.filter_box.currentData(), self.sort_box.isChecked())
+
+    def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.row_chosen.emit(self.model.rows[current.row()])
+
+    def _reselect(self) -> None:
+        self.select(self.bench.current_row, emit=False)
+
+    def select(self, store_row: int, emit: bool = True) -> None:
+        pos = self.model.position(store_row)
+        if pos < 0:
+            return
+        idx = self.model.index(pos)
+        sm = self.view.selectionModel()
+        if not emit:
+            sm.blockSignals(True)
+        sm.setCurrentIndex(idx, sm.SelectionFlag.ClearAndSelect)
+        sm.blockSignals(False)
+        self.view.scrollTo(idx)
+
+    def step(self, delta: int, flagged_only: bool = False) -> None:
+        """Move to the next/previous row (optionally the next flagged one) in list order."""
+        rows = self.model.rows
+        if not rows:
+            return
+        pos = self.model.position(self.bench.current_row)
+        i = pos
+        while True:
+            i = (i + delta) if i >= 0 else (0 if delta > 0 else len(rows) - 1)
+            if not 0 <= i < len(rows):
+                return
+            if not flagged_only or self.bench.store.state(rows[i]) is ImageState.DEFECT:
+                self.select(rows[i])
+                return

@@ -1,0 +1,102 @@
+"""A zoomable, pannable image view: wheel zooms around the cursor, drag pans,
+F fits, 1 shows pixels 1:1, +/- zoom. Two views can be linked (side-by-side)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QPainter, QResizeEvent, QWheelEvent
+from PySide6.QtWidgets import QFrame, QGraphicsPixmapItem, QGraphicsScene, QGraphicsView, QWidget
+
+from .qimage import to_pixmap
+
+MIN_ZOOM, MAX_ZOOM = 0.02, 64.0
+
+
+class ImageView(QGraphicsView):
+    """Shows one image; ``view_changed`` fires after every zoom or pan."""
+
+    view_changed = Signal()
+
+    def __init__(self, parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        self.setScene(QGraphicsScene(self))
+        self._item = QGraphicsPixmapItem()
+        self._item.setTransformationMode(Qt.TransformationMode.FastTransformation)
+        self.scene().addItem(self._item)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        self.setBackgroundBrush(Qt.GlobalColor.black)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.fit_mode = True  # refit on resize / new image until the user zooms
+        self.horizontalScrollBar().valueChanged.connect(lambda _v: self.view_changed.emit())
+        self.verticalScrollBar().valueChanged.connect(lambda _v: self.view_changed.emit())
+
+    def has_image(self) -> bool:
+        return not self._item.pixmap().isNull()
+
+    def set_image(self, bgr: Optional[np.ndarray]) -> None:
+        """Replace the picture; the zoom and position stay unless in fit mode or the size changed."""
+        old = self._item.pixmap().size()
+        if bgr is None:
+            self._item.setPixmap(to_pixmap(np.zeros((1, 1, 3), np.uint8)))
+        else:
+            self._item.setPixmap(to_pixmap(bgr))
+        self.scene().setSceneRect(QRectF(self._item.pixmap().rect()))
+        if self.fit_mode or old != self._item.pixmap().size():
+            self.fit()
+
+    def zoom(self) -> float:
+        return float(self.transform().m11())
+
+    def fit(self) -> None:
+        self.fit_mode = True
+        if self.has_image():
+            self.fitInView(self._item, Qt.AspectRatioMode.KeepAspectRatio)
+        self.view_changed.emit()
+
+    def actual_size(self) -> None:
+        self.fit_mode = False
+        self.resetTransform()
+        self.view_changed.emit()
+
+    def zoom_by(self, factor: float) -> None:
+        z = self.zoom()
+        factor = max(MIN_ZOOM / z, min(MAX_ZOOM / z, factor))
+        self.fit_mode = False
+        self.scale(factor, factor)
+        self.view_changed.emit()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt override
+        steps = event.angleDelta().y() / 120.0
+        if steps:
+            self.zoom_by(1.25 ** steps)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        key = event.key()
+        if key == Qt.Key.Key_F:
+            self.fit()
+        elif key == Qt.Key.Key_1:
+            self.actual_size()
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_by(1.25)
+        elif key == Qt.Key.Key_Minus:
+            self.zoom_by(0.8)
+        else:
+            super().keyPressEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self.fit_mode:
+            self.fit()
+
+    def copy_view_from(self, other: ImageView) -> None:
+        """Take ``other``'s zoom and scroll position (used to link two views)."""
+        self.fit_mode = other.fit_mode
+        self.setTransform(other.transform())
+        self.horizontalScrollBar().setValue(other.horizontalScrollBar().value())
+        self.verticalScrollBar().setValue(other.verticalScrollBar().value())

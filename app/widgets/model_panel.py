@@ -1,0 +1,138 @@
+"""Loaded models with their status (and why a load failed), the model whose results
+are shown, and the runtime settings (device, threads, batch size)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspectors.runtime import DEVICES, RuntimeSettings
+
+from ..model_manager import FAILED, LOADING, ModelManager
+
+STATUS_MARK = {LOADING: "⏳", FAILED: "⚠", "ready": "●"}
+
+
+class ModelPanel(QWidget):
+    add_clicked = Signal()
+    active_chosen = Signal(str)
+    settings_changed = Signal(object)  # RuntimeSettings
+
+    def __init__(self, models: ModelManager, parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        self.models = models
+        self.list = QListWidget()
+        self.list.setMaximumHeight(90)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.message = QLabel("No model loaded. Add an exported PaddleSeg, PaddleDetection, "
+                              "PaddleClas or PaddleX folder.")
+        self.message.setWordWrap(True)
+        self.message.setObjectName("muted")
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        add, self.remove_btn, reload_btn = QPushButton("Add…"), QPushButton("Remove"), QPushButton("Reload")
+        add.setToolTip("Add an exported model folder (Ctrl+M)")
+        reload_btn.setToolTip("Reload every model with the settings below")
+        self.device = QComboBox()
+        self.device.addItems(list(DEVICES))
+        self.threads = QSpinBox()
+        self.threads.setRange(1, 64)
+        self.batch = QSpinBox()
+        self.batch.setRange(1, 64)
+        self.set_settings(models.settings)
+        buttons = QHBoxLayout()
+        for b in (add, self.remove_btn, reload_btn):
+            buttons.addWidget(b)
+        form = QFormLayout()
+        runtime = QHBoxLayout()
+        runtime.addWidget(self.device)
+        runtime.addWidget(QLabel("threads"))
+        runtime.addWidget(self.threads)
+        runtime.addWidget(QLabel("batch"))
+        runtime.addWidget(self.batch)
+        form.addRow("Device", runtime)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.addWidget(self.list)
+        lay.addWidget(self.message)
+        lay.addLayout(buttons)
+        lay.addLayout(form)
+        add.clicked.connect(self.add_clicked)
+        self.remove_btn.clicked.connect(self._remove)
+        reload_btn.clicked.connect(lambda: self.settings_changed.emit(self.settings()))
+        self.list.currentItemChanged.connect(self._on_current)
+        models.changed.connect(self.refresh)
+        models.removed.connect(self.refresh)
+
+    def settings(self) -> RuntimeSettings:
+        return RuntimeSettings(device=self.device.currentText(), threads=self.threads.value(),
+                               batch_size=self.batch.value())
+
+    def set_settings(self, s: RuntimeSettings) -> None:
+        self.device.setCurrentText(s.device)
+        self.threads.setValue(s.threads)
+        self.batch.setValue(s.batch_size)
+
+    def refresh(self, *_args) -> None:
+        current = self.list.currentItem().data(Qt.ItemDataRole.UserRole) if self.list.currentItem() else None
+        self.list.blockSignals(True)
+        self.list.clear()
+        for h in self.models.models.values():
+            item = QListWidgetItem(f"{STATUS_MARK.get(h.status, '')} {h.label}")
+            item.setData(Qt.ItemDataRole.UserRole, h.id)
+            item.setToolTip(f"{h.path}\n{h.status}{': ' + h.message if h.message else ''}")
+            self.list.addItem(item)
+            if h.id == current:
+                self.list.setCurrentItem(item)
+        self.list.blockSignals(False)
+        self._show_message()
+
+    def select(self, model_id: str) -> None:
+        for i in range(self.list.count()):
+            if self.list.item(i).data(Qt.ItemDataRole.UserRole) == model_id:
+                self.list.setCurrentRow(i)
+
+    def _show_message(self) -> None:
+        item = self.list.currentItem()
+        h = self.models.models.get(item.data(Qt.ItemDataRole.UserRole)) if item else None
+        if h is None:
+            n = len(self.models.models)
+            self.message.setText("No model loaded. Add an exported PaddleSeg, PaddleDetection, "
+                                 "PaddleClas or PaddleX folder." if not n else "Select a model.")
+            self.message.setObjectName("muted")
+        elif h.status == FAILED:
+            self.message.setText(f"Could not load {h.path}:\n{h.message}")
+            self.message.setObjectName("error")
+        elif h.status == LOADING:
+            self.message.setText(f"Loading {h.path} …")
+            self.message.setObjectName("muted")
+        else:
+            spec = h.spec
+            names = ", ".join(spec.class_names) if spec and spec.class_names else "from the network"
+            self.message.setText(f"{spec.format} · {spec.task} · classes: {names}" if spec else "")
+            self.message.setObjectName("muted")
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+
+    def _on_current(self, item: Optional[QListWidgetItem], _prev) -> None:
+        self._show_message()
+        if item is not None:
+            self.active_chosen.emit(item.data(Qt.ItemDataRole.UserRole))
+
+    def _remove(self) -> None:
+        item = self.list.currentItem()
+        if item is not None:
+            self.models.remove(item.data(Qt.ItemDataRole.UserRole))

@@ -1,0 +1,155 @@
+"""Confidence threshold (global slider + per-class values), per-class visibility and
+overlay look. Every change is applied at once to all cached results."""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Tuple
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSlider,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspectors.render import RenderStyle, class_color
+from inspectors.results import Thresholds
+
+from .qimage import swatch
+
+GLOBAL = -0.01  # a per-class spin box at this value follows the global threshold
+
+
+def _slider(maximum: int, value: int) -> QSlider:
+    s = QSlider(Qt.Orientation.Horizontal)
+    s.setRange(0, maximum)
+    s.setValue(value)
+    return s
+
+
+class ThresholdPanel(QWidget):
+    changed = Signal(object, object)  # Thresholds, RenderStyle
+
+    def __init__(self, parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        self.slider = _slider(100, 50)
+        self.slider.setPageStep(5)
+        self.value = QDoubleSpinBox()
+        self.value.setRange(0.0, 1.0)
+        self.value.setSingleStep(0.01)
+        self.value.setDecimals(2)
+        self.value.setValue(0.5)
+        self.opacity = _slider(100, 45)
+        self.contours = QCheckBox("Contours")
+        self.contours.setChecked(True)
+        self.labels = QCheckBox("Labels")
+        self.labels.setChecked(True)
+        self.table = QTableWidget(0, 2)
+        self.table.setHorizontalHeaderLabels(["Class (shown)", "Threshold"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setMinimumHeight(120)
+        self.hint = QLabel("Classes appear when a model or ground truth is loaded.")
+        self.hint.setObjectName("muted")
+        self.hint.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.slider, 1)
+        row.addWidget(self.value)
+        look = QHBoxLayout()
+        look.addWidget(self.opacity, 1)
+        look.addWidget(self.contours)
+        look.addWidget(self.labels)
+        form = QFormLayout()
+        form.addRow("Confidence", row)
+        form.addRow("Mask opacity", look)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.addLayout(form)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.hint)
+        self._spins: Dict[str, QDoubleSpinBox] = {}
+        self._checks: Dict[str, QTableWidgetItem] = {}
+        self._kept: Dict[str, float] = {}  # per-class values of classes not shown (yet)
+        self._hidden_kept: frozenset = frozenset()
+        self._quiet = False
+        self.slider.valueChanged.connect(lambda v: self._set_global(v / 100.0))
+        self.value.valueChanged.connect(self._set_global)
+        self.opacity.valueChanged.connect(self._emit)
+        self.contours.toggled.connect(self._emit)
+        self.labels.toggled.connect(self._emit)
+        self.table.itemChanged.connect(self._emit)
+
+    def _set_global(self, v: float) -> None:
+        if self._quiet:
+            return
+        self._quiet = True
+        self.slider.setValue(int(round(v * 100)))
+        self.value.setValue(v)
+        self._quiet = False
+        self._emit()
+
+    def set_classes(self, classes: List[Tuple[str, int]]) -> None:
+        """Show a row per class; values of classes already shown are kept."""
+        old = dict(self.thresholds().per_class)
+        hidden = self.render_style().hidden_classes
+        self._kept = {n: v for n, v in old.items() if n not in {c for c, _ in classes}}
+        self._hidden_kept = frozenset(h for h in hidden if h not in {c for c, _ in classes})
+        self._quiet = True
+        self.table.setRowCount(len(classes))
+        self._spins.clear()
+        self._checks.clear()
+        for r, (name, cid) in enumerate(classes):
+            item = QTableWidgetItem(swatch(class_color(cid)), name)
+            item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+            item.setCheckState(Qt.CheckState.Unchecked if name in hidden else Qt.CheckState.Checked)
+            self.table.setItem(r, 0, item)
+            spin = QDoubleSpinBox()
+            spin.setRange(GLOBAL, 1.0)
+            spin.setSingleStep(0.05)
+            spin.setSpecialValueText("global")
+            spin.setValue(float(old.get(name, GLOBAL)))
+            spin.valueChanged.connect(self._emit)
+            self.table.setCellWidget(r, 1, spin)
+            self._spins[name], self._checks[name] = spin, item
+        self.hint.setVisible(not classes)
+        self._quiet = False
+
+    def set_state(self, thresholds: Thresholds, hidden: frozenset = frozenset()) -> None:
+        self._quiet = True
+        self._kept = {str(n): float(v) for n, v in thresholds.per_class.items() if n not in self._spins}
+        self._hidden_kept = frozenset(h for h in hidden if h not in self._checks)
+        self.slider.setValue(int(round(thresholds.default * 100)))
+        self.value.setValue(thresholds.default)
+        for name, spin in self._spins.items():
+            spin.setValue(float(thresholds.per_class.get(name, GLOBAL)))
+        for name, item in self._checks.items():
+            item.setCheckState(Qt.CheckState.Unchecked if name in hidden else Qt.CheckState.Checked)
+        self._quiet = False
+        self._emit()
+
+    def set_class_threshold(self, name: str, value: Optional[float]) -> None:
+        self._spins[name].setValue(GLOBAL if value is None else value)
+
+    def thresholds(self) -> Thresholds:
+        per = dict(self._kept)
+        per.update({n: round(s.value(), 4) for n, s in self._spins.items() if s.value() >= 0})
+        return Thresholds(round(self.value.value(), 4), per)
+
+    def render_style(self) -> RenderStyle:
+        hidden = self._hidden_kept | frozenset(
+            n for n, it in self._checks.items() if it.checkState() != Qt.CheckState.Checked)
+        return RenderStyle(mask_opacity=self.opacity.value() / 100.0, contours=self.contours.isChecked(),
+                           labels=self.labels.isChecked(), hidden_classes=hidden)
+
+    def _emit(self, *_args) -> None:
+        if not self._quiet:
+            self.changed.emit(self.thresholds(), self.render_style())

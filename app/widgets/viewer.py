@@ -1,0 +1,137 @@
+"""The central viewer: overlay, side-by-side (ground truth | prediction, linked zoom/pan)
+or diff, with an empty state that says what to do next."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+
+from inspectors.render import RenderStyle, annotate, diff
+from inspectors.results import Result, Thresholds
+
+from .image_view import ImageView
+
+OVERLAY, SIDE_BY_SIDE, DIFF, ORIGINAL = "overlay", "side by side", "diff", "original"
+MODES = (OVERLAY, SIDE_BY_SIDE, DIFF, ORIGINAL)
+
+EMPTY_HTML = """<div style='color:#9aa4b1'>
+<p style='font-size:18pt; color:#dfe6ee'>No images yet</p>
+<p style='font-size:11pt'>Open an image folder with <b>Ctrl+O</b> or drop a folder here,<br>
+then add an exported model with <b>Ctrl+M</b> and press <b>Ctrl+R</b> to inspect.</p>
+<p style='font-size:10pt'>Ground truth next to the images (Paddle lists, VOC, COCO,
+Severstal csv,<br>class folders) is found automatically.</p></div>"""
+
+
+class _Titled(QWidget):
+    """An ImageView with a caption above it."""
+
+    def __init__(self, title: str, parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        self.caption = QLabel(title)
+        self.caption.setObjectName("caption")
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.view = ImageView()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.caption)
+        lay.addWidget(self.view, 1)
+
+
+class Viewer(QWidget):
+    mode_changed = Signal(str)
+
+    def __init__(self, parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        self.mode = OVERLAY
+        self.style_ = RenderStyle()
+        self.thresholds = Thresholds()
+        self._image: Optional[np.ndarray] = None
+        self._gt: Optional[Result] = None
+        self._pred: Optional[Result] = None
+        self._message = ""
+        self.empty = QLabel(EMPTY_HTML)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setObjectName("emptyState")
+        self.single = _Titled("")
+        self.left, self.right = _Titled("Ground truth"), _Titled("Prediction")
+        pair = QSplitter(Qt.Orientation.Horizontal)
+        pair.addWidget(self.left)
+        pair.addWidget(self.right)
+        self.stack = QStackedWidget()
+        for w in (self.empty, self.single, pair):
+            self.stack.addWidget(w)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.stack)
+        self._linking = False
+        self.left.view.view_changed.connect(lambda: self._link(self.left.view, self.right.view))
+        self.right.view.view_changed.connect(lambda: self._link(self.right.view, self.left.view))
+
+    def _link(self, src: ImageView, dst: ImageView) -> None:
+        if self._linking:
+            return
+        self._linking = True
+        try:
+            dst.copy_view_from(src)
+        finally:
+            self._linking = False
+
+    @property
+    def view(self) -> ImageView:
+        """The view that has focus in the current mode (for fit / 1:1 actions)."""
+        return self.left.view if self.mode == SIDE_BY_SIDE else self.single.view
+
+    def set_mode(self, mode: str) -> None:
+        if mode not in MODES or mode == self.mode:
+            return
+        self.mode = mode
+        self.refresh()
+        self.mode_changed.emit(mode)
+
+    def set_content(self, image: Optional[np.ndarray], gt: Optional[Result], pred: Optional[Result],
+                    message: str = "") -> None:
+        self._image, self._gt, self._pred, self._message = image, gt, pred, message
+        self.refresh()
+
+    def set_style(self, style: RenderStyle, thresholds: Thresholds) -> None:
+        self.style_, self.thresholds = style, thresholds
+        self.refresh()
+
+    def show_empty(self, html: str = EMPTY_HTML) -> None:
+        self._image = None
+        self.empty.setText(html)
+        self.stack.setCurrentIndex(0)
+
+    def refresh(self) -> None:
+        if self._image is None:
+            if self._message:
+                self.show_empty(f"<p style='color:#e0787a; font-size:12pt'>{self._message}</p>")
+            return
+        style = self.style_.with_(thresholds=self.thresholds)
+        img = self._image
+        if self.mode == SIDE_BY_SIDE:
+            self.stack.setCurrentIndex(2)
+            self.left.caption.setText("Ground truth" if self._gt is not None else "Ground truth (none for this image)")
+            self.right.caption.setText("Prediction" if self._pred is not None else "Prediction (not inspected yet)")
+            self.left.view.set_image(annotate(img, self._gt, style.with_(thresholds=None)))
+            self.right.view.set_image(annotate(img, self._pred, style))
+            self._link(self.left.view, self.right.view)
+            return
+        self.stack.setCurrentIndex(1)
+        if self.mode == DIFF:
+            self.single.caption.setText("Diff: green hit · red false positive · orange miss")
+            self.single.view.set_image(diff(img, self._gt, self._pred, self.thresholds))
+        elif self.mode == ORIGINAL:
+            self.single.caption.setText("Original")
+            self.single.view.set_image(img)
+        else:
+            self.single.caption.setText("Prediction" if self._pred is not None else "Not inspected yet")
+            self.single.view.set_image(annotate(img, self._pred, style))
+
+    def current_pixels(self) -> Optional[np.ndarray]:
+        """What the main view shows now (for tests and screenshots)."""
+        return self._image

@@ -1,0 +1,243 @@
+"""The session behind the window: image folder, ground truth, results, thresholds,
+verdicts and the current image. Widgets read from it and call it; it never draws."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+import numpy as np
+from PySide6.QtCore import QObject, QThreadPool, Signal
+
+from inspectors.errors import GroundTruthError, InspectorError
+from inspectors.groundtruth import GroundTruthSet, discover, load_ground_truth
+from inspectors.results import Outcome, Result, Thresholds
+from inspectors.session import ResultsStore, ReviewBook, Verdict, work_dir_for
+
+from .listing import list_image_paths
+from .model_manager import ModelManager
+from .workers import ImageLoader, TaskWorker
+
+
+class Workbench(QObject):
+    folder_opened = Signal(str)
+    ground_truth_changed = Signal()
+    outcome_stored = Signal(int, str)  # row, model id
+    states_changed = Signal()  # many rows may have changed state (thresholds)
+    thresholds_changed = Signal(object)
+    current_changed = Signal(int)
+    image_ready = Signal(int)  # the current image is decoded (or failed)
+    verdict_changed = Signal(int)
+    active_model_changed = Signal(str)
+    classes_changed = Signal()
+    problem = Signal(str, str, str)  # kind, path, message
+
+    def __init__(self, models: ModelManager, work_base: Path, parent: Optional[QObject] = None):
+        super().__init__(parent)
+        self.models = models
+        self.work_base = Path(work_base)
+        self.store = ResultsStore()
+        self.folder: Optional[Path] = None
+        self.ground_truth: Optional[GroundTruthSet] = None
+        self.review: Optional[ReviewBook] = None
+        self.active_model = ""
+        self.current_row = -1
+        self.current_image: Optional[np.ndarray] = None
+        self.current_error = ""
+        self.io_pool = QThreadPool(self)
+        self.io_pool.setMaxThreadCount(2)
+        self._tasks: List[TaskWorker] = []
+        self._loaders: Dict[str, ImageLoader] = {}
+        self._seen_names: set = set()
+        models.outcome.connect(self._on_outcome)
+        models.changed.connect(self._on_model_changed)
+        models.removed.connect(self._on_model_removed)
+
+    # -- folder ------------------------------------------------------------------
+    def open_folder(self, folder: str, ground_truth: Optional[str] = None) -> bool:
+        """List the images in the background (no per-file work beyond the listing);
+        ``folder_opened`` fires when the list is ready."""
+        if not os.path.isdir(folder):
+            self.problem.emit("folder", folder, f"image folder not found: {folder}")
+            return False
+        task = TaskWorker(lambda: list_image_paths(folder))
+        task.signals.result.connect(lambda images: self._set_images(folder, images, ground_truth))
+        task.signals.error.connect(lambda msg: self.problem.emit("folder", folder, msg))
+        self._start(task)
+        return True
+
+    def _set_images(self, folder: str, images: List[str], ground_truth: Optional[str]) -> None:
+        self.folder = Path(os.path.realpath(folder))
+        self.store.set_images(images)
+        self.ground_truth = None
+        self.store.ground_truth = None
+        self.current_row, self.current_image = -1, None
+        try:
+            self.review = ReviewBook(work_dir_for(self.folder, self.work_base), self.folder)
+            if self.review.problem:
+                self.problem.emit("review", str(self.review.path), self.review.problem)
+        except (InspectorError, OSError) as e:
+            self.review = None
+            self.problem.emit("review", str(self.folder), str(e))
+        self.folder_opened.emit(str(self.folder))
+        self.load_ground_truth(ground_truth)
+        if len(self.store):
+            self.set_current(0)
+
+    def load_ground_truth(self, path: Optional[str] = None) -> None:
+        """Discover ground truth for the folder (or load ``path``) in the background."""
+        if self.folder is None:
+            return
+        folder = str(self.folder)
+
+        def find() -> Optional[GroundTruthSet]:
+            return load_ground_truth(path) if path else discover(folder)
+
+        task = TaskWorker(find)
+        task.signals.result.connect(lambda gt, f=folder: self._set_ground_truth(f, gt))
+        task.signals.error.connect(lambda msg: self.problem.emit("ground truth", path or folder, msg))
+        self._start(task)
+
+    def _set_ground_truth(self, folder: str, gt: Optional[GroundTruthSet]) -> None:
+        if self.folder is None or str(self.folder) != folder:
+            return  # another folder was opened meanwhile
+        self.ground_truth = gt
+        self.store.ground_truth = gt.is_defective if gt is not None else None
+        for p in gt.problems if gt is not None else ():
+            self.problem.emit("ground truth", p.path, p.message)
+        self.ground_truth_changed.emit()
+        self.classes_changed.emit()
+
+    def _start(self, task: TaskWorker) -> None:
+        self._tasks.append(task)
+        task.signals.finished.connect(lambda t=task: self._tasks.remove(t) if t in self._tasks else None)
+        self.io_pool.start(task)
+
+    def path(self, row: int) -> str:
+        return self.store.images[row]
+
+    # -- models and runs -------------------------------------------------------------
+    def _on_model_changed(self, model_id: str) -> None:
+        handle = self.models.models.get(model_id)
+        if handle is None:
+            return
+        if handle.status == "failed":
+            self.problem.emit("model", handle.path, handle.message)
+        if handle.status == "ready":
+            if not self.active_model or self.active_model not in self.models.models:
+                self.set_active_model(model_id)
+            self.inspect_current()
+
+    def _on_model_removed(self, model_id: str) -> None:
+        self.store.remove_model(model_id)
+        if self.active_model == model_id:
+            ready = self.models.ready()
+            self.set_active_model(ready[0].id if ready else "")
+        self.states_changed.emit()
+
+    def set_active_model(self, model_id: str) -> None:
+        self.active_model = model_id
+        self.active_model_changed.emit(model_id)
+
+    def run_all(self) -> int:
+        """Queue every image without a result, the current image first; returns the count."""
+        queued = 0
+        order = list(range(len(self.store)))
+        if self.current_row > 0:
+            order.insert(0, order.pop(self.current_row))
+        for handle in self.models.ready():
+            todo = [self.store.images[r] for r in order
+                    if self.store.outcome(r, handle.id) is None]
+            queued += self.models.submit(handle.id, todo)
+        return queued
+
+    def inspect_current(self) -> None:
+        if self.current_row < 0:
+            return
+        for handle in self.models.ready():
+            if self.store.outcome(self.current_row, handle.id) is None:
+                self.models.prioritize(handle.id, self.path(self.current_row))
+
+    def _on_outcome(self, model_id: str, outcome: Outcome) -> None:
+        row = self.store.add(model_id, outcome)
+        if row < 0:
+            return
+        if not outcome.ok:
+            self.problem.emit("image", outcome.path, outcome.error or "")
+        elif outcome.result.class_names not in self._seen_names:
+            self._seen_names.add(outcome.result.class_names)
+            self.classes_changed.emit()
+        self.outcome_stored.emit(row, model_id)
+
+    # -- thresholds, current image, verdicts --------------------------------------
+    def set_thresholds(self, thresholds: Thresholds) -> None:
+        self.store.set_thresholds(thresholds)
+        self.thresholds_changed.emit(thresholds)
+        self.states_changed.emit()
+
+    def set_current(self, row: int) -> None:
+        if not 0 <= row < len(self.store) or row == self.current_row:
+            return
+        self.current_row, self.current_image, self.current_error = row, None, ""
+        self.current_changed.emit(row)
+        path = self.path(row)
+        loader = ImageLoader(path)
+        loader.signals.loaded.connect(self._on_image)
+        loader.signals.failed.connect(self._on_image_failed)
+        self._loaders[path] = loader
+        self.io_pool.start(loader)
+        self.inspect_current()
+
+    def _on_image(self, path: str, image: np.ndarray) -> None:
+        self._loaders.pop(path, None)
+        if self.current_row >= 0 and self.path(self.current_row) == path:
+            self.current_image = image
+            self.image_ready.emit(self.current_row)
+
+    def _on_image_failed(self, path: str, message: str) -> None:
+        self._loaders.pop(path, None)
+        self.problem.emit("image", path, message)
+        if self.current_row >= 0 and self.path(self.current_row) == path:
+            self.current_error = message
+            self.image_ready.emit(self.current_row)
+
+    def result(self, row: int, model_id: Optional[str] = None) -> Optional[Result]:
+        return self.store.result(row, model_id or self.active_model)
+
+    def ground_truth_for(self, row: int) -> Optional[Result]:
+        if self.ground_truth is None or row < 0:
+            return None
+        try:
+            return self.ground_truth.get(self.path(row))
+        except GroundTruthError as e:
+            self.problem.emit("ground truth", self.path(row), str(e))
+            return None
+
+    def verdict(self, row: int) -> Optional[Verdict]:
+        return self.review.get(self.path(row)) if self.review and row >= 0 else None
+
+    def set_verdict(self, row: int, verdict: Optional[Verdict]) -> None:
+        if self.review is None or row < 0:
+            return
+        if verdict is not None and self.review.get(self.path(row)) == verdict:
+            verdict = None  # pressing the same key again clears it
+        try:
+            self.review.set(self.path(row), verdict)
+        except OSError as e:
+            self.problem.emit("review", str(self.review.path), f"cannot save verdict: {e}")
+            return
+        self.verdict_changed.emit(row)
+
+    def class_names(self) -> List[Tuple[str, int]]:
+        """(name, class id) of the loaded models' and the ground truth's defect classes."""
+        names: Dict[str, int] = {}
+        sources = [h.spec.class_names for h in self.models.ready() if h.spec]
+        sources += sorted(self._seen_names)
+        if self.ground_truth is not None:
+            sources.append(self.ground_truth.class_names)
+        for seq in sources:
+            for cid, n in enumerate(seq):
+                if n not in names and n.lower() not in ("background", "_background_"):
+                    names[n] = cid
+        return list(names.items())

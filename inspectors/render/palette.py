@@ -1,0 +1,37 @@
+"""A fixed, distinguishable class palette (BGR) and text-colour helpers.
+
+The same class id always gets the same colour, in overlays, exports and the GUI's
+swatches. Diff colours are kept apart from class colours on purpose.
+"""
+
+from __future__ import annotations
+
+from typing import Tuple
+
+Color = Tuple[int, int, int]
+
+# Saturated colours that stay visible on gray steel / tile images (RGB, turned to BGR below).
+_RGB = (
+    (230, 25, 75), (60, 180, 75), (255, 225, 25), (0, 130, 200), (245, 130, 48),
+    (145, 30, 180), (70, 240, 240), (240, 50, 230), (210, 245, 60), (250, 190, 212),
+    (0, 128, 128), (220, 190, 255), (170, 110, 40), (255, 250, 200), (128, 0, 0),
+    (170, 255, 195), (128, 128, 0), (255, 215, 180), (0, 0, 128), (128, 128, 128),
+)
+PALETTE: Tuple[Color, ...] = tuple((b, g, r) for r, g, b in _RGB)
+
+#: Diff marks (BGR): prediction matches ground truth, false positive, miss, wrong class.
+HIT: Color = (60, 200, 60)
+FALSE_POSITIVE: Color = (40, 40, 235)
+MISS: Color = (0, 165, 255)
+CONFUSED: Color = (0, 230, 255)
+
+
+def class_color(class_id: int) -> Color:
+    """Colour of a class id (class 0 of a segmentation model is never painted)."""
+    return PALETTE[int(class_id) % len(PALETTE)]
+
+
+def text_color(background: Color) -> Color:
+    """Black or white, whichever reads better on ``background`` (BGR)."""
+    b, g, r = background
+    return (0, 0, 0) if 0.299 * r + 0.587 * g + 0.114 * b > 140 else (255, 255, 255)

@@ -1,0 +1,94 @@
+"""Text labels and banners drawn with OpenCV, sized to stay readable from
+200x200 NEU images to 1600x256 steel strips and 1333x800 aluminium photos."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence, Tuple
+
+import cv2
+import numpy as np
+
+from .palette import Color, text_color
+
+FONT = cv2.FONT_HERSHEY_SIMPLEX
+
+
+@dataclass(frozen=True)
+class Metrics:
+    scale: float
+    thickness: int
+    line: int  # line thickness for boxes / contours
+    pad: int
+
+
+def metrics(shape: Tuple[int, ...], font_scale: float = 0.0, line: int = 0) -> Metrics:
+    """Font scale and line widths from the image's short side (overridable)."""
+    short = min(int(shape[0]), int(shape[1]))
+    scale = font_scale or float(np.clip(short / 520.0, 0.36, 1.1))
+    thickness = 1 if scale < 0.65 else 2
+    width = line or max(1, int(round(short / 200.0)))
+    return Metrics(scale, thickness, width, max(2, int(round(scale * 5))))
+
+
+def text_size(text: str, m: Metrics) -> Tuple[int, int, int]:
+    (w, h), base = cv2.getTextSize(text, FONT, m.scale, m.thickness)
+    return w, h, base
+
+
+def label(image: np.ndarray, text: str, x: int, y: int, color: Color, m: Metrics,
+          above: bool = True) -> None:
+    """A filled tag with ``text`` whose bottom-left corner sits at (x, y) when ``above``
+    (its top-left otherwise); moved inside the image when it would leave it."""
+    w, h, base = text_size(text, m)
+    tw, th = w + 2 * m.pad, h + base + 2 * m.pad
+    H, W = image.shape[:2]
+    top = y - th if above else y
+    if top < 0:
+        top = y if above else 0
+    top = int(np.clip(top, 0, max(0, H - th)))
+    left = int(np.clip(x, 0, max(0, W - tw)))
+    cv2.rectangle(image, (left, top), (left + tw, top + th), color, -1)
+    cv2.putText(image, text, (left + m.pad, top + m.pad + h), FONT, m.scale, text_color(color),
+                m.thickness, cv2.LINE_AA)
+
+
+def banner(image: np.ndarray, lines: Sequence[Tuple[str, Color]], m: Metrics,
+           bottom: bool = False) -> None:
+    """Text lines on a dark translucent band across the top (or bottom) of ``image``."""
+    if not lines:
+        return
+    H, W = image.shape[:2]
+    heights = [text_size(t, m)[1] + text_size(t, m)[2] for t, _ in lines]
+    band = int(sum(heights) + m.pad * (len(lines) + 1))
+    band = min(band, H)
+    y0 = H - band if bottom else 0
+    region = image[y0:y0 + band]
+    region[:] = (region.astype(np.float32) * 0.35).astype(np.uint8)
+    y = y0 + m.pad
+    for (text, color), hh in zip(lines, heights):
+        cv2.putText(image, text, (m.pad, y + hh - m.pad // 2), FONT, m.scale, color, m.thickness,
+                    cv2.LINE_AA)
+        y += hh + m.pad
+
+
+def legend(image: np.ndarray, entries: Sequence[Tuple[str, Color]], m: Metrics) -> None:
+    """Coloured swatches with names in the top-right corner."""
+    if not entries:
+        return
+    H, W = image.shape[:2]
+    widths = [text_size(t, m)[0] for t, _ in entries]
+    _, h, base = text_size("Ag", m)
+    row = h + base + m.pad
+    sw = h
+    box_w = max(widths) + sw + 3 * m.pad
+    box_h = row * len(entries) + m.pad
+    x0, y0 = max(0, W - box_w - m.pad), m.pad
+    region = image[y0:min(H, y0 + box_h), x0:min(W, x0 + box_w)]
+    region[:] = (region.astype(np.float32) * 0.35).astype(np.uint8)
+    y = y0 + m.pad
+    for text, color in entries:
+        cv2.rectangle(image, (x0 + m.pad, y), (x0 + m.pad + sw, y + h), color, -1)
+        cv2.putText(image, text, (x0 + 2 * m.pad + sw, y + h), FONT, m.scale, (255, 255, 255),
+                    m.thickness, cv2.LINE_AA)
+        y += row

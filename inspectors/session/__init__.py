@@ -1,0 +1,19 @@
+"""Qt-free session state: cached results per image, flags at a threshold, filters,
+sorting, and operator verdicts persisted in a review file."""
+
+from .review import REVIEW_FILE, ReviewBook, Verdict, is_inside, work_dir_for
+from .store import Filter, ImageState, ResultsStore
+from .summary import Summary, summarize
+
+__all__ = [
+    "REVIEW_FILE",
+    "Filter",
+    "ImageState",
+    "ResultsStore",
+    "ReviewBook",
+    "Summary",
+    "Verdict",
+    "is_inside",
+    "summarize",
+    "work_dir_for",
+]

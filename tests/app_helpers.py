@@ -1,0 +1,88 @@
+"""Shared helpers for the app / render / session / export tests: tiny real exported
+models (random weights) and small image folders."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Dict, Sequence
+
+import numpy as np
+import yaml
+
+CLS_NAMES = ("crazing", "inclusion", "scratches")
+
+
+def export_cls_model(out_dir: Path, names: Sequence[str] = CLS_NAMES, size: int = 64) -> Path:
+    """paddle.vision mobilenet_v3_small saved in PaddleClas' export layout."""
+    from inspectors.runtime import import_paddle
+
+    paddle = import_paddle()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paddle.seed(7)
+    net = paddle.vision.models.mobilenet_v3_small(num_classes=len(names))
+    rng = np.random.default_rng(7)
+    for param in net.parameters():  # default init gives uniform probabilities: spread them
+        if len(param.shape) == 2:  # the Linear layers only (BatchNorm stays valid)
+            param.set_value(rng.normal(0, 0.5, param.shape).astype("float32"))
+    net.eval()
+    spec = [paddle.static.InputSpec([None, 3, size, size], "float32", name="x")]
+    paddle.jit.save(paddle.jit.to_static(net, input_spec=spec), str(out_dir / "inference"))
+    cfg = {
+        "Global": {"model_name": "MobileNetV3_small"},
+        "PreProcess": {"transform_ops": [
+            {"ResizeImage": {"size": [size, size]}},
+            {"NormalizeImage": {"scale": "1.0/255.0", "mean": [0.485, 0.456, 0.406],
+                                "std": [0.229, 0.224, 0.225], "order": ""}},
+            {"ToCHWImage": None},
+        ]},
+        "PostProcess": {"name": "Topk", "topk": 3, "label_list": list(names)},
+    }
+    (out_dir / "inference.yml").write_text(yaml.safe_dump(cfg), encoding="utf-8")
+    return out_dir
+
+
+def export_seg_model(out_dir: Path, num_classes: int = 3, size: int = 64) -> Path:
+    """PaddleSeg UNet (random weights), softmax output, through the project's exporter."""
+    from inspectors.exporters.paddleseg_export import build_unet, export_paddleseg
+    from inspectors.runtime import import_paddle
+
+    paddle = import_paddle()
+    paddle.seed(3)
+    transforms = [{"type": "Resize", "target_size": [size, size]}, {"type": "Normalize"}]
+    export_paddleseg(build_unet(num_classes), out_dir, transforms, output_op="softmax")
+    names = ["background"] + [f"defect_{i}" for i in range(1, num_classes)]
+    (out_dir / "labels.txt").write_text("\n".join(names) + "\n", encoding="utf-8")
+    return out_dir
+
+
+def make_images(folder: Path, n: int = 6, size=(64, 80), corrupt: bool = True) -> Dict[str, Path]:
+    """Gray-ish BMP / PNG images with different content, plus one corrupt JPEG."""
+    import cv2
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(0)
+    out = {}
+    for i in range(n):
+        img = np.full((*size, 3), 40 + 30 * i, np.uint8)
+        img = (img + rng.integers(0, 40, img.shape)).clip(0, 255).astype(np.uint8)
+        cv2.rectangle(img, (5 + i * 3, 10), (30 + i * 4, 40), (220, 220, 220), -1)
+        path = folder / (f"img_{i:02d}.bmp" if i % 2 else f"img_{i:02d}.png")
+        cv2.imwrite(str(path), img)
+        out[path.name] = path
+    if corrupt:
+        bad = folder / "broken.jpg"
+        bad.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+        out[bad.name] = bad
+    return out
+
+
+def tree_hashes(folder: Path) -> Dict[str, str]:
+    """sha1 of every file under ``folder`` (to prove a folder was left untouched)."""
+    hashes = {}
+    for root, _dirs, files in os.walk(folder):
+        for f in files:
+            p = Path(root) / f
+            hashes[str(p.relative_to(folder))] = hashlib.sha1(p.read_bytes()).hexdigest()
+    return hashes

@@ -1,0 +1,93 @@
+"""Export: files and report match the results; no overwrite without asking; atomic; source untouched."""
+
+import csv
+import json
+
+import numpy as np
+import pytest
+
+from inspectors.errors import InspectorError
+from inspectors.export import ExportCancelled, ExportExistsError, ExportItem, export_flagged
+from inspectors.imageio import read_image
+from inspectors.results import DetectionResult, Outcome, SegmentationResult, Thresholds
+
+from .app_helpers import make_images, tree_hashes
+
+NAMES = ("crazing", "scratches")
+
+
+@pytest.fixture
+def source(tmp_path):
+    images = make_images(tmp_path / "src", n=3)
+    return tmp_path / "src", images
+
+
+def _items(images):
+    det = DetectionResult(np.array([[5, 5, 30, 30], [40, 10, 60, 50.0]]), np.array([0.9, 0.3]),
+                          np.array([0, 1]), NAMES, (64, 80))
+    lm = np.zeros((64, 80), np.uint8)
+    lm[10:20, 10:30] = 1
+    seg = SegmentationResult(lm, ("background", "blowhole"), np.full((64, 80), 0.8, np.float32))
+    gt = DetectionResult(np.array([[5, 5, 30, 30.0]]), np.array([1.0]), np.array([0]), NAMES, (64, 80))
+    return [
+        ExportItem(str(images["img_00.png"]), Outcome(str(images["img_00.png"]), det), "confirmed", lambda: gt),
+        ExportItem(str(images["img_01.bmp"]), Outcome(str(images["img_01.bmp"]), seg), ""),
+        ExportItem(str(images["broken.jpg"]), Outcome(str(images["broken.jpg"]), error="bad"), ""),
+    ]
+
+
+def test_export_writes_files_and_report(source, tmp_path):
+    src, images = source
+    before = tree_hashes(src)
+    out = tmp_path / "export"
+    summary = export_flagged(_items(images), out, src, "model-a", Thresholds(0.5))
+    assert tree_hashes(src) == before
+    rows = list(csv.DictReader((out / "report.csv").open(encoding="utf-8")))
+    assert [r["file"] for r in rows] == ["img_00.png", "img_01.bmp", "broken.jpg"]
+    assert rows[0]["verdict"] == "confirmed" and rows[0]["classes"] == "crazing"  # 0.3 box filtered out
+    assert rows[0]["boxes"] == "5.0 5.0 30.0 30.0" and rows[0]["model"] == "model-a"
+    assert rows[1]["classes"] == "blowhole" and rows[1]["areas_px"] == "200"
+    assert rows[2]["error"]  # the broken file is reported, not fatal
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["thresholds"]["default"] == 0.5 and report["count"] == 3
+    assert report["images"][0]["result"]["detections"][0]["class_name"] == "crazing"
+    assert (out / "originals" / "img_00.png").read_bytes() == images["img_00.png"].read_bytes()
+    overlay = read_image(out / "overlays" / "img_00.png.png")
+    assert overlay.shape == (64, 80, 3)
+    assert read_image(out / "compare" / "img_00.png.png").shape[1] > 160
+    assert len(summary.rows) == 3 and summary.problems
+    assert not [p for p in tmp_path.iterdir() if ".partial-" in p.name]
+
+
+def test_no_overwrite_without_permission(source, tmp_path):
+    src, images = source
+    out = tmp_path / "export"
+    export_flagged(_items(images)[:1], out, src, "m", Thresholds(0.5))
+    first = tree_hashes(out)
+    with pytest.raises(ExportExistsError):
+        export_flagged(_items(images)[:2], out, src, "m", Thresholds(0.5))
+    assert tree_hashes(out) == first
+    export_flagged(_items(images)[1:2], out, src, "m", Thresholds(0.5), overwrite=True)
+    assert not (out / "originals" / "img_00.png").exists()  # the old export was replaced whole
+    assert (out / "originals" / "img_01.bmp").exists()
+
+
+def test_cancel_leaves_nothing(source, tmp_path):
+    src, images = source
+    out = tmp_path / "export"
+    seen = []
+    with pytest.raises(ExportCancelled):
+        export_flagged(_items(images), out, src, "m", Thresholds(0.5),
+                       progress=lambda d, t: seen.append(d), cancel=lambda: len(seen) >= 1)
+    assert seen == [1]
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["src"]
+
+
+def test_refuses_to_write_into_or_around_the_source(source, tmp_path):
+    src, images = source
+    before = tree_hashes(src)
+    for target in (src / "export", tmp_path):
+        with pytest.raises(InspectorError):
+            export_flagged(_items(images), target, src, "m", Thresholds(0.5), overwrite=True)
+    assert tree_hashes(src) == before
