@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Tuple
+
+import yaml
 
 with contextlib.suppress(ImportError):  # must precede paddle (see module docstring)
     import pycocotools.coco  # noqa: F401
@@ -68,4 +71,90 @@ def io_names(model_file: Path) -> Tuple[List[str], List[str]]:
     return [feeds[k] for k in sorted(feeds)], [fetches[k] for k in sorted(fetches)]
 
 
-__all__ = ["ExportResult", "io_names", "static_export_guard"]
+class OrderedDumper(yaml.Dumper):
+    """``yaml.Dumper`` that writes ``OrderedDict`` as a plain mapping in insertion order
+    (what the suites get from their global ``setup_orderdict`` representer)."""
+
+
+OrderedDumper.add_representer(
+    OrderedDict,
+    lambda dumper, data: dumper.represent_mapping("tag:yaml.org,2002:map", data.items()),
+)
+
+
+def dump_yaml(data: Any, path: Path, sort_keys: bool = True) -> Path:
+    """Write ``data`` like the suites do: block style, plain dicts sorted unless told not."""
+    with open(path, "w", encoding="utf-8") as f:
+        yaml.dump(data, f, Dumper=OrderedDumper, sort_keys=sort_keys, allow_unicode=True)
+    return Path(path)
+
+
+def randomize_weights(layer: Any, seed: int = 0, sample: Any = None) -> Any:
+    """Give every parameter and BatchNorm statistic non-trivial random values, in place.
+
+    Freshly initialised networks often output near-constant maps (HRNet+FCN logits of
+    ~1e-12, ppdet boxes that collapse to the image corners), which makes output comparisons
+    meaningless. Weights get He-normal values, BatchNorm scale/shift random values; with
+    ``sample`` (what ``layer`` is called with) every BatchNorm's running mean/variance is
+    then set from the activations it sees, so activations stay O(1) through the network.
+    The layer is left in eval mode.
+    """
+    import numpy as np
+    import paddle
+
+    rng = np.random.default_rng(seed)
+    bn_types = (paddle.nn.layer.norm._BatchNormBase, paddle.nn.BatchNorm)
+    for sub in layer.sublayers(include_self=True):
+        if isinstance(sub, bn_types):
+            c = sub.weight.shape[0]
+            sub.weight.set_value(rng.uniform(0.5, 1.5, c).astype("float32"))
+            sub.bias.set_value(rng.normal(0, 0.1, c).astype("float32"))
+            continue
+        for p in sub.parameters(include_sublayers=False):
+            shape = list(p.shape)
+            if len(shape) >= 2:
+                fan_in = shape[0] if isinstance(sub, paddle.nn.Linear) else int(np.prod(shape[1:]))
+                value = rng.normal(0, (2.0 / max(fan_in, 1)) ** 0.5, shape)
+            else:
+                value = rng.normal(0, 0.1, shape)
+            p.set_value(value.astype(str(p.dtype).replace("paddle.", "")))
+    layer.eval()
+    if sample is not None:
+        calibrate_batchnorm(layer, sample)
+    return layer
+
+
+def calibrate_batchnorm(layer: Any, sample: Any) -> None:
+    """One eval forward pass of ``sample`` in which each BatchNorm first takes the mean and
+    variance of its own input as running statistics (data-dependent initialisation)."""
+    import paddle
+
+    def hook(bn: Any, inputs: Any) -> None:
+        x = inputs[0]
+        axes = [0] + list(range(2, len(x.shape)))
+        bn._mean.set_value(paddle.mean(x, axis=axes))
+        bn._variance.set_value(paddle.var(x, axis=axes, unbiased=False) + 1e-3)
+
+    bn_types = (paddle.nn.layer.norm._BatchNormBase, paddle.nn.BatchNorm)
+    handles = [
+        sub.register_forward_pre_hook(hook)
+        for sub in layer.sublayers(include_self=True)
+        if isinstance(sub, bn_types)
+    ]
+    try:
+        with paddle.no_grad():
+            layer(sample)
+    finally:
+        for h in handles:
+            h.remove()
+
+
+__all__ = [
+    "ExportResult",
+    "OrderedDumper",
+    "dump_yaml",
+    "io_names",
+    "calibrate_batchnorm",
+    "randomize_weights",
+    "static_export_guard",
+]

@@ -4,10 +4,11 @@ Layout of ``out_dir``::
 
     model.pdmodel  model.pdiparams  model.pdiparams.info  deploy.yaml
 
-``deploy.yaml`` (``yaml.dump`` with sorted keys, as the tool does)::
+``deploy.yaml`` (``yaml.dump`` with sorted keys, as the tool does; the tool's
+``[None, 3, None, None]`` comes out as -1s because ``InputSpec`` rewrites that list)::
 
     Deploy:
-      input_shape: [null, 3, null, null]      # or the fixed [N, 3, H, W]
+      input_shape: [-1, 3, -1, -1]            # or the fixed [N, 3, H, W]
       model: model.pdmodel
       output_dtype: int32                     # float32 for softmax / none
       output_op: argmax                       # argmax | softmax | none
@@ -27,7 +28,9 @@ from typing import Any, Dict, List, Optional, Sequence
 
 import yaml
 
-from . import ExportResult, io_names, static_export_guard
+from . import ExportResult, io_names, static_export_guard  # isort: split
+
+import paddle
 
 OUTPUT_OPS = ("argmax", "softmax", "none")
 
@@ -51,6 +54,18 @@ def build_unet(num_classes: int, align_corners: bool = False, use_deconv: bool =
     from paddleseg import models
 
     return models.UNet(num_classes=num_classes, align_corners=align_corners, use_deconv=use_deconv)
+
+
+class Logits(paddle.nn.Layer):
+    """Identity wrapper (``output_op='none'``), so ``to_static`` never rewrites the
+    caller's layer in place."""
+
+    def __init__(self, model: Any) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, x: Any) -> Any:
+        return self.model(x)
 
 
 def deploy_info(
@@ -85,7 +100,6 @@ def export_paddleseg(
     ``for_fd`` writes ``inference.pdmodel/.pdiparams`` + ``inference.yml`` instead (the
     FastDeploy variant of the same tool; same yaml content).
     """
-    import paddle
     from paddleseg.deploy.export import WrappedModel
 
     if output_op not in OUTPUT_OPS:
@@ -93,7 +107,7 @@ def export_paddleseg(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     shape = [None, 3, None, None] if input_shape is None else [int(v) for v in input_shape]
-    net = model if output_op == "none" else WrappedModel(model, output_op)
+    net = Logits(model) if output_op == "none" else WrappedModel(model, output_op)
     net.eval()
     save_name, yaml_name = ("inference", "inference.yml") if for_fd else ("model", "deploy.yaml")
     with static_export_guard():
