@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QPr
 from inspectors.session import ImageState, Verdict
 
 from .actions import build_actions
+from .metrics_glue import MetricsController
 from .model_manager import ModelManager
 from .settings import AppSettings
 from .stats import RunStats
@@ -22,6 +23,7 @@ from .widgets.export_dialog import ExportDialog
 from .widgets.fps_plot import FpsPlot
 from .widgets.image_list import ImageListPanel
 from .widgets.info_panel import InfoPanel
+from .widgets.metrics_panel import MetricsPanel
 from .widgets.model_panel import ModelPanel
 from .widgets.threshold_panel import ThresholdPanel
 from .widgets.viewer import Viewer
@@ -54,6 +56,8 @@ class MainWindow(QMainWindow):
         self.info_panel = InfoPanel(self.bench)
         self.errors_panel = ErrorsPanel()
         self.fps_plot = FpsPlot(self.stats)
+        self.metrics = MetricsController(self.bench, self)
+        self.metrics_panel = MetricsPanel()
         self.actions_ = build_actions(self)
         left = self.add_panel("Images", self.list_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         right = [self.add_panel("Models", self.model_panel, Qt.DockWidgetArea.RightDockWidgetArea),
@@ -61,11 +65,13 @@ class MainWindow(QMainWindow):
                  self.add_panel("Current image", self.info_panel, Qt.DockWidgetArea.RightDockWidgetArea)]
         speed = self.add_panel("Live speed", self.fps_plot, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.errors_dock = self.add_panel("Errors", self.errors_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.metrics_dock = self.add_panel("Metrics", self.metrics_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(speed, self.errors_dock)
+        self.tabifyDockWidget(speed, self.metrics_dock)
         speed.raise_()
         self.resizeDocks([left, right[0]], [330, 340], Qt.Orientation.Horizontal)
         self.resizeDocks(right, [200, 260, 240], Qt.Orientation.Vertical)
-        self.resizeDocks([speed], [210], Qt.Orientation.Vertical)
+        self.resizeDocks([speed], [300], Qt.Orientation.Vertical)
         self.counts = QLabel("Open a folder to start")
         self.run_label = QLabel("")
         self.progress = QProgressBar()
@@ -107,6 +113,12 @@ class MainWindow(QMainWindow):
         b.classes_changed.connect(lambda: self.threshold_panel.set_classes(b.class_names()))
         b.active_model_changed.connect(lambda mid: (self.model_panel.select(mid), self.show_current()))
         b.problem.connect(self.errors_panel.add)
+        b.ground_truth_changed.connect(lambda: b.ground_truth is not None and self.metrics_dock.raise_())
+        self.metrics.updated.connect(self.metrics_panel.show_metrics)
+        self.metrics.status.connect(self.metrics_panel.set_status)
+        self.metrics.filters_changed.connect(self.list_panel.set_error_filters)
+        self.list_panel.model.error_rows = self.metrics.rows_for
+        self.metrics_panel.apply_threshold.connect(self.threshold_panel.value.setValue)
         self.errors_panel.count_changed.connect(
             lambda n: self.errors_dock.setWindowTitle(f"Errors ({n})" if n else "Errors"))
         self.errors_panel.open_path.connect(lambda p: self.list_panel.select(b.store.row_of(p)))
@@ -266,5 +278,6 @@ class MainWindow(QMainWindow):
         self.settings.set_value("window/state", self.saveState())
         self.settings.q.sync()
         self.models.shutdown(2000)
+        self.metrics.shutdown(2000)
         self.bench.io_pool.waitForDone(2000)
         super().closeEvent(event)

@@ -7,7 +7,7 @@ names, state icons and tooltips are made only for the rows Qt paints.
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
@@ -48,7 +48,8 @@ class ImageListModel(QAbstractListModel):
     def __init__(self, bench: Workbench, parent: Optional[QObject] = None):
         super().__init__(parent)
         self.bench = bench
-        self.filter = Filter.ALL
+        self.filter: Union[Filter, str] = Filter.ALL  # a str: an error-analysis filter key
+        self.error_rows: Optional[Callable[[str], List[int]]] = None  # key -> store rows
         self.by_score = False
         self.rows: List[int] = []
         self._pos: Optional[Dict[int, int]] = None
@@ -61,11 +62,15 @@ class ImageListModel(QAbstractListModel):
 
     def rebuild(self) -> None:
         self.beginResetModel()
-        self.rows = self.bench.store.rows(self.filter, self.by_score)
+        if isinstance(self.filter, Filter):
+            self.rows = self.bench.store.rows(self.filter, self.by_score)
+        else:
+            store, rows = self.bench.store, sorted(self.error_rows(self.filter) if self.error_rows else [])
+            self.rows = sorted(rows, key=lambda r: -store.defect_score(r)) if self.by_score else rows
         self._pos = None
         self.endResetModel()
 
-    def set_view(self, which: Filter, by_score: bool) -> None:
+    def set_view(self, which: Union[Filter, str], by_score: bool) -> None:
         self.filter, self.by_score = which, by_score
         self.rebuild()
 
@@ -166,11 +171,39 @@ class ImageListPanel(QWidget):
         self.view.selectionModel().currentChanged.connect(self._on_current)
         self.model.modelReset.connect(self._reselect)
 
-    def set_filter(self, which: Filter) -> None:
-        self.filter_box.setCurrentIndex(list(Filter).index(which))
+    def set_filter(self, which: Union[Filter, str]) -> None:
+        """A session filter, or the key of an error-analysis filter."""
+        keys = [self.filter_box.itemData(i) for i in range(self.filter_box.count())]
+        self.filter_box.setCurrentIndex(keys.index(which))
+
+    def set_error_filters(self, items: Sequence[Tuple[str, str, Optional[int]]]) -> None:
+        """Error-analysis filters below the session ones: (label, key, image count or None)."""
+        box, n = self.filter_box, len(Filter) + 1  # + a separator
+        keys = [key for _label, key, _count in items]
+        if [box.itemData(i) for i in range(n, box.count())] != keys:
+            current = self.model.filter
+            box.blockSignals(True)
+            while box.count() > n - 1:
+                box.removeItem(n - 1)
+            if items:
+                box.insertSeparator(n - 1)
+            for _label, key, _count in items:
+                box.addItem("", key)
+            if not isinstance(current, Filter) and current in keys:
+                box.setCurrentIndex(n + keys.index(current))
+            box.blockSignals(False)
+            if not isinstance(current, Filter) and current not in keys:
+                box.setCurrentIndex(0)
+                self._view_changed()
+        for i, (label, _key, count) in enumerate(items):
+            box.setItemText(n + i, label + ("" if count is None else f" ({count})"))
+        if not isinstance(self.model.filter, Filter):
+            self.model.store_changed()  # the filter's rows follow the threshold
 
     def _view_changed(self) -> None:
-        self.model.set_view(self.filter_box.currentData(), self.sort_box.isChecked())
+        data = self.filter_box.currentData()  # Qt hands back the str value, not the enum
+        which = Filter(data) if data in {f.value for f in Filter} else data
+        self.model.set_view(which, self.sort_box.isChecked())
 
     def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():

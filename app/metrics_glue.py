@@ -1,0 +1,237 @@
+"""Live metrics for the window: the evaluation is (re)built off the GUI thread when the
+set of results changes (throttled during a run), and re-read at every threshold.
+
+``at(thresholds)`` takes milliseconds even for 10,000 images, so it runs in the GUI
+thread; an evaluation whose first ``at()`` was slow switches to a worker for it.
+Segmentation region filters (connected components over every image) always run in
+a worker. Every worker result is checked against the current state before use.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Dict, List, Optional, Tuple
+
+import numpy as np
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
+
+from inspectors.results import Thresholds
+
+from .metrics_data import (
+    REGION_KEYS,
+    Evaluation,
+    Snapshot,
+    Unavailable,
+    build_evaluation,
+    filter_rows,
+    filters_for,
+    region_errors,
+)
+from .workbench import Workbench
+from .workers import TaskWorker
+
+SLOW_AT_MS = 40.0  # an at() slower than this goes to a worker
+MIN_INTERVAL_MS = 1500  # at most one rebuild per interval while results stream in
+NO_GT = ("No ground truth for this folder. Metrics need labels next to the images: PaddleSeg "
+         "lists or images/ + labels/ folders, VOC XML, COCO json, PaddleClas lists or class "
+         "folders (File ▸ Ground truth… to point at one).")
+NO_FOLDER = "Open an image folder that has ground truth to see metrics (Ctrl+O)."
+
+
+class MetricsController(QObject):
+    """Owns the current :class:`Evaluation` and its reading at the current thresholds."""
+
+    updated = Signal(object, object)  # Evaluation, at() dict at the current thresholds
+    status = Signal(str, str)  # "empty" | "busy" | "ready", message
+    filters_changed = Signal(object)  # [(label, key, count or None)]
+
+    def __init__(self, bench: Workbench, parent: Optional[QObject] = None):
+        super().__init__(parent)
+        self.bench = bench
+        self.evaluation: Optional[Evaluation] = None
+        self.current: Optional[dict] = None
+        self.thresholds: Thresholds = bench.store.thresholds
+        self.message = NO_FOLDER
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self._tasks: List[TaskWorker] = []
+        self._building = self._dirty = False
+        self._interval = MIN_INTERVAL_MS
+        self._rows: Dict[str, np.ndarray] = {}  # filter rows at self.thresholds
+        self._regions_for: Optional[Thresholds] = None  # region filters being computed
+        self._timer = QTimer(self, singleShot=True)
+        self._timer.timeout.connect(self.rebuild)
+        bench.outcome_stored.connect(lambda _r, _m: self.schedule())
+        bench.folder_opened.connect(lambda _f: (self._set_unavailable("Reading the folder…"), self.schedule(50)))
+        for sig in (bench.ground_truth_changed, bench.active_model_changed):
+            sig.connect(lambda *_: self.schedule(50))
+        bench.models.run_state.connect(lambda state: state == "idle" and self.schedule(0))  # final numbers
+        bench.thresholds_changed.connect(self.set_thresholds)
+
+    # -- rebuilding ------------------------------------------------------------------
+    def schedule(self, delay_ms: Optional[int] = None) -> None:
+        """Rebuild soon: after ``delay_ms``, or throttled to one per interval."""
+        if delay_ms is not None:
+            self._timer.start(delay_ms)
+        elif not self._timer.isActive():
+            self._timer.start(self._interval)
+
+    def snapshot(self) -> Snapshot:
+        """Cached predictions of the active model (GUI thread; references only)."""
+        b = self.bench
+        if b.folder is None:
+            raise Unavailable(NO_FOLDER)
+        if b.ground_truth is None:
+            raise Unavailable(NO_GT)
+        store, model = b.store, b.active_model
+        items = [(r, store.images[r], res) for r in store.inspected_rows()
+                 if (res := store.result(r, model)) is not None]
+        if not items:
+            raise Unavailable("No results yet: add a model (Ctrl+M) and run it (Ctrl+R).")
+        return Snapshot(model, items, b.ground_truth, self.thresholds)
+
+    def rebuild(self) -> None:
+        if self._building:
+            self._dirty = True
+            return
+        try:
+            snap = self.snapshot()
+        except Unavailable as e:
+            self._set_unavailable(str(e))
+            return
+        self._building, self._dirty = True, False
+        self.status.emit("busy", f"Evaluating {len(snap.items)} images…")
+        self._start(lambda: _build(snap), self._on_built, self._on_build_failed, self._build_done)
+
+    def build_now(self) -> Optional[Evaluation]:
+        """Build in the calling thread (benchmarks; the window always uses the worker)."""
+        self._on_built(_build(self.snapshot()))
+        return self.evaluation
+
+    def _start(self, fn: Callable[[], object], on_result: Callable, on_error: Callable,
+               on_done: Optional[Callable] = None) -> None:
+        task = TaskWorker(fn)
+        task.signals.result.connect(on_result)
+        task.signals.error.connect(on_error)
+        task.signals.finished.connect(lambda t=task: self._finished(t, on_done))
+        self._tasks.append(task)
+        self.pool.start(task)
+
+    def _finished(self, task: TaskWorker, on_done: Optional[Callable]) -> None:
+        if task in self._tasks:
+            self._tasks.remove(task)
+        if on_done is not None:
+            on_done()
+
+    @Slot(object)
+    def _on_built(self, value: object) -> None:
+        snap, ev = value  # type: ignore[misc]
+        b = self.bench
+        if snap.ground_truth is not b.ground_truth or snap.model != b.active_model:
+            return  # another folder, ground truth or model meanwhile: a rebuild is on its way
+        if isinstance(ev, Unavailable):
+            self._set_unavailable(str(ev))
+            return
+        assert isinstance(ev, Evaluation)
+        self._interval = max(MIN_INTERVAL_MS, int(ev.build_s * 3000))  # big sets: rebuild less often
+        self.evaluation, self._rows, self._regions_for = ev, {}, None
+        self.status.emit("ready", "")
+        if ev.snapshot.thresholds == self.thresholds:
+            self._show(ev.first)
+        else:
+            self.set_thresholds(self.thresholds)
+
+    @Slot(str)
+    def _on_build_failed(self, message: str) -> None:
+        self._set_unavailable(f"Metrics could not be computed: {message}")
+        self.status_error(message)
+
+    def _build_done(self) -> None:
+        self._building = False
+        if self._dirty:
+            self.schedule()
+
+    def _set_unavailable(self, message: str) -> None:
+        self.evaluation = self.current = None
+        self._rows = {}
+        self.message = message
+        self.status.emit("empty", message)
+        self.filters_changed.emit([])
+
+    # -- thresholds --------------------------------------------------------------------
+    @Slot(object)
+    def set_thresholds(self, thresholds: Thresholds) -> None:
+        """Re-read the evaluation at ``thresholds`` (GUI thread when fast, else a worker)."""
+        self.thresholds = thresholds
+        ev = self.evaluation
+        if ev is None:
+            return
+        if ev.at_ms <= SLOW_AT_MS:
+            self._show(ev.live.at(thresholds))
+        else:
+            self._start(lambda: self._stale(ev, thresholds) or (ev, thresholds, ev.live.at(thresholds)),
+                        self._on_at, self.status_error)
+
+    def _stale(self, ev: Evaluation, thresholds: Thresholds) -> Optional[Tuple]:
+        """(worker thread) None while the request is current; skips superseded work."""
+        return (ev, thresholds, None) if ev is not self.evaluation or thresholds != self.thresholds else None
+
+    @Slot(object)
+    def _on_at(self, value: object) -> None:
+        ev, thresholds, at = value  # type: ignore[misc]
+        if ev is self.evaluation and thresholds == self.thresholds:
+            self._show(at)
+
+    @Slot(str)
+    def status_error(self, message: str) -> None:
+        self.bench.problem.emit("metrics", "", message)
+
+    def _show(self, at: dict) -> None:
+        ev = self.evaluation
+        assert ev is not None
+        self.current = at
+        self._rows = filter_rows(ev, self.thresholds)
+        self.updated.emit(ev, at)
+        self.filters_changed.emit(self.filter_items())
+
+    # -- image-list filters --------------------------------------------------------------
+    def filter_items(self) -> List[Tuple[str, str, Optional[int]]]:
+        ev = self.evaluation
+        if ev is None:
+            return []
+        return [(label, key, len(self._rows[key]) if key in self._rows else None)
+                for label, key in filters_for(ev.task)]
+
+    def rows_for(self, key: str) -> List[int]:
+        """Store rows of an error filter at the current thresholds ([] until known)."""
+        if key in self._rows:
+            return self._rows[key].tolist()
+        ev = self.evaluation
+        if ev is not None and key in REGION_KEYS and self._regions_for != self.thresholds:
+            t = self._regions_for = self.thresholds
+            self._start(lambda: self._stale(ev, t) or (ev, t, region_errors(ev, t)),
+                        self._on_regions, self.status_error)
+        return []
+
+    @Slot(object)
+    def _on_regions(self, value: object) -> None:
+        ev, thresholds, rows = value  # type: ignore[misc]
+        if ev is not self.evaluation:
+            return
+        if self._regions_for == thresholds:
+            self._regions_for = None
+        if thresholds == self.thresholds and rows is not None:
+            self._rows.update(rows)
+        self.filters_changed.emit(self.filter_items())
+
+    def shutdown(self, timeout_ms: int = 5000) -> bool:
+        """Stop rebuilding and wait for the worker (window closing)."""
+        self._timer.stop()
+        return self.pool.waitForDone(timeout_ms)
+
+
+def _build(snap: Snapshot) -> Tuple[Snapshot, object]:
+    """(worker thread) The evaluation, or the Unavailable saying why there is none."""
+    try:
+        return snap, build_evaluation(snap)
+    except Unavailable as e:
+        return snap, e

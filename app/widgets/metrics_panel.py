@@ -1,0 +1,201 @@
+"""The metrics panel: headline numbers of the task, image-level recall / false-alarm
+rate at the current threshold, the operating-point chooser and the plots, all
+following the threshold slider. Shows why when there is nothing to measure."""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspectors.metrics import OperatingPoint, choose_operating_point
+
+from ..metrics_data import Evaluation, confusion, headline, per_class_values
+from .metric_plots import ClassBars, ConfusionPlot, PrCurves, RecallFprPlot
+
+TASK_TITLES = {"segmentation": "Segmentation", "detection": "Detection", "classification": "Classification"}
+MODES = [("Fewest false alarms", "lowest_fpr"), ("Highest threshold", "highest_threshold")]
+STYLE = """
+QLabel#metricValue { font-size: 14pt; font-weight: 600; color: #f2f5f8; }
+QLabel#metricName { color: #8b95a3; }
+QLabel#emptyMetrics { color: #8b95a3; font-size: 11pt; padding: 24px; }
+QLabel#busy { color: #ffd166; }
+"""
+
+
+def fmt(v: Optional[float], digits: int = 4) -> str:
+    return "n/a" if v is None or v != v else f"{v:.{digits}f}"
+
+
+class MetricsPanel(QWidget):
+    """Fed by :class:`~app.metrics_glue.MetricsController`; emits the threshold to apply."""
+
+    apply_threshold = Signal(float)
+
+    def __init__(self, parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        self.setStyleSheet(STYLE)
+        self.evaluation: Optional[Evaluation] = None
+        self.at: Optional[dict] = None
+        self.values: Dict[str, Optional[float]] = {}
+        self.point: Optional[OperatingPoint] = None
+        self.empty = QLabel("Open an image folder that has ground truth to see metrics (Ctrl+O).")
+        self.empty.setObjectName("emptyMetrics")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(self._content())
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.stack)
+        self.setMinimumHeight(235)  # the number column must never be squashed
+
+    def _content(self) -> QWidget:
+        self.title = QLabel()
+        self.busy = QLabel()
+        self.busy.setObjectName("busy")
+        self.names: List[QLabel] = []
+        self.numbers: List[QLabel] = []
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(14)
+        grid.setVerticalSpacing(0)
+        for i in range(4):  # one row: name above value
+            name, value = QLabel(), QLabel("–")
+            name.setObjectName("metricName")
+            value.setObjectName("metricValue")
+            grid.addWidget(name, 0, i)
+            grid.addWidget(value, 1, i)
+            self.names.append(name)
+            self.numbers.append(value)
+        self.image_level = QLabel()
+        self.image_level.setWordWrap(True)
+        self.mode = QComboBox()
+        self.mode.setToolTip("Fewest false alarms: the lowest image false-alarm rate among thresholds\n"
+                             "reaching the recall; highest threshold: the highest such threshold")
+        for text, key in MODES:
+            self.mode.addItem(text, key)
+        self.min_recall = QDoubleSpinBox()
+        self.min_recall.setRange(0.0, 1.0)
+        self.min_recall.setSingleStep(0.01)
+        self.min_recall.setValue(0.95)
+        self.min_recall.setPrefix("recall ≥ ")
+        self.point_label = QLabel()
+        self.point_label.setObjectName("muted")
+        self.use = QPushButton("Apply")
+        self.use.setToolTip("Set the confidence slider to the chosen operating point")
+        self.op_title = QLabel("<b>Operating point</b> (image level)")
+        self.notes = QLabel()
+        self.notes.setObjectName("muted")
+        self.notes.setWordWrap(True)
+        chooser = QHBoxLayout()
+        chooser.addWidget(self.mode, 1)
+        chooser.addWidget(self.min_recall)
+        chooser.addWidget(self.use)
+        side = QVBoxLayout()
+        side.setContentsMargins(6, 2, 6, 2)
+        side.setSpacing(5)
+        side.addWidget(self.title)
+        side.addLayout(grid)
+        side.addWidget(self.image_level)
+        side.addWidget(self.op_title)
+        side.addLayout(chooser)
+        side.addWidget(self.point_label)
+        side.addWidget(self.notes)
+        side.addStretch(1)
+        side.addWidget(self.busy)
+        left = QWidget()
+        left.setLayout(side)
+        left.setFixedWidth(380)
+        self.bars, self.pr, self.curve, self.matrix = ClassBars(), PrCurves(), RecallFprPlot(), ConfusionPlot()
+        row = QHBoxLayout()
+        row.setContentsMargins(4, 4, 4, 4)
+        row.addWidget(left)
+        for w, stretch in ((self.bars, 3), (self.pr, 3), (self.curve, 3), (self.matrix, 3)):
+            row.addWidget(w, stretch)
+        page = QWidget()
+        page.setLayout(row)
+        self.mode.currentIndexChanged.connect(self._choose)
+        self.min_recall.valueChanged.connect(self._choose)
+        self.use.clicked.connect(lambda: self.point and self.apply_threshold.emit(self.point.threshold))
+        self.curve.threshold_picked.connect(self.apply_threshold)
+        return page
+
+    # -- fed by the controller -----------------------------------------------------------
+    def set_status(self, kind: str, message: str) -> None:
+        """"empty": show ``message`` instead of the metrics; "busy": a note over them."""
+        if kind == "empty":
+            self.evaluation = self.at = None
+            self.values = {}
+            self.empty.setText(message)
+            self.stack.setCurrentIndex(0)
+        elif kind == "busy":
+            if self.evaluation is None:
+                self.empty.setText(message)
+            self.busy.setText(message)
+        else:
+            self.busy.setText("")
+
+    def show_metrics(self, ev: Evaluation, at: dict) -> None:
+        """Redraw for ``at`` (one threshold); curves only when the evaluation is new."""
+        if ev is not self.evaluation:
+            self.evaluation = ev
+            self.curve.set_curve(ev.curve)
+            self.pr.setVisible(ev.task == "detection")
+            self.pr.set_curves(ev.pr_curves)
+            gt = ev.snapshot.ground_truth
+            self.title.setText(f"<b>{TASK_TITLES[ev.task]}</b> · {ev.num_pairs}/{len(ev.snapshot.items)} "
+                               "images with ground truth")
+            self.title.setToolTip(f"ground truth: {gt.source or ''} ({gt.layout or 'unknown layout'})")
+            self.notes.setText("\n".join(ev.notes))
+            self.notes.setVisible(bool(ev.notes))
+            self._choose()
+        self.at = at
+        self.stack.setCurrentIndex(1)
+        self.busy.setText("")
+        self.values = {}
+        for (name, value, tip), n_label, v_label in zip(headline(ev.task, at), self.names, self.numbers):
+            n_label.setText(name)
+            v_label.setText(fmt(value))
+            v_label.setToolTip(tip)
+            n_label.setToolTip(tip)
+            self.values[name] = value
+        il = at["image_level"]
+        t = at["thresholds"]["default"]
+        per = " (per-class overrides apply)" if at["thresholds"]["per_class"] else ""
+        self.image_level.setText(
+            f"Threshold <b>{t:.2f}</b>{per} · image recall <b>{fmt(il['recall'], 3)}</b> "
+            f"({il['recalled']}/{il['num_defective']} defective found) · false alarms "
+            f"<b>{fmt(il['false_positive_rate'], 3)}</b> ({il['false_positives']}/{il['num_clean']} clean flagged)")
+        self.bars.set_values(*per_class_values(ev.task, at))
+        if ev.task == "detection":
+            self.pr.set_points(at["metrics"]["per_class"])
+        self.curve.set_marker(t, il["recall"], il["false_positive_rate"])
+        self.matrix.set_matrix(*confusion(ev.task, at))
+
+    def _choose(self) -> None:
+        """Pick the operating point on the image-level curve."""
+        ev = self.evaluation
+        if ev is None:
+            return
+        r = round(self.min_recall.value(), 4)
+        self.point = choose_operating_point(ev.curve, r, self.mode.currentData())
+        self.use.setEnabled(self.point is not None)
+        self.curve.set_operating_point(self.point.threshold if self.point else None)
+        if self.point is None:
+            self.point_label.setText(f"No threshold reaches recall {r:.2f}.")
+        else:
+            p = self.point
+            self.point_label.setText(f"→ threshold <b>{p.threshold:.2f}</b> · recall {fmt(p.recall, 3)} · "
+                                     f"false alarms {fmt(p.false_positive_rate, 3)}")
