@@ -23,14 +23,23 @@ def _looks_like_probabilities(x: np.ndarray, axis: int) -> bool:
 
 
 def split_seg_outputs(outputs: Sequence[np.ndarray]) -> Tuple[Optional[np.ndarray], Optional[np.ndarray]]:
-    """Pick (labels [N,H,W] int, scores [N,C,H,W] float) from whatever a seg export gives."""
+    """Pick (labels [N,H,W] int, scores [N,C,H,W] float) from whatever a seg export gives.
+
+    PaddleSeg: int32 [N,H,W] or float [N,C,H,W]; PaddleX 2.x: label_map int32
+    [N,H,W] + score_map float [N,H,W,C] (channels last); PaddleX 1.x: pred int64
+    [N,H,W,1] + logit float [N,C,H,W].
+    """
     labels = scores = None
     for out in outputs:
-        if np.issubdtype(out.dtype, np.integer):
-            if labels is None:
-                labels = out.reshape(out.shape[0], out.shape[-2], out.shape[-1])
-        elif out.ndim == 4 and scores is None:
+        if np.issubdtype(out.dtype, np.integer) and labels is None:
+            if out.ndim == 4:
+                out = out[:, 0] if out.shape[1] == 1 else out[..., 0]
+            labels = out
+        elif out.ndim == 4 and scores is None and not np.issubdtype(out.dtype, np.integer):
             scores = out
+    if scores is not None and labels is not None and scores.shape[1:3] == labels.shape[1:3] \
+            and scores.shape[3] != labels.shape[2]:
+        scores = scores.transpose(0, 3, 1, 2)  # channels last (PaddleX 2.x score_map)
     return labels, scores
 
 

@@ -51,11 +51,23 @@ class ModelSpec:
         }
 
 
+class _ConfigLoader(yaml.SafeLoader):
+    """SafeLoader plus ``!!python/tuple``, which PaddleX writes into model.yml.
+
+    Tuples are plain data; every other python/* tag stays refused.
+    """
+
+
+_ConfigLoader.add_constructor(
+    "tag:yaml.org,2002:python/tuple", lambda loader, node: tuple(loader.construct_sequence(node))
+)
+
+
 def read_yaml(path: Path) -> Dict[str, Any]:
     """Safe YAML loading: model folders are untrusted input (no python/object tags)."""
     try:
         with open(path, encoding="utf-8") as f:
-            data = yaml.safe_load(f)
+            data = yaml.load(f, Loader=_ConfigLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as e:
         raise ModelFormatError(f"{path.name} is not valid YAML: {e}") from None
     except OSError as e:

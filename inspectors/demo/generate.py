@@ -1,0 +1,120 @@
+"""Write the demo sets into ``resources/demo``:
+
+- ``neu_cls/<class>/<class>_<n>.bmp`` + ``labels.txt`` + ``val_list.txt`` (PaddleClas list,
+  the NEU-CLS layout) for the bundled classifier;
+- ``magnetic_tile/images/*.jpg`` + ``labels/*.png`` + ``labels.txt`` + ``val.txt``
+  (PaddleSeg list, the magnetic-tile layout) for the bundled segmenter;
+- ``MANIFEST.sha256`` (``sha256  relative/path`` per file) so a check can tell a stale or
+  edited copy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import shutil
+import sys
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import cv2
+import numpy as np
+
+from . import textures, tiles
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "resources" / "demo"
+NEU_PER_CLASS = 5
+TILE_PER_CLASS = 3
+TILE_FREE = 5
+
+
+def _write(path: Path, image: np.ndarray, params: Optional[List[int]] = None) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ok, buf = cv2.imencode(path.suffix, image, params or [])
+    if not ok:
+        raise OSError(f"cannot encode {path}")
+    path.write_bytes(buf.tobytes())
+
+
+def write_neu(root: Path, seed: int = 2024, per_class: int = NEU_PER_CLASS) -> int:
+    rng = np.random.default_rng(seed)
+    lines = []
+    for cid, (name, gen) in enumerate(textures.GENERATORS.items()):
+        for i in range(1, per_class + 1):
+            rel = f"{name}/{name}_{i}.bmp"
+            _write(root / rel, gen(rng))
+            lines.append(f"{rel} {cid}\n")
+    (root / "labels.txt").write_text("\n".join(textures.GENERATORS) + "\n", encoding="utf-8")
+    (root / "val_list.txt").write_text("".join(lines), encoding="utf-8")
+    return len(lines)
+
+
+def write_tiles(root: Path, seed: int = 2025, per_class: int = TILE_PER_CLASS,
+                free: int = TILE_FREE) -> int:
+    rng = np.random.default_rng(seed)
+    lines = []
+    for name, gen in tiles.GENERATORS.items():
+        for i in range(1, (free if name == "Free" else per_class) + 1):
+            im, lab = tiles.render(gen(rng))
+            stem = f"{name}_{i}"
+            _write(root / "images" / f"{stem}.jpg", im, [cv2.IMWRITE_JPEG_QUALITY, 92])
+            _write(root / "labels" / f"{stem}.png", lab)
+            lines.append(f"images/{stem}.jpg labels/{stem}.png\n")
+    (root / "labels.txt").write_text("\n".join(tiles.CLASS_NAMES) + "\n", encoding="utf-8")
+    (root / "val.txt").write_text("".join(lines), encoding="utf-8")
+    return len(lines)
+
+
+def manifest(root: Path) -> Dict[str, str]:
+    """sha256 of every file under ``root`` except the manifest and the README."""
+    out = {}
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and p.name not in ("MANIFEST.sha256", "README.md", "RESULTS.md"):
+            out[p.relative_to(root).as_posix()] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+def generate_demo(out: Path = DEMO_DIR) -> Dict[str, int]:
+    """Regenerate the demo sets (deterministic); returns image counts."""
+    out = Path(out)
+    for sub in ("neu_cls", "magnetic_tile"):
+        shutil.rmtree(out / sub, ignore_errors=True)
+    counts = {"neu_cls": write_neu(out / "neu_cls"), "magnetic_tile": write_tiles(out / "magnetic_tile")}
+    lines = [f"{h}  {p}\n" for p, h in manifest(out).items()]
+    (out / "MANIFEST.sha256").write_text("".join(lines), encoding="utf-8")
+    return counts
+
+
+def check_demo(out: Path = DEMO_DIR) -> List[str]:
+    """Files whose content differs from MANIFEST.sha256 (empty when the demo is intact)."""
+    listed = {}
+    for line in (Path(out) / "MANIFEST.sha256").read_text(encoding="utf-8").splitlines():
+        digest, rel = line.split(None, 1)
+        listed[rel] = digest
+    actual = manifest(Path(out))
+    return sorted(k for k in set(listed) | set(actual) if listed.get(k) != actual.get(k))
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m inspectors.demo", description=__doc__.split("\n")[0])
+    p.add_argument("--out", default=str(DEMO_DIR), help="output folder (default: resources/demo)")
+    p.add_argument("--check", action="store_true", help="verify the files against MANIFEST.sha256")
+    p.add_argument("--measure", action="store_true",
+                   help="evaluate the bundled models on the demo and write RESULTS.md")
+    args = p.parse_args(argv)
+    if args.measure:
+        from .measure import measure, write_results
+
+        rows = measure(demo_dir=Path(args.out))
+        print(write_results(rows, Path(args.out) / "RESULTS.md").read_text(encoding="utf-8"))
+        return 0
+    if args.check:
+        bad = check_demo(Path(args.out))
+        print("demo intact" if not bad else "changed: " + ", ".join(bad))
+        return 1 if bad else 0
+    print(generate_demo(Path(args.out)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""Synthetic hot-rolled-steel textures with NEU's six defect classes (200x200, 8-bit gray).
+
+Every generator draws on a rolled-steel base (smoothed noise with vertical rolling
+streaks) and returns the image. The class is known exactly, so the images come with
+exact classification ground truth. Deterministic for a given ``numpy`` Generator.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Dict
+
+import cv2
+import numpy as np
+
+SIZE = 200
+Rng = np.random.Generator
+
+
+def smooth_noise(rng: Rng, sigma: float, shape=(SIZE, SIZE)) -> np.ndarray:
+    """Zero-mean, unit-std Gaussian-filtered noise."""
+    n = cv2.GaussianBlur(rng.normal(0, 1, shape).astype(np.float32), (0, 0), sigma)
+    return (n - n.mean()) / (n.std() + 1e-6)
+
+
+def base(rng: Rng, mean: float, grain: float, streak: float) -> np.ndarray:
+    """Rolled-steel background: fine grain, vertical streaks, slow shading."""
+    im = np.full((SIZE, SIZE), mean, np.float32)
+    im += grain * smooth_noise(rng, 0.8)
+    cols = cv2.GaussianBlur(rng.normal(0, 1, (1, SIZE)).astype(np.float32), (0, 0), 2.0)
+    im += streak * np.repeat(cols / (cols.std() + 1e-6), SIZE, axis=0)
+    im += 0.4 * grain * smooth_noise(rng, 25)
+    return im
+
+
+def finish(im: np.ndarray) -> np.ndarray:
+    return np.clip(im, 0, 255).astype(np.uint8)
+
+
+def crazing(rng: Rng) -> np.ndarray:
+    """Cr: rough bright surface criss-crossed by a network of fine dark cracks."""
+    im = base(rng, rng.uniform(125, 150), 22, 8)
+    for _ in range(int(rng.integers(45, 70))):
+        p = rng.uniform(0, SIZE, 2)
+        angle = rng.uniform(-0.6, 0.6) + (0 if rng.random() < 0.6 else np.pi / 2)
+        pts = [p.copy()]
+        for _ in range(int(rng.integers(3, 7))):
+            angle += rng.normal(0, 0.5)
+            p = p + rng.uniform(4, 9) * np.array([np.cos(angle), np.sin(angle)])
+            pts.append(p.copy())
+        cv2.polylines(im, [np.int32(pts)], False, float(rng.uniform(40, 80)), 1, cv2.LINE_AA)
+    return finish(cv2.GaussianBlur(im, (0, 0), 0.6))
+
+
+def inclusion(rng: Rng) -> np.ndarray:
+    """In: smooth gray surface with long, soft, dark inclusions along the rolling direction."""
+    im = base(rng, rng.uniform(70, 130), 4, 5)
+    mask = np.zeros_like(im)
+    for _ in range(int(rng.integers(1, 4))):
+        x, y = float(rng.uniform(20, 180)), float(rng.uniform(-20, 100))
+        for _ in range(int(rng.integers(2, 5))):
+            c = (int(x + rng.normal(0, 4)), int(y))
+            axes = (int(rng.integers(3, 10)), int(rng.integers(15, 45)))
+            cv2.ellipse(mask, c, axes, float(rng.normal(0, 4)), 0, 360, float(rng.uniform(0.5, 1)), -1)
+            y += float(rng.uniform(30, 70))
+    mask = cv2.GaussianBlur(mask, (0, 0), 4)
+    return finish(im - rng.uniform(20, 40) * mask)
+
+
+def _aniso_noise(rng: Rng, sx: float, sy: float) -> np.ndarray:
+    n = cv2.GaussianBlur(rng.normal(0, 1, (SIZE, SIZE)).astype(np.float32), (0, 0), sigmaX=sx, sigmaY=sy)
+    return (n - n.mean()) / (n.std() + 1e-6)
+
+
+def patches(rng: Rng) -> np.ndarray:
+    """Pa: bright grainy surface with large dark patches, elongated along the rolling direction."""
+    im = base(rng, rng.uniform(190, 225), 20, 6)
+    blob = _aniso_noise(rng, 9, 22) + 0.3 * smooth_noise(rng, 4)
+    mask = cv2.GaussianBlur((blob > rng.uniform(0.5, 1.0)).astype(np.float32), (0, 0), 4)
+    return finish(im - rng.uniform(110, 150) * mask)
+
+
+def pitted_surface(rng: Rng) -> np.ndarray:
+    """PS: very light surface peppered with small gray pits."""
+    im = base(rng, rng.uniform(195, 230), 8, 4)
+    for _ in range(int(rng.integers(100, 300))):
+        c = (int(rng.integers(0, SIZE)), int(rng.integers(0, SIZE)))
+        axes = (int(rng.integers(1, 3)), int(rng.integers(1, 4)))
+        cv2.ellipse(im, c, axes, float(rng.uniform(0, 180)), 0, 360,
+                    float(rng.uniform(120, 170)), -1, cv2.LINE_AA)
+    return finish(cv2.GaussianBlur(im, (0, 0), 0.8))
+
+
+def rolled_in_scale(rng: Rng) -> np.ndarray:
+    """RS: smooth mottled mid-gray surface with dark scale flakes pressed in by rolling."""
+    im = base(rng, rng.uniform(100, 130), 6, 3)
+    im -= 18 * np.clip(smooth_noise(rng, 10), 0, None)
+    for _ in range(int(rng.integers(40, 90))):
+        c = (int(rng.integers(0, SIZE)), int(rng.integers(0, SIZE)))
+        axes = (int(rng.integers(3, 8)), int(rng.integers(1, 4)))
+        cv2.ellipse(im, c, axes, float(rng.uniform(-25, 25)), 0, 360,
+                    float(rng.uniform(45, 80)), -1, cv2.LINE_AA)
+    return finish(cv2.GaussianBlur(im, (0, 0), 1.3))
+
+
+def scratches(rng: Rng) -> np.ndarray:
+    """Sc: darker smooth surface with a few long thin bright scratches."""
+    im = base(rng, rng.uniform(70, 110), 6, 8)
+    vertical = rng.random() < 0.8
+    for _ in range(int(rng.integers(1, 5))):
+        a = float(rng.uniform(10, 190))
+        b = a + float(rng.normal(0, 12))
+        p, q = ((a, 0), (b, SIZE)) if vertical else ((0, a), (SIZE, b))
+        cv2.line(im, np.int32(p), np.int32(q), float(rng.uniform(170, 250)),
+                 int(rng.integers(1, 4)), cv2.LINE_AA)
+    return finish(cv2.GaussianBlur(im, (0, 0), 0.7))
+
+
+#: NEU class order (labels.txt of neu-cls): Cr In Pa PS RS Sc.
+GENERATORS: Dict[str, Callable[[Rng], np.ndarray]] = {
+    "Cr": crazing,
+    "In": inclusion,
+    "Pa": patches,
+    "PS": pitted_surface,
+    "RS": rolled_in_scale,
+    "Sc": scratches,
+}

@@ -1,0 +1,102 @@
+"""Classification networks for CPU training: paddle.vision models plus a narrow ResNet.
+
+``build_classifier(arch, num_classes)`` is the single entry point used by the trainer
+and the configs. ``resnet_small`` is a 4-stage basic-block ResNet with a 32-64-128-256
+width schedule, about 2.8M parameters: small enough to train on two CPU cores.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Dict, Sequence
+
+import paddle
+from paddle import nn
+
+
+class BasicBlock(nn.Layer):
+    """Two 3x3 convolutions with batch norm and an identity / 1x1 projection shortcut."""
+
+    def __init__(self, cin: int, cout: int, stride: int) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2D(cin, cout, 3, stride, 1, bias_attr=False)
+        self.bn1 = nn.BatchNorm2D(cout)
+        self.conv2 = nn.Conv2D(cout, cout, 3, 1, 1, bias_attr=False)
+        self.bn2 = nn.BatchNorm2D(cout)
+        self.relu = nn.ReLU()
+        self.short = None
+        if stride != 1 or cin != cout:
+            self.short = nn.Sequential(
+                nn.Conv2D(cin, cout, 1, stride, bias_attr=False), nn.BatchNorm2D(cout)
+            )
+
+    def forward(self, x: paddle.Tensor) -> paddle.Tensor:
+        y = self.relu(self.bn1(self.conv1(x)))
+        y = self.bn2(self.conv2(y))
+        return self.relu(y + (x if self.short is None else self.short(x)))
+
+
+class SmallResNet(nn.Layer):
+    """Stem (3x3 stride 2 + max-pool) then one or more basic blocks per stage."""
+
+    def __init__(
+        self,
+        num_classes: int,
+        widths: Sequence[int] = (32, 64, 128, 256),
+        depths: Sequence[int] = (1, 1, 1, 1),
+        dropout: float = 0.2,
+    ) -> None:
+        super().__init__()
+        self.widths = tuple(widths)
+        self.stem = nn.Sequential(
+            nn.Conv2D(3, widths[0], 3, 2, 1, bias_attr=False),
+            nn.BatchNorm2D(widths[0]),
+            nn.ReLU(),
+            nn.MaxPool2D(3, 2, 1),
+        )
+        blocks = []
+        cin = widths[0]
+        for i, (w, d) in enumerate(zip(widths, depths)):
+            for j in range(d):
+                blocks.append(BasicBlock(cin, w, 2 if (j == 0 and i > 0) else 1))
+                cin = w
+        self.blocks = nn.Sequential(*blocks)
+        self.pool = nn.AdaptiveAvgPool2D(1)
+        self.drop = nn.Dropout(dropout)
+        self.fc = nn.Linear(cin, num_classes)
+
+    def forward(self, x: paddle.Tensor) -> paddle.Tensor:
+        x = self.pool(self.blocks(self.stem(x)))
+        return self.fc(self.drop(paddle.flatten(x, 1)))
+
+
+def _vision(name: str) -> Callable[[int], nn.Layer]:
+    def make(num_classes: int) -> nn.Layer:
+        import paddle.vision.models as M
+
+        return getattr(M, name)(num_classes=num_classes)
+
+    return make
+
+
+def _resnet50_vd(num_classes: int) -> nn.Layer:
+    from ..exporters.paddleclas_export import build_resnet50_vd_classifier
+
+    return build_resnet50_vd_classifier(num_classes)
+
+
+ARCHS: Dict[str, Callable[[int], nn.Layer]] = {
+    "resnet50_vd": _resnet50_vd,
+    "resnet_small": lambda n: SmallResNet(n),
+    "resnet_small_d2": lambda n: SmallResNet(n, depths=(2, 2, 2, 2)),
+    "resnet18": _vision("resnet18"),
+    "resnet50": _vision("resnet50"),
+    "mobilenet_v3_small": _vision("mobilenet_v3_small"),
+    "mobilenet_v2": _vision("mobilenet_v2"),
+}
+
+
+def build_classifier(arch: str, num_classes: int) -> nn.Layer:
+    """A classifier by name; raises ValueError listing the known names."""
+    if arch not in ARCHS:
+        raise ValueError(f"unknown classification architecture {arch!r}; known: {sorted(ARCHS)}")
+    return ARCHS[arch](num_classes)

@@ -1,0 +1,56 @@
+"""Evaluate an exported model folder on a ground-truth set with the app's own engine and
+metrics (the numbers a model card quotes and training uses to keep the best model)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
+
+from ..groundtruth.types import GroundTruthSet
+from .common import TrainingError
+
+
+def predict_pairs(model_dir: Path, gt: GroundTruthSet, threads: int = 2) -> Tuple[List, float]:
+    """``(ground truth, prediction)`` for every image of ``gt`` through
+    :class:`inspectors.engine.Inspector`; also the seconds per image."""
+    from ..engine import Inspector
+    from ..runtime import RuntimeSettings
+
+    inspector = Inspector.from_path(model_dir, RuntimeSettings(threads=threads))
+    pairs: List = []
+    t0 = time.perf_counter()
+    for outcome in inspector.run(gt.images):
+        if not outcome.ok:
+            raise TrainingError(f"evaluation failed on {outcome.path}: {outcome.error}")
+        truth = gt.get(outcome.path)
+        if truth is not None:
+            pairs.append((truth, outcome.result))
+    if not pairs:
+        raise TrainingError("no evaluation image has ground truth")
+    return pairs, (time.perf_counter() - t0) / max(1, len(gt.images))
+
+
+def evaluate_export(model_dir: Path, gt: GroundTruthSet, threads: int = 2) -> Dict[str, Any]:
+    """Task metrics of an export on ``gt``: classification accuracy / per class, or the
+    segmentation summary (mIoU, per-class IoU, ...) at threshold 0."""
+    pairs, per_image = predict_pairs(Path(model_dir), gt, threads)
+    names = gt.class_names
+    if gt.task == "classification":
+        from ..metrics import ClassificationData
+
+        data = ClassificationData(pairs)
+        out = data.summary(ks=(1,))
+        out["accuracy"] = data.topk_accuracy(1)
+    elif gt.task == "segmentation":
+        from ..metrics import SegmentationAccumulator
+        from ..metrics.segmentation import segmentation_summary
+
+        acc = SegmentationAccumulator(names)
+        acc.add_many(pairs)
+        out = segmentation_summary(acc.confusion(None), names)
+    else:
+        raise TrainingError(f"evaluation of {gt.task} exports is not implemented here")
+    out["images"] = len(pairs)
+    out["seconds_per_image"] = round(per_image, 4)
+    return out

@@ -1,0 +1,82 @@
+"""After training: evaluate the export on the validation split and write its model card."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import yaml
+
+from .evaluation import evaluate_export
+from .model_card import write_model_card
+
+
+def _rel(path: Path) -> str:
+    """``path`` relative to the working directory (the repository root), as a command uses it."""
+    try:
+        return os.path.relpath(Path(path).resolve(), Path.cwd().resolve())
+    except ValueError:  # another drive (Windows)
+        return str(path)
+
+
+def finalize_classifier(trainer, state: Dict[str, Any], export_dir: Path, config_path: Path,
+                        notes: Optional[List[str]] = None) -> Dict[str, Any]:
+    """Evaluate ``export_dir`` on the trainer's val list and write MODEL_CARD.md."""
+    from ..groundtruth.classification import load_cls_list
+
+    cfg = trainer.cfg
+    gt = load_cls_list(cfg.val_list, trainer.names, root=cfg.root)
+    metrics = evaluate_export(export_dir, gt)
+    per_class = len(trainer.train_rows) // max(1, len(trainer.names))
+    data = (f"`{_rel(cfg.root)}`: {len(trainer.train_rows)} training images "
+            f"(`{cfg.train_list.name}`, ~{per_class} per class) and {len(trainer.val_rows)} "
+            f"validation images (`{cfg.val_list.name}`), classes {', '.join(trainer.names)}. "
+            "8-bit gray BMP read as 3 identical channels (as the suites read it).")
+    recipe = (f"`{cfg.arch}` trained from scratch (no pretrained weights available offline) at "
+              f"{cfg.image_size}x{cfg.image_size} (resize short side {cfg.resize_short or cfg.image_size}, "
+              f"centre crop, ImageNet mean/std); augmentation {cfg.augment}; SGD momentum "
+              f"{cfg.momentum} (Nesterov), lr {cfg.lr} with {cfg.warmup_epochs} warm-up epochs and "
+              f"cosine decay, weight decay {cfg.weight_decay}, label smoothing {cfg.label_smoothing}, "
+              f"batch {cfg.batch_size}, {cfg.epochs} epochs; best validation accuracy kept "
+              f"(epoch {state.get('best_epoch')}). Exported in the PaddleClas layout "
+              "(inference.pdmodel/.pdiparams + inference.yml, softmax appended).")
+    reproduce = (f"python main.py train cls --config {_rel(config_path)}\n"
+                 f"python main.py evaluate --model {_rel(export_dir)} --data {_rel(cfg.root)} "
+                 "--out out/eval/" + Path(export_dir).name)
+    write_model_card(export_dir, title=f"{cfg.model_name}: NEU-CLS surface-defect classifier",
+                     task="classification", data=data, recipe=recipe,
+                     config_path=_rel(config_path), train_seconds=state.get("train_seconds", 0.0),
+                     metrics=metrics, reproduce=reproduce, notes=notes,
+                     history=[h for h in state.get("history", []) if "val_acc" in h])
+    return metrics
+
+
+def finalize_segmenter(state: Dict[str, Any], export_dir: Path, config_path: Path,
+                       resolved: Path, val_list: Path, names: List[str], data_root: Path,
+                       notes: Optional[List[str]] = None) -> Dict[str, Any]:
+    """Evaluate a PaddleSeg export on ``val_list`` and write MODEL_CARD.md."""
+    from ..groundtruth.segmentation import load_seg_list
+
+    cfg = yaml.safe_load(Path(resolved).read_text(encoding="utf-8"))
+    gt = load_seg_list(val_list, names, root=data_root)
+    metrics = evaluate_export(export_dir, gt)
+    train_tf = [t["type"] for t in cfg["train_dataset"]["transforms"]]
+    loss = cfg["loss"]
+    data = (f"`{_rel(data_root)}`: {state.get('train_images')} training images used "
+            f"(all defective ones + {state.get('defect_free_used')} defect-free), "
+            f"{len(gt)} validation images (`{Path(val_list).name}`, all of them, defect-free "
+            f"included); classes {', '.join(names)}.")
+    recipe = (f"PaddleSeg `{cfg['model']['type']}` from scratch, batch {cfg['batch_size']}, "
+              f"{state.get('iter')} iterations (best at {state.get('best_iter')}), "
+              f"transforms {train_tf}, loss {loss}, optimizer {cfg['optimizer']}, "
+              f"lr {cfg['lr_scheduler']}. Exported with PaddleSeg's layout "
+              "(deploy.yaml, output_op softmax so the app gets per-pixel confidence).")
+    reproduce = (f"python main.py train seg --config {_rel(config_path)}\n"
+                 f"python main.py evaluate --model {_rel(export_dir)} --data {_rel(data_root)} "
+                 "--out out/eval/" + Path(export_dir).name)
+    write_model_card(export_dir, title=f"{Path(export_dir).name}: magnetic-tile defect segmentation",
+                     task="segmentation", data=data, recipe=recipe, config_path=_rel(config_path),
+                     train_seconds=state.get("train_seconds", 0.0), metrics=metrics,
+                     reproduce=reproduce, notes=notes, history=state.get("history"))
+    return metrics

@@ -1,0 +1,169 @@
+"""The engine against the frameworks: real architectures exported in each tool's layout.
+
+For each export: the engine's preprocessing is checked against the suite's own
+(PaddleSeg's DeployConfig reading deploy.yaml), the predictor's outputs against the
+network's dygraph forward pass, and the final result against an independent
+postprocess (PaddleSeg's reverse_transform, plain numpy).
+"""
+
+import ppdet  # noqa: F401,I001 - before paddle (zlib trap)
+import cv2
+import numpy as np
+import paddle
+import pytest
+
+from inspectors.engine import Inspector
+from inspectors.results import ClassificationResult, DetectionResult, SegmentationResult
+from inspectors.runtime import RuntimeSettings
+
+FAST = RuntimeSettings(threads=2, ir_optim=False)
+
+
+def _image(h, w, seed=0):
+    rng = np.random.default_rng(seed)
+    base = cv2.GaussianBlur(rng.integers(0, 256, (h, w, 3), dtype=np.uint8), (0, 0), 2)
+    return base
+
+
+def _write(tmp_path, img, name="x.png"):
+    p = tmp_path / name
+    cv2.imwrite(str(p), img)
+    return p
+
+
+@pytest.mark.parametrize("fixture", ["seg_unet_export", "seg_hrnet_export"])
+def test_paddleseg_export_matches_paddleseg(fixture, request, tmp_path):
+    from paddleseg.core.infer import reverse_transform
+    from paddleseg.deploy.infer import DeployConfig
+
+    exp = request.getfixturevalue(fixture)
+    insp = Inspector.from_path(exp.dir, FAST)
+    img = _image(47, 93)  # odd size: forces a real resize both ways
+    path = _write(tmp_path, img)
+    # 1. preprocessing == PaddleSeg's own pipeline built from the same deploy.yaml
+    data = DeployConfig(str(exp.dir / "deploy.yaml")).transforms({"img": str(path)})
+    prepared = insp.prepare_path(path)
+    np.testing.assert_allclose(prepared.tensor, data["img"], atol=1e-5)
+    # 2. predictor outputs == the network's forward pass
+    outs = insp.infer([prepared.tensor], [prepared.meta])
+    ref = exp.reference(data["img"][None])
+    np.testing.assert_allclose(outs[0], ref[0], atol=1e-4, rtol=1e-4)
+    # 3. the result == PaddleSeg's reverse_transform of the reference labels
+    result = insp.predict_path(path).result
+    assert isinstance(result, SegmentationResult) and result.image_size == (47, 93)
+    labels = ref[0] if ref[0].ndim == 3 else ref[0].argmax(axis=1)
+    back = reverse_transform(paddle.to_tensor(labels[:, None].astype("int32")), data["trans_info"], "nearest")
+    expected = back.numpy()[0, 0]
+    agree = (result.label_map == expected).mean()
+    assert agree > 0.995, agree
+    if ref[0].ndim == 4:  # softmax export: confidence is the winning probability
+        assert result.confidence is not None and 0 < result.confidence.min() <= result.confidence.max() <= 1
+
+
+def test_paddleseg_batch_equals_single(seg_unet_export):
+    insp = Inspector(Inspector.from_path(seg_unet_export.dir).spec, RuntimeSettings(batch_size=3, ir_optim=False))
+    images = [_image(40, 60, s) for s in range(3)] + [_image(20, 90, 9)]
+    batch = insp.predict_batch(images)
+    for im, r in zip(images, batch):
+        single = insp.predict(im)
+        np.testing.assert_array_equal(single.label_map, r.label_map)
+        np.testing.assert_allclose(single.confidence, r.confidence, atol=1e-5)
+
+
+def test_paddleclas_export_matches_network(cls_resnet_export):
+    exp = cls_resnet_export
+    insp = Inspector.from_path(exp.dir, FAST)
+    assert insp.class_names == exp.labels
+    img = _image(200, 200, 4)  # NEU size; the export resizes the short side and centre-crops
+    prepared = insp.prepare(img)
+    assert prepared.tensor.shape == (3, *exp.input_size)
+    ref = exp.reference(prepared.tensor[None])[0][0]
+    result = insp.predict(img)
+    assert isinstance(result, ClassificationResult)
+    np.testing.assert_allclose(result.probabilities, ref, atol=1e-5)
+    assert result.class_id == int(np.argmax(ref))
+    assert [i for i, _, _ in result.topk(3)] == list(np.argsort(-ref)[:3])
+
+
+def test_paddledet_export_through_engine(det_frcnn_export):
+    """Feeds (image, im_shape, scale_factor) against ppdet's feed layout, and the box
+    postprocessing against a hand-written one on the same raw outputs.
+
+    (The program itself is checked against ppdet's forward pass in test_exporters;
+    random weights saturate scores at 1.0, so NMS among ties is not reproducible
+    from run to run and two predictor runs cannot be compared box for box.)
+    """
+    from tests.conftest import det_feeds
+
+    exp = det_frcnn_export
+    insp = Inspector.from_path(exp.dir, FAST)
+    assert insp.class_names == exp.labels
+    img = _image(160, 250, 5)
+    prepared = insp.prepare(img)
+    meta = prepared.meta
+    sy, sx = meta.scale_factor
+    assert meta.im_shape == pytest.approx((160 * sy, 250 * sx))
+    assert prepared.tensor.shape[1] % 32 == 0 and prepared.tensor.shape[2] % 32 == 0  # PadStride
+    feeds = insp._feeds([prepared.tensor], [meta])
+    for name, value in det_feeds(prepared.tensor[None], (sy, sx)).items():
+        if name != "im_shape":  # ppdet's im_shape is the resized size before padding
+            np.testing.assert_array_equal(feeds[name], value)
+    np.testing.assert_allclose(feeds["im_shape"], [[160 * sy, 250 * sx]], rtol=1e-6)
+    raw = insp.infer([prepared.tensor], [meta])
+    result = insp.finish(raw, [meta])[0]
+    assert isinstance(result, DetectionResult) and result.image_size == (160, 250)
+    boxes = raw[0][(raw[0][:, 0] >= 0) & (raw[0][:, 1] >= 1e-3)]
+    boxes = boxes[np.argsort(-boxes[:, 1], kind="stable")]
+    assert len(result) == len(boxes) > 0 and int(raw[1][0]) == len(raw[0])
+    np.testing.assert_allclose(result.scores, boxes[:, 1])
+    np.testing.assert_array_equal(result.class_ids, boxes[:, 0].astype(int))
+    expected = np.stack([boxes[:, 2].clip(0, 250), boxes[:, 3].clip(0, 160),
+                         boxes[:, 4].clip(0, 250), boxes[:, 5].clip(0, 160)], axis=1)
+    np.testing.assert_allclose(result.boxes, expected, atol=1e-4)
+
+
+@pytest.mark.parametrize("fixture", ["paddlex2_seg_export", "paddlex1_seg_export"])
+def test_paddlex_seg_exports(fixture, request):
+    exp = request.getfixturevalue(fixture)
+    insp = Inspector.from_path(exp.dir, FAST)
+    assert insp.spec.format == ("paddlex2" if "2" in fixture else "paddlex1")
+    assert insp.class_names == exp.labels
+    h, w = exp.input_size
+    img = _image(h, w, 6)
+    prepared = insp.prepare(img)
+    # PaddleX 1.x segmenters take BGR, 2.x RGB; both normalise (x/255 - 0.5) / 0.5 here
+    order = img if "1" in fixture else img[:, :, ::-1]
+    expected = (order.astype(np.float32) / 255.0 - 0.5) / 0.5
+    np.testing.assert_allclose(prepared.tensor, expected.transpose(2, 0, 1), atol=1e-5)
+    ref = exp.reference(prepared.tensor[None])
+    result = insp.predict(img)
+    ref_labels = next(r for r in ref if np.issubdtype(r.dtype, np.integer)).reshape(h, w)
+    np.testing.assert_array_equal(result.label_map, ref_labels)
+    scores = next(r for r in ref if not np.issubdtype(r.dtype, np.integer))
+    probs = scores[0] if scores.shape[1] == len(exp.labels) else scores[0].transpose(2, 0, 1)
+    np.testing.assert_allclose(result.confidence, probs.max(axis=0), atol=1e-5)
+
+
+def test_run_overlaps_and_reports_bad_files(seg_unet_export, tmp_path):
+    insp = Inspector.from_path(seg_unet_export.dir, FAST)
+    paths = [_write(tmp_path, _image(30 + i, 50, i), f"{i}.png") for i in range(5)]
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    order = [paths[0], bad, *paths[1:]]
+    outcomes = list(insp.run(order))
+    assert [o.path for o in outcomes] == [str(p) for p in order]
+    assert [o.ok for o in outcomes] == [True, False, True, True, True, True]
+    assert "bad.jpg" in outcomes[1].error
+    for o, p in zip([outcomes[0], *outcomes[2:]], paths):
+        ref = insp.predict_path(p).result
+        np.testing.assert_array_equal(o.result.label_map, ref.label_map)
+        assert o.timings.inference > 0 and o.timings.read > 0
+
+
+def test_run_cancel_stops_early(seg_unet_export, tmp_path):
+    insp = Inspector.from_path(seg_unet_export.dir, FAST)
+    paths = [_write(tmp_path, _image(30, 40, i), f"{i}.png") for i in range(20)]
+    seen = []
+    for o in insp.run(paths, cancel=lambda: len(seen) >= 3):
+        seen.append(o)
+    assert len(seen) == 3
