@@ -108,3 +108,51 @@ def test_evaluate_segmentation_end_to_end(tiny_seg, tmp_path):
     total = sum(int((gt.get(p).label_map != 255).sum()) for p in list(gt.images)[:24])
     assert cm.sum() == total
     assert len(list((out / "worst").iterdir())) == len(report["worst_cases"]) <= 3
+
+
+BUNDLED_CLS = ROOT / "models" / "neu_cls_resnet_small"
+
+
+@pytest.mark.skipif(not (DATASETS / "neu-cls").is_dir() or not BUNDLED_CLS.is_dir(),
+                    reason="../shared/datasets or the bundled classifier absent")
+def test_evaluate_classification_end_to_end(tmp_path):
+    from sklearn.metrics import accuracy_score, confusion_matrix
+
+    out = tmp_path / "eval"
+    r = run_main("evaluate", "--model", BUNDLED_CLS, "--data", DATASETS / "neu-cls",
+                 "--out", out, "--limit", "60", "--worst", "2", "-q")
+    assert r.returncode == 0, r.stderr
+    report = json.loads((out / "metrics.json").read_text())
+    assert report["task"] == "classification" and report["data"]["evaluated"] == 60
+    # independent check: the engine in-process + scikit-learn on the same 60 images
+    from inspectors.groundtruth import load_ground_truth
+
+    gt = load_ground_truth(DATASETS / "neu-cls")
+    insp = Inspector.from_path(BUNDLED_CLS)
+    images = list(gt.images)[:60]
+    y_true = [gt.get(p).class_id for p in images]
+    y_pred = [insp.predict(read_image(p)).class_id for p in images]
+    assert report["metrics"]["accuracy"] == pytest.approx(accuracy_score(y_true, y_pred))
+    np.testing.assert_array_equal(report["metrics"]["confusion_matrix"],
+                                  confusion_matrix(y_true, y_pred, labels=range(6)))
+
+
+@pytest.mark.skipif(not (DATASETS / "neu-det").is_dir(), reason="../shared/datasets absent")
+def test_evaluate_detection_end_to_end(tmp_path_factory, tmp_path):
+    from inspectors.exporters.paddledet_export import PICODET_S, export_ppdet
+    from inspectors.groundtruth import load_ground_truth
+
+    gt = load_ground_truth(DATASETS / "neu-det")
+    model = export_ppdet(PICODET_S, tmp_path_factory.mktemp("pico") / "picodet", gt.class_names,
+                         randomize_seed=0).dir
+    out = tmp_path / "eval"
+    r = run_main("evaluate", "--model", model, "--data", DATASETS / "neu-det", "--out", out,
+                 "--limit", "12", "--worst", "2", "--threshold", "0.3", "-q")
+    assert r.returncode == 0, r.stderr
+    report = json.loads((out / "metrics.json").read_text())
+    assert report["task"] == "detection" and report["data"]["evaluated"] == 12
+    n_gt = sum(len(gt.get(p)) - int(gt.difficult_flags(p).sum()) for p in list(gt.images)[:12])
+    assert report["metrics"]["totals"]["num_gt"] == n_gt
+    assert 0.0 <= report["metrics"]["voc_map"]["area"] <= 1.0
+    for name in ("tp_fp_list.txt", "image-level_tp_fp.png", "pr_curves.png", "per_class_ap.png"):
+        assert (out / name).stat().st_size > 0
