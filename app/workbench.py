@@ -12,10 +12,10 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from inspectors.errors import GroundTruthError, InspectorError
 from inspectors.groundtruth import GroundTruthSet, discover, load_ground_truth
+from inspectors.listing import list_image_paths
 from inspectors.results import Outcome, Result, Thresholds
 from inspectors.session import ResultsStore, ReviewBook, Verdict, work_dir_for
 
-from .listing import list_image_paths
 from .model_manager import ModelManager
 from .workers import ImageLoader, TaskWorker
 

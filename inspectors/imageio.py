@@ -10,40 +10,19 @@ file's bytes, because ``cv2.imread`` cannot open non-ASCII paths on Windows.
 from __future__ import annotations
 
 import os
-import re
-import stat
 import struct
-import sys
 from pathlib import Path
-from typing import BinaryIO, List, Optional, Sequence, Tuple, Union
+from typing import BinaryIO, Optional, Sequence, Tuple, Union
 
 import cv2
 import numpy as np
 
 from .atomic import atomic_write_bytes
 from .errors import ImageReadError, InspectorError
+from .listing import IMAGE_EXTENSIONS, list_images, natural_key  # noqa: F401 - re-exported
 
 PathLike = Union[str, "os.PathLike[str]"]
 
-#: Extensions (lower case, with dot) that OpenCV's bundled codecs decode.
-IMAGE_EXTENSIONS = frozenset(
-    {
-        ".bmp",
-        ".dib",
-        ".jpg",
-        ".jpeg",
-        ".jpe",
-        ".png",
-        ".tif",
-        ".tiff",
-        ".webp",
-        ".pbm",
-        ".pgm",
-        ".ppm",
-        ".pnm",
-        ".jp2",
-    }
-)
 _JPEG_EXTS = (".jpg", ".jpeg", ".jpe")
 
 
@@ -230,67 +209,6 @@ def image_size(path: PathLike) -> Tuple[int, int]:
         return int(h), int(w)
     h, w, orientation = found
     return (w, h) if orientation >= 5 else (h, w)
-
-
-# ---------------------------------------------------------------- listing
-
-_DIGITS = re.compile(r"(\d+)")
-
-
-def natural_key(text: str) -> List[Union[str, int]]:
-    """Sort key putting "img2" before "img10" (case-insensitive)."""
-    parts: List[Union[str, int]] = _DIGITS.split(text.casefold())
-    parts[1::2] = [int(p) for p in parts[1::2]]
-    return parts
-
-
-def _is_hidden(entry: os.DirEntry) -> bool:
-    if entry.name.startswith("."):
-        return True
-    if sys.platform == "win32":
-        try:
-            return bool(entry.stat().st_file_attributes & stat.FILE_ATTRIBUTE_HIDDEN)
-        except OSError:
-            return True
-    return False
-
-
-def list_images(folder: PathLike, recursive: bool = True) -> List[Path]:
-    """Image files under ``folder`` in natural order of their relative paths.
-
-    Hidden files and folders are skipped; symlinked folders are followed once.
-    Uses ``os.scandir`` so 100,000 files list in well under a second.
-    """
-    root = os.fspath(folder)
-    if not os.path.isdir(root):
-        raise ImageReadError(f"image folder not found: {folder}")
-    found: List[Tuple[str, str]] = []  # (relative, absolute)
-    seen = set()
-    stack = [("", root)]
-    while stack:
-        rel, path = stack.pop()
-        try:
-            st = os.stat(path)
-            if (st.st_dev, st.st_ino) in seen:
-                continue
-            seen.add((st.st_dev, st.st_ino))
-            entries = list(os.scandir(path))
-        except OSError:
-            continue
-        for entry in entries:
-            if _is_hidden(entry):
-                continue
-            sub = f"{rel}/{entry.name}" if rel else entry.name
-            try:
-                if entry.is_file():
-                    if os.path.splitext(entry.name)[1].lower() in IMAGE_EXTENSIONS:
-                        found.append((sub, entry.path))
-                elif recursive and entry.is_dir():
-                    stack.append((sub, entry.path))
-            except OSError:
-                continue
-    found.sort(key=lambda item: ([natural_key(p) for p in item[0].split("/")], item[0]))
-    return [Path(p) for _, p in found]
 
 
 # ---------------------------------------------------------------- writing
