@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from .qt_env import prepare_qt_env
 
@@ -39,6 +39,29 @@ def bundled_models() -> List[str]:
     return [str(p) for p in sorted(BUNDLED_MODELS.iterdir()) if p.is_dir() and looks_like_model(str(p))]
 
 
+#: demo dataset per task, in order of preference (the strongest bundled model first)
+DEMO_SETS = (("classification", "neu_cls"), ("segmentation", "magnetic_tile"), ("detection", "neu_det"))
+
+
+def demo_choice() -> Tuple[Optional[str], List[str]]:
+    """The demo folder and the bundled models of its task (models of other tasks would
+    only draw nonsense on it)."""
+    from inspectors.errors import InspectorError
+    from inspectors.formats import load_model_spec
+
+    by_task: dict = {}
+    for m in bundled_models():
+        try:
+            by_task.setdefault(load_model_spec(m).task, []).append(m)
+        except InspectorError:
+            continue
+    for task, sub in DEMO_SETS:
+        folder = DEMO_IMAGES / sub
+        if by_task.get(task) and folder.is_dir():
+            return str(folder), by_task[task]
+    return None, []
+
+
 def run_gui(argv: Optional[List[str]] = None) -> int:
     args = parse_args(list(sys.argv[1:] if argv is None else argv))
     import cv2  # noqa: F401 - sets QT_QPA_PLATFORM_PLUGIN_PATH on import; undone next
@@ -64,9 +87,9 @@ def run_gui(argv: Optional[List[str]] = None) -> int:
     models = list(args.model)
     folder = args.folder
     if args.demo:
-        models = models or bundled_models()
-        if folder is None and DEMO_IMAGES.is_dir():
-            folder = str(DEMO_IMAGES)
+        demo_folder, demo_models = demo_choice()
+        models = models or demo_models
+        folder = folder or demo_folder
         if not models or folder is None:
             window.statusBar().showMessage(
                 "The demo images or models are not bundled in this checkout; open a folder (Ctrl+O) "

@@ -29,7 +29,10 @@ class ModelHandle:
     @property
     def label(self) -> str:
         if self.spec is not None:
-            return f"{model_label(self.path)} · {self.spec.task} · {self.spec.architecture}"
+            parts = [model_label(self.path), self.spec.task]
+            if self.spec.architecture not in parts[0]:
+                parts.append(self.spec.architecture)
+            return " · ".join(parts)
         return model_label(self.path)
 
 

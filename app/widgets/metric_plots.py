@@ -150,7 +150,8 @@ class RecallFprPlot(pg.PlotWidget):
         self.setMinimumSize(220, 150)
         self.setRange(xRange=(0, 1), yRange=(0, 1.05), padding=0.02)
         self.setMouseEnabled(x=False, y=False)
-        legend = self.addLegend(offset=(-4, 4), labelTextSize="8pt")
+        # bottom-left: both curves start top-left and fall to the bottom-right
+        legend = self.legend = self.addLegend(offset=(4, -4), labelTextSize="8pt")
         self.recall = self.plot([], [], pen=pg.mkPen(RECALL, width=2), name="recall")
         self.fpr = self.plot([], [], pen=pg.mkPen(FPR, width=2), name="false-alarm rate")
         self.op_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(OP, width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
@@ -169,8 +170,12 @@ class RecallFprPlot(pg.PlotWidget):
     def set_curve(self, curve: ImageLevelCurve) -> None:
         self.recall.setData(curve.thresholds, np.nan_to_num(curve.recall, nan=0.0))
         self.fpr.setData(curve.thresholds, np.nan_to_num(curve.false_positive_rate, nan=0.0))
-        self.recall.setVisible(bool(curve.num_defective))
-        self.fpr.setVisible(bool(curve.num_clean))
+        for item, name, shown in ((self.recall, "recall", bool(curve.num_defective)),
+                                  (self.fpr, "false-alarm rate", bool(curve.num_clean))):
+            item.setVisible(shown)
+            self.legend.removeItem(item)  # a hidden curve keeps no legend entry
+            if shown:
+                self.legend.addItem(item, name)
 
     def set_marker(self, threshold: float, recall: Optional[float], fpr: Optional[float]) -> None:
         self._pos = (threshold, recall, fpr)

@@ -7,7 +7,7 @@ import sys
 from typing import List, Optional
 
 from ..errors import InspectorError
-from . import evaluate, predict
+from . import evaluate, predict, train
 from .common import CliError
 
 
@@ -20,6 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     predict.add_parser(sub)
     evaluate.add_parser(sub)
+    train.add_parser(sub)
     return p
 
 

@@ -91,22 +91,25 @@ def pitted_surface(rng: Rng) -> np.ndarray:
 
 
 def rolled_in_scale(rng: Rng) -> np.ndarray:
-    """RS: smooth mottled mid-gray surface with dark scale flakes pressed in by rolling."""
-    im = base(rng, rng.uniform(100, 130), 6, 3)
-    im -= 18 * np.clip(smooth_noise(rng, 10), 0, None)
-    for _ in range(int(rng.integers(40, 90))):
-        c = (int(rng.integers(0, SIZE)), int(rng.integers(0, SIZE)))
-        axes = (int(rng.integers(3, 8)), int(rng.integers(1, 4)))
-        cv2.ellipse(im, c, axes, float(rng.uniform(-25, 25)), 0, 360,
-                    float(rng.uniform(45, 80)), -1, cv2.LINE_AA)
-    return finish(cv2.GaussianBlur(im, (0, 0), 1.3))
+    """RS: grainy, mottled mid-gray surface with clusters of small dark scale flakes."""
+    im = base(rng, rng.uniform(100, 150), 5, 3)
+    im += 12 * smooth_noise(rng, 15) + 3 * _aniso_noise(rng, 3, 0.6)
+    flakes = np.zeros_like(im)
+    for _ in range(int(rng.integers(2, 5))):
+        cx, cy = rng.uniform(20, 180, 2)
+        for _ in range(int(rng.integers(5, 14))):
+            c = (int(rng.normal(cx, 18)), int(rng.normal(cy, 18)))
+            axes = (int(rng.integers(2, 6)), int(rng.integers(1, 3)))
+            cv2.ellipse(flakes, c, axes, float(rng.uniform(-20, 20)), 0, 360, 1.0, -1)
+    flakes = cv2.GaussianBlur(flakes, (0, 0), 0.9)
+    return finish(im - rng.uniform(35, 55) * flakes)
 
 
 def scratches(rng: Rng) -> np.ndarray:
     """Sc: darker smooth surface with a few long thin bright scratches."""
     im = base(rng, rng.uniform(70, 110), 6, 8)
     vertical = rng.random() < 0.8
-    for _ in range(int(rng.integers(1, 5))):
+    for _ in range(int(rng.integers(2, 6))):
         a = float(rng.uniform(10, 190))
         b = a + float(rng.normal(0, 12))
         p, q = ((a, 0), (b, SIZE)) if vertical else ((0, a), (SIZE, b))
