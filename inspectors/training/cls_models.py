@@ -78,6 +78,34 @@ def _vision(name: str) -> Callable[[int], nn.Layer]:
     return make
 
 
+class BackboneClassifier(nn.Layer):
+    """A PaddleDetection backbone with global pooling and a linear head.
+
+    Trained on image-level labels, its ``backbone.*`` weights are the local pretrained
+    weights a detector of the same backbone starts from (``train det --pretrained``)."""
+
+    def __init__(self, backbone: nn.Layer, num_classes: int, dropout: float = 0.2) -> None:
+        super().__init__()
+        self.backbone = backbone
+        channels = backbone.out_shape[-1].channels
+        self.pool = nn.AdaptiveAvgPool2D(1)
+        self.drop = nn.Dropout(dropout)
+        self.fc = nn.Linear(channels, num_classes)
+
+    def forward(self, x: paddle.Tensor) -> paddle.Tensor:
+        feats = self.backbone({"image": x})
+        return self.fc(self.drop(paddle.flatten(self.pool(feats[-1]), 1)))
+
+
+def _ppdet_lcnet(scale: float) -> Callable[[int], nn.Layer]:
+    def make(num_classes: int) -> nn.Layer:
+        from ppdet.modeling.backbones.lcnet import LCNet
+
+        return BackboneClassifier(LCNet(scale=scale, feature_maps=[3, 4, 5]), num_classes)
+
+    return make
+
+
 def _resnet50_vd(num_classes: int) -> nn.Layer:
     from ..exporters.paddleclas_export import build_resnet50_vd_classifier
 
@@ -92,6 +120,8 @@ ARCHS: Dict[str, Callable[[int], nn.Layer]] = {
     "resnet50": _vision("resnet50"),
     "mobilenet_v3_small": _vision("mobilenet_v3_small"),
     "mobilenet_v2": _vision("mobilenet_v2"),
+    # PicoDet-S's backbone (ppdet LCNet x0.75): a domain-pretrained start for det recipes.
+    "ppdet_lcnet_x0_75": _ppdet_lcnet(0.75),
 }
 
 

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from ..groundtruth.types import GroundTruthSet
 from .common import TrainingError
 
 
-def predict_pairs(model_dir: Path, gt: GroundTruthSet, threads: int = 2) -> Tuple[List, float]:
+def predict_pairs(model_dir: Path, gt: GroundTruthSet, threads: int = 2,
+                  paths: Optional[List[Path]] = None) -> Tuple[List, float]:
     """``(ground truth, prediction)`` for every image of ``gt`` through
-    :class:`inspectors.engine.Inspector`; also the seconds per image."""
+    :class:`inspectors.engine.Inspector`; also the seconds per image. ``paths``, when
+    given, receives each pair's image path."""
     from ..engine import Inspector
     from ..runtime import RuntimeSettings
 
@@ -26,15 +28,19 @@ def predict_pairs(model_dir: Path, gt: GroundTruthSet, threads: int = 2) -> Tupl
         truth = gt.get(outcome.path)
         if truth is not None:
             pairs.append((truth, outcome.result))
+            if paths is not None:
+                paths.append(outcome.path)
     if not pairs:
         raise TrainingError("no evaluation image has ground truth")
     return pairs, (time.perf_counter() - t0) / max(1, len(gt.images))
 
 
 def evaluate_export(model_dir: Path, gt: GroundTruthSet, threads: int = 2) -> Dict[str, Any]:
-    """Task metrics of an export on ``gt``: classification accuracy / per class, or the
-    segmentation summary (mIoU, per-class IoU, ...) at threshold 0."""
-    pairs, per_image = predict_pairs(Path(model_dir), gt, threads)
+    """Task metrics of an export on ``gt``: classification accuracy / per class, the
+    segmentation summary (mIoU, per-class IoU, ...) at threshold 0, or VOC mAP@0.5 as
+    PaddleDetection computes it (difficult boxes ignored) plus COCO mAP@[.5:.95]."""
+    paths: List[Path] = []
+    pairs, per_image = predict_pairs(Path(model_dir), gt, threads, paths)
     names = gt.class_names
     if gt.task == "classification":
         from ..metrics import ClassificationData
@@ -49,6 +55,13 @@ def evaluate_export(model_dir: Path, gt: GroundTruthSet, threads: int = 2) -> Di
         acc = SegmentationAccumulator(names)
         acc.add_many(pairs)
         out = segmentation_summary(acc.confusion(None), names)
+    elif gt.task == "detection":
+        from ..metrics import DetectionMatches, coco_map
+
+        matches = DetectionMatches(pairs, difficult=[gt.difficult_flags(p) for p in paths])
+        out = matches.summary(None)
+        out["map"] = out["voc_map"]["area"]
+        out["coco"] = coco_map(pairs, None)
     else:
         raise TrainingError(f"evaluation of {gt.task} exports is not implemented here")
     out["images"] = len(pairs)

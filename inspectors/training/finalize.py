@@ -80,3 +80,30 @@ def finalize_segmenter(state: Dict[str, Any], export_dir: Path, config_path: Pat
                      train_seconds=state.get("train_seconds", 0.0), metrics=metrics,
                      reproduce=reproduce, notes=notes, history=state.get("history"))
     return metrics
+
+
+def finalize_detector(state: Dict[str, Any], export_dir: Path, config_path: Path, val_list: Path,
+                      names: List[str], data_root: Path, recipe: Dict[str, Any],
+                      notes: Optional[List[str]] = None) -> Dict[str, Any]:
+    """Evaluate a PaddleDetection export on ``val_list`` and write MODEL_CARD.md."""
+    from ..groundtruth.voc import load_voc_list
+
+    gt = load_voc_list(val_list, names, root=data_root)
+    metrics = evaluate_export(export_dir, gt)
+    data = (f"`{_rel(data_root)}`: {state.get('train_images')} training images, "
+            f"{len(gt)} validation images (`{Path(val_list).name}`); classes {', '.join(names)}.")
+    start = (f"backbone initialised from `{_rel(Path(state['pretrained']))}`"
+             if state.get("pretrained") else "from scratch (no pretrained weights available offline)")
+    text = (f"PaddleDetection `{recipe.get('architecture')}`, {start}; batch "
+            f"{recipe.get('batch_size')}, base lr {recipe.get('base_lr')}, {state.get('epoch')} epochs "
+            f"(best at {state.get('best_epoch')}); train transforms {recipe.get('sample_transforms')} + "
+            f"{recipe.get('batch_transforms')}; test size {recipe.get('test_size')}. Exported with "
+            "ppdet's own `Trainer.export` (infer_cfg.yml, NMS in the program).")
+    reproduce = (f"python main.py train det --config {_rel(config_path)}\n"
+                 f"python main.py evaluate --model {_rel(export_dir)} --data {_rel(data_root)} "
+                 "--out out/eval/" + Path(export_dir).name)
+    write_model_card(export_dir, title=f"{Path(export_dir).name}: surface-defect detection",
+                     task="detection", data=data, recipe=text, config_path=_rel(config_path),
+                     train_seconds=state.get("train_seconds", 0.0), metrics=metrics,
+                     reproduce=reproduce, notes=notes, history=state.get("history"))
+    return metrics

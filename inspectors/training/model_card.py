@@ -43,6 +43,17 @@ def _metric_lines(task: str, metrics: Dict[str, Any]) -> List[str]:
                       "```", *[" ".join(f"{v:3d}" for v in row) for row in metrics["confusion_matrix"]],
                       "```"]
         return lines
+    if task == "detection":
+        coco = metrics.get("coco", {})
+        lines = [f"- **VOC mAP@0.5: {100 * metrics['map']:.2f}** (area method as PaddleDetection, "
+                 f"+1 pixel box convention, difficult boxes ignored; {metrics['images']} validation "
+                 f"images, all predictions)",
+                 f"- 11-point mAP {100 * metrics['voc_map']['11point']:.2f}; COCO mAP@[.5:.95] "
+                 f"{100 * coco.get('map', float('nan')):.2f} (pycocotools)", "",
+                 "| class | AP@0.5 | GT boxes |", "|---|---|---|"]
+        for c in metrics["per_class"]:
+            lines.append(f"| {c['class_name']} | {100 * c['ap_area']:.2f} | {c['num_gt']} |")
+        return lines
     lines = [f"- **mIoU: {100 * metrics['miou']:.2f}** (PaddleSeg definition, background included, "
              f"{metrics['images']} validation images, threshold 0)",
              f"- mDice {100 * metrics['mdice']:.2f}, pixel accuracy {100 * metrics['accuracy']:.2f}, "
