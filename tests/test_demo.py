@@ -46,3 +46,40 @@ def test_committed_demo_is_intact() -> None:
     assert check_demo(DEMO_DIR) == []
     size = sum(p.stat().st_size for p in DEMO_DIR.rglob("*") if p.is_file())
     assert size < 4 * 1024 * 1024
+
+
+def test_detection_layout_and_boxes_cover_the_drawn_defects(tmp_path: Path) -> None:
+    import cv2
+
+    from inspectors.demo import textures
+    from inspectors.demo.generate import NEU_DET_NAMES, write_neu_det
+
+    write_neu_det(tmp_path, per_class=1)
+    gt = discover(tmp_path)
+    assert gt is not None and gt.task == "detection" and not gt.problems
+    assert gt.class_names == NEU_DET_NAMES and len(gt) == 6
+    for image in gt.images:
+        truth = gt.get(image)
+        name = image.stem.rsplit("_", 1)[0]
+        assert len(truth.boxes) >= 1
+        assert {gt.class_names[c] for c in truth.class_ids} == {name}
+        im = cv2.imread(str(image), cv2.IMREAD_UNCHANGED)
+        assert im.shape == (200, 200, 3)
+        assert (im[..., 0] == im[..., 1]).all() and (im[..., 1] == im[..., 2]).all()
+        assert (truth.boxes >= 0).all() and (truth.boxes <= 200).all()
+
+
+def test_defect_boxes_hand_cases() -> None:
+    from inspectors.demo.textures import defect_boxes
+
+    m = np.zeros((50, 60), np.float32)
+    m[5:10, 7:20] = 1       # 13 x 5 bar
+    m[30:45, 40:42] = 1     # 2 x 15 bar
+    m[48, 0] = 1            # single pixel: too small
+    assert defect_boxes(m, merge=0) == [(7, 5, 19, 9), (40, 30, 41, 44)]
+    # a closing of radius 12 bridges the 4-pixel gap between two marks
+    m2 = np.zeros((40, 40), np.float32)
+    m2[10:20, 5:10] = 1
+    m2[10:20, 14:19] = 1
+    assert defect_boxes(m2, merge=0) == [(5, 10, 9, 19), (14, 10, 18, 19)]
+    assert defect_boxes(m2, merge=12) == [(5, 10, 18, 19)]

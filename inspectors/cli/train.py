@@ -1,10 +1,11 @@
 """``train``: train a classifier / segmenter / detector from a YAML recipe and export it.
 
     python main.py train cls --config resources/configs/cls/neu_cls_resnet_small.yml
-    python main.py train seg --config resources/configs/seg/magnetic_tile_ppliteseg.yml --resume
+    python main.py train seg --config resources/configs/seg/magnetic_tile_fastscnn.yml --resume
+    python main.py train det --config resources/configs/det/neu_det_picodet_s.yml
 
-Checkpoints go to the config's ``output`` folder every epoch (cls) or every
-``save_interval`` iterations (seg); ``--resume`` continues from there. The dataset is
+Checkpoints go to the config's ``output`` folder every epoch (cls, det) or every
+``eval_interval`` iterations (seg); ``--resume`` continues from there. The dataset is
 checked before the first step; a bad list stops with a message and exit code 1.
 """
 
@@ -58,11 +59,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.task == "seg":
         from ..training.segmentation import train_segmentation as train
     else:
-        try:
-            from ..training.detection import train_detection as train
-        except ImportError:
-            raise CliError("det training is not available in this build yet; "
-                           "see resources/configs/det/ for the recipes") from None
+        from ..training.detection import train_detection as train
     state = train(config, resume=args.resume, pretrained=pretrained, vdl=args.vdl,
                   export=not args.no_export, **overrides)
     best = state.get("best_metric_name", "val_acc")

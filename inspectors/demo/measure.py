@@ -11,7 +11,7 @@ from .generate import DEMO_DIR
 
 MODELS_DIR = DEMO_DIR.parents[1] / "models"
 #: bundled model folder prefix -> demo subset it is meant for
-PAIRS = {"neu_cls": "neu_cls", "magnetic_tile": "magnetic_tile"}
+PAIRS = {"neu_cls": "neu_cls", "neu_det": "neu_det", "magnetic_tile": "magnetic_tile"}
 
 
 def _image_level(pairs: List, threshold: float = 0.5) -> Dict[str, float]:
@@ -38,6 +38,9 @@ def measure(models_dir: Path = MODELS_DIR, demo_dir: Path = DEMO_DIR) -> List[Di
         row = {"model": model.name, "demo": subset, "images": metrics["images"]}
         if gt.task == "classification":
             row["accuracy"] = metrics["accuracy"]
+        elif gt.task == "detection":
+            row["map"] = metrics["map"]
+            row["class_ap"] = {c["class_name"]: c["ap_area"] for c in metrics["per_class"]}
         else:
             row["miou"] = metrics["miou"]
             row["class_iou"] = {c["class_name"]: c["iou"] for c in metrics["per_class"]}
@@ -56,6 +59,9 @@ def write_results(rows: List[Dict[str, Any]], path: Path = DEMO_DIR / "RESULTS.m
         lines.append("")
         if "accuracy" in r:
             lines.append(f"- top-1 accuracy: {100 * r['accuracy']:.1f} %")
+        elif "map" in r:
+            lines.append(f"- VOC mAP@0.5: {100 * r['map']:.1f}; per class AP: "
+                         + ", ".join(f"{k} {100 * v:.1f}" for k, v in r["class_ap"].items()))
         else:
             il = r["image_level@0.5"]
             lines.append(f"- mIoU: {100 * r['miou']:.1f}; per class: "

@@ -101,6 +101,10 @@ def prepare(config: Path, extra_overrides: Dict[str, Any]) -> Dict[str, Any]:
         raise TrainingDataError(f"num_classes {cfg.get('num_classes')} but {len(names)} names in the label list")
     counts = {key: check_voc_dataset(cfg[key], names, key, bool(getattr(cfg[key], "allow_empty", False)))
               for key in _DATASETS}
+    batch = int(cfg.get("TrainReader", {}).get("batch_size", 1))
+    if counts["TrainDataset"] < batch:
+        raise TrainingDataError(f"TrainDataset: {counts['TrainDataset']} images, fewer than "
+                                f"TrainReader batch_size {batch}: no full batch to train on")
     ev = cfg["EvalDataset"]
     return {"cfg": cfg, "extra": extra, "names": names, "counts": counts,
             "val_list": Path(ev.dataset_dir) / ev.anno_path, "val_root": Path(ev.dataset_dir)}
@@ -236,9 +240,9 @@ def _train(config: Path, prep: Dict[str, Any], resume: bool, pretrained: Optiona
     total, interval = int(cfg.epoch), max(1, int(extra.get("eval_interval", 1)))
     cfg.save_dir, cfg.filename, cfg.snapshot_epoch = str(out), "ckpt", 1
     cfg.use_vdl, cfg.vdl_log_dir = bool(vdl), str(out / "vdl")
-    cfg.pretrain_weights = ""
-    prep["recipe"] = _recipe_text(cfg)
     weights = _pretrained_path(cfg, pretrained, config.parent)
+    cfg.pretrain_weights = ""  # loaded below by name and shape, never downloaded by ppdet
+    prep["recipe"] = _recipe_text(cfg)
     log = RunLog(out)
     paddle.seed(int(extra.get("seed", 0)))
     trainer = Trainer(cfg, mode="train")
