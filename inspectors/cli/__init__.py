@@ -7,7 +7,7 @@ import sys
 from typing import List, Optional
 
 from ..errors import InspectorError
-from . import evaluate, predict, train
+from . import evaluate, fetch, predict, train
 from .common import CliError
 
 
@@ -21,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_parser(sub)
     evaluate.add_parser(sub)
     train.add_parser(sub)
+    fetch.add_parser(sub)
     return p
 
 
