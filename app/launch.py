@@ -13,6 +13,10 @@ from .qt_env import prepare_qt_env
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_IMAGES = ROOT / "resources" / "demo"
 BUNDLED_MODELS = ROOT / "models"
+#: demo dataset per task, in order of preference for ``--demo`` alone: boxes on NEU-like
+#: steel say most at a glance, then masks, then labels
+DEMO_TASKS = {"det": ("detection", "neu_det"), "seg": ("segmentation", "magnetic_tile"),
+              "cls": ("classification", "neu_cls")}
 
 
 def parse_args(argv: List[str]) -> argparse.Namespace:
@@ -20,7 +24,9 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
     p.add_argument("--folder", help="image folder to open on start")
     p.add_argument("--model", action="append", default=[], help="exported model folder (repeatable)")
     p.add_argument("--ground-truth", help="ground-truth file or folder (found automatically otherwise)")
-    p.add_argument("--demo", action="store_true", help="open the bundled demo images and models")
+    p.add_argument("--demo", nargs="?", const="auto", choices=["auto", *DEMO_TASKS],
+                   help="open the bundled demo images with the bundled models of that task "
+                   "(det, seg or cls; default: detection, else the first bundled)")
     p.add_argument("--work-dir", help="where review files are kept (default: the user data folder)")
     p.add_argument("--settings", help="settings file (.ini) instead of the user's settings")
     p.add_argument("--no-restore", action="store_true", help="do not reopen the last models")
@@ -39,13 +45,9 @@ def bundled_models() -> List[str]:
     return [str(p) for p in sorted(BUNDLED_MODELS.iterdir()) if p.is_dir() and looks_like_model(str(p))]
 
 
-#: demo dataset per task, in order of preference (the strongest bundled model first)
-DEMO_SETS = (("classification", "neu_cls"), ("segmentation", "magnetic_tile"), ("detection", "neu_det"))
-
-
-def demo_choice() -> Tuple[Optional[str], List[str]]:
+def demo_choice(which: str = "auto") -> Tuple[Optional[str], List[str]]:
     """The demo folder and the bundled models of its task (models of other tasks would
-    only draw nonsense on it)."""
+    only draw nonsense on it); ``which`` is a key of :data:`DEMO_TASKS` or ``auto``."""
     from inspectors.errors import InspectorError
     from inspectors.formats import load_model_spec
 
@@ -55,7 +57,9 @@ def demo_choice() -> Tuple[Optional[str], List[str]]:
             by_task.setdefault(load_model_spec(m).task, []).append(m)
         except InspectorError:
             continue
-    for task, sub in DEMO_SETS:
+    for key, (task, sub) in DEMO_TASKS.items():
+        if which not in ("auto", key):
+            continue
         folder = DEMO_IMAGES / sub
         if by_task.get(task) and folder.is_dir():
             return str(folder), by_task[task]
@@ -87,7 +91,7 @@ def run_gui(argv: Optional[List[str]] = None) -> int:
     models = list(args.model)
     folder = args.folder
     if args.demo:
-        demo_folder, demo_models = demo_choice()
+        demo_folder, demo_models = demo_choice(args.demo)
         models = models or demo_models
         folder = folder or demo_folder
         if not models or folder is None:

@@ -51,7 +51,6 @@ def test_committed_demo_is_intact() -> None:
 def test_detection_layout_and_boxes_cover_the_drawn_defects(tmp_path: Path) -> None:
     import cv2
 
-    from inspectors.demo import textures
     from inspectors.demo.generate import NEU_DET_NAMES, write_neu_det
 
     write_neu_det(tmp_path, per_class=1)
@@ -83,3 +82,21 @@ def test_defect_boxes_hand_cases() -> None:
     m2[10:20, 14:19] = 1
     assert defect_boxes(m2, merge=0) == [(5, 10, 9, 19), (14, 10, 18, 19)]
     assert defect_boxes(m2, merge=12) == [(5, 10, 18, 19)]
+
+
+def test_demo_choice_pairs_each_demo_set_with_its_task_models() -> None:
+    from app.launch import DEMO_TASKS, demo_choice
+    from inspectors.formats import load_model_spec
+
+    found = 0
+    for key, (task, sub) in DEMO_TASKS.items():
+        folder, models = demo_choice(key)
+        if not models:
+            continue
+        found += 1
+        assert folder == str(DEMO_DIR / sub)
+        assert {load_model_spec(m).task for m in models} == {task}
+        gt = discover(Path(folder))
+        assert gt is not None and gt.task == task and not gt.problems
+    assert found >= 2  # the classifier and the segmenter are bundled at least
+    assert demo_choice("auto") == demo_choice(next(k for k in DEMO_TASKS if demo_choice(k)[1]))

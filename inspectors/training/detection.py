@@ -239,6 +239,11 @@ def _train(config: Path, prep: Dict[str, Any], resume: bool, pretrained: Optiona
     ckpt.mkdir(parents=True, exist_ok=True)
     total, interval = int(cfg.epoch), max(1, int(extra.get("eval_interval", 1)))
     cfg.save_dir, cfg.filename, cfg.snapshot_epoch = str(out), "ckpt", 1
+    if vdl:
+        try:
+            import visualdl  # noqa: F401 - ppdet's VisualDLWriter needs it
+        except ImportError:
+            raise TrainingError("--vdl needs the visualdl package (pip install visualdl)") from None
     cfg.use_vdl, cfg.vdl_log_dir = bool(vdl), str(out / "vdl")
     weights = _pretrained_path(cfg, pretrained, config.parent)
     cfg.pretrain_weights = ""  # loaded below by name and shape, never downloaded by ppdet
