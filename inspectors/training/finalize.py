@@ -20,6 +20,13 @@ def _rel(path: Path) -> str:
         return str(path)
 
 
+def _reproduce(task: str, config_path: Path, export_dir: Path, data_root: Path) -> str:
+    """The two commands a model card gives: train the recipe, evaluate the export."""
+    return (f"python main.py train {task} --config {_rel(config_path)}\n"
+            f"python main.py evaluate --model {_rel(export_dir)} --data {_rel(data_root)} "
+            "--out out/eval/" + Path(export_dir).name)
+
+
 def finalize_classifier(trainer, state: Dict[str, Any], export_dir: Path, config_path: Path,
                         notes: Optional[List[str]] = None) -> Dict[str, Any]:
     """Evaluate ``export_dir`` on the trainer's val list and write MODEL_CARD.md."""
@@ -41,9 +48,7 @@ def finalize_classifier(trainer, state: Dict[str, Any], export_dir: Path, config
               f"batch {cfg.batch_size}, {cfg.epochs} epochs; best validation accuracy kept "
               f"(epoch {state.get('best_epoch')}). Exported in the PaddleClas layout "
               "(inference.pdmodel/.pdiparams + inference.yml, softmax appended).")
-    reproduce = (f"python main.py train cls --config {_rel(config_path)}\n"
-                 f"python main.py evaluate --model {_rel(export_dir)} --data {_rel(cfg.root)} "
-                 "--out out/eval/" + Path(export_dir).name)
+    reproduce = _reproduce("cls", config_path, export_dir, cfg.root)
     write_model_card(export_dir, title=f"{cfg.model_name}: NEU-CLS surface-defect classifier",
                      task="classification", data=data, recipe=recipe,
                      config_path=_rel(config_path), train_seconds=state.get("train_seconds", 0.0),
@@ -72,9 +77,7 @@ def finalize_segmenter(state: Dict[str, Any], export_dir: Path, config_path: Pat
               f"transforms {train_tf}, loss {loss}, optimizer {cfg['optimizer']}, "
               f"lr {cfg['lr_scheduler']}. Exported with PaddleSeg's layout "
               "(deploy.yaml, output_op softmax so the app gets per-pixel confidence).")
-    reproduce = (f"python main.py train seg --config {_rel(config_path)}\n"
-                 f"python main.py evaluate --model {_rel(export_dir)} --data {_rel(data_root)} "
-                 "--out out/eval/" + Path(export_dir).name)
+    reproduce = _reproduce("seg", config_path, export_dir, data_root)
     write_model_card(export_dir, title=f"{Path(export_dir).name}: magnetic-tile defect segmentation",
                      task="segmentation", data=data, recipe=recipe, config_path=_rel(config_path),
                      train_seconds=state.get("train_seconds", 0.0), metrics=metrics,
@@ -99,9 +102,7 @@ def finalize_detector(state: Dict[str, Any], export_dir: Path, config_path: Path
             f"(best at {state.get('best_epoch')}); train transforms {recipe.get('sample_transforms')} + "
             f"{recipe.get('batch_transforms')}; test size {recipe.get('test_size')}. Exported with "
             "ppdet's own `Trainer.export` (infer_cfg.yml, NMS in the program).")
-    reproduce = (f"python main.py train det --config {_rel(config_path)}\n"
-                 f"python main.py evaluate --model {_rel(export_dir)} --data {_rel(data_root)} "
-                 "--out out/eval/" + Path(export_dir).name)
+    reproduce = _reproduce("det", config_path, export_dir, data_root)
     write_model_card(export_dir, title=f"{Path(export_dir).name}: surface-defect detection",
                      task="detection", data=data, recipe=text, config_path=_rel(config_path),
                      train_seconds=state.get("train_seconds", 0.0), metrics=metrics,
