@@ -44,6 +44,9 @@ def test_segmentation_layout_and_exact_truth(tmp_path: Path) -> None:
 def test_committed_demo_is_intact() -> None:
     assert (DEMO_DIR / "neu_cls" / "val_list.txt").is_file()
     assert check_demo(DEMO_DIR) == []
+    for sub in ("neu_cls", "neu_det", "magnetic_tile"):
+        gt = discover(DEMO_DIR / sub)
+        assert gt is not None and len(gt) >= 20 and not gt.problems, sub
     size = sum(p.stat().st_size for p in DEMO_DIR.rglob("*") if p.is_file())
     assert size < 4 * 1024 * 1024
 
@@ -73,9 +76,10 @@ def test_defect_boxes_hand_cases() -> None:
 
     m = np.zeros((50, 60), np.float32)
     m[5:10, 7:20] = 1       # 13 x 5 bar
-    m[30:45, 40:42] = 1     # 2 x 15 bar
+    m[30:45, 40:42] = 1     # 2 x 15 bar: widened to 3 px and more
+    m[20:40, 55] = 1        # 1 x 20 line at x = 55: 3 px wide box
     m[48, 0] = 1            # single pixel: too small
-    assert defect_boxes(m, merge=0) == [(7, 5, 19, 9), (40, 30, 41, 44)]
+    assert defect_boxes(m, merge=0) == [(7, 5, 19, 9), (39, 30, 42, 44), (54, 20, 56, 39)]
     # a closing of radius 12 bridges the 4-pixel gap between two marks
     m2 = np.zeros((40, 40), np.float32)
     m2[10:20, 5:10] = 1

@@ -149,10 +149,18 @@ def defect_boxes(defect: np.ndarray, merge: int, min_side: int = 6) -> List[Tupl
         padded = cv2.copyMakeBorder(binary, merge, merge, merge, merge, cv2.BORDER_CONSTANT, value=0)
         binary = cv2.morphologyEx(padded, cv2.MORPH_CLOSE, k)[merge:-merge, merge:-merge]
     n, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    rows, cols = binary.shape
     boxes = []
     for x, y, w, h, _area in stats[1:n]:
-        if max(w, h) >= min_side:
-            boxes.append((int(x), int(y), int(x + w - 1), int(y + h - 1)))
+        if max(w, h) < min_side:
+            continue
+        x1, y1, x2, y2 = int(x), int(y), int(x + w - 1), int(y + h - 1)
+        # a 1-2 px line (a scratch) gets a 3 px box: VOC readers reject xmax <= xmin
+        if x2 - x1 < 2:
+            x1, x2 = max(0, x1 - 1), min(cols - 1, x2 + 1)
+        if y2 - y1 < 2:
+            y1, y2 = max(0, y1 - 1), min(rows - 1, y2 + 1)
+        boxes.append((x1, y1, x2, y2))
     return sorted(boxes)
 
 
