@@ -10,7 +10,7 @@ from typing import List, Optional, Sequence, Tuple
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor, QFont, QTransform
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsSimpleTextItem
 
 from inspectors.metrics import ImageLevelCurve
@@ -29,7 +29,34 @@ def _rgb(class_id: int, name: str = "") -> Tuple[int, int, int]:
 
 
 def _short(name: str, n: int = 11) -> str:
-    return name if len(name) <= n else name[: n - 1] + "…"
+    return name if len(name) <= n else name[: max(1, n - 1)] + "…"
+
+
+class FittedTicks:
+    """Class-name ticks cut to the room each class has on the axis (recomputed on resize),
+    so six names never run into each other on a narrow plot."""
+
+    def _set_name_ticks(self, axis: str, names: Sequence[str], offset: float, most: int) -> None:
+        self._tick_spec = getattr(self, "_tick_spec", {})
+        self._tick_spec[axis] = (tuple(names), offset, most)
+        self._apply_ticks(axis)
+
+    def _apply_ticks(self, axis: str) -> None:
+        names, offset, most = self._tick_spec[axis]
+        ax = self.getAxis(axis)
+        if axis == "bottom":
+            room = self.getViewBox().width() / max(len(names), 1)
+            font = ax.style.get("tickFont") or ax.font()
+            per_char = max(1, QFontMetrics(font).averageCharWidth())
+            n = max(3, min(most, int(room / per_char) - 1))
+        else:
+            n = most
+        ax.setTicks([[(i + offset, _short(name, n)) for i, name in enumerate(names)]])
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        for axis in getattr(self, "_tick_spec", {}):
+            self._apply_ticks(axis)
 
 
 class Label(QGraphicsSimpleTextItem):
@@ -58,7 +85,7 @@ def _finite(v: Sequence[Optional[float]]) -> np.ndarray:
     return np.array([np.nan if x is None else float(x) for x in v], float)
 
 
-class ClassBars(pg.PlotWidget):
+class ClassBars(FittedTicks, pg.PlotWidget):
     """One bar per class (0..1), the value written above it; n/a where undefined."""
 
     def __init__(self) -> None:
@@ -93,7 +120,7 @@ class ClassBars(pg.PlotWidget):
         layout = (title, tuple(names))
         if layout != self._layout:  # titles, ticks and ranges re-lay out the plot: only on change
             self._layout = layout
-            self.getAxis("bottom").setTicks([[(i, _short(n)) for i, n in enumerate(names)]])
+            self._set_name_ticks("bottom", names, 0.0, 11)
             self.setXRange(-0.6, max(len(v), 1) - 0.4, padding=0)
 
 
@@ -196,7 +223,7 @@ class RecallFprPlot(pg.PlotWidget):
             self.op_line.setValue(threshold)
 
 
-class ConfusionPlot(pg.PlotWidget):
+class ConfusionPlot(FittedTicks, pg.PlotWidget):
     """Row-normalised confusion matrix as an image, counts written in the cells."""
 
     def __init__(self) -> None:
@@ -232,8 +259,8 @@ class ConfusionPlot(pg.PlotWidget):
         if layout != self._layout:
             self._layout = layout
             self.setTitle(title, size="9pt", color="#c9d1db")
-            self.getAxis("bottom").setTicks([[(j + 0.5, _short(c, 10)) for j, c in enumerate(cols)]])
-            self.getAxis("left").setTicks([[(i + 0.5, _short(r, 10)) for i, r in enumerate(rows)]])
+            self._set_name_ticks("bottom", cols, 0.5, 10)
+            self._set_name_ticks("left", rows, 0.5, 10)
             self.setRange(xRange=(0, max(m.shape[1], 1)), yRange=(0, max(m.shape[0], 1)), padding=0)
 
 
