@@ -27,6 +27,9 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
     p.add_argument("--demo", nargs="?", const="auto", choices=["auto", *DEMO_TASKS],
                    help="open the bundled demo images with the bundled models of that task "
                    "(det, seg or cls; default: detection, else the first bundled)")
+    p.add_argument("--threshold", type=float, default=None,
+                   help="starting confidence (default: the last one used; the demo starts at its "
+                   "models' own draw_threshold)")
     p.add_argument("--work-dir", help="where review files are kept (default: the user data folder)")
     p.add_argument("--settings", help="settings file (.ini) instead of the user's settings")
     p.add_argument("--no-restore", action="store_true", help="do not reopen the last models")
@@ -66,6 +69,21 @@ def demo_choice(which: str = "auto") -> Tuple[Optional[str], List[str]]:
     return None, []
 
 
+def demo_threshold(models: List[str]) -> Optional[float]:
+    """The lowest ``default_threshold`` the demo models' exports suggest (ppdet's
+    ``draw_threshold``), so the demo opens where the models show what they find."""
+    from inspectors.errors import InspectorError
+    from inspectors.formats import load_model_spec
+
+    values = []
+    for m in models:
+        try:
+            values.append(load_model_spec(m).default_threshold)
+        except InspectorError:
+            continue
+    return min(values) if values else None
+
+
 def run_gui(argv: Optional[List[str]] = None) -> int:
     args = parse_args(list(sys.argv[1:] if argv is None else argv))
     import cv2  # noqa: F401 - sets QT_QPA_PLATFORM_PLUGIN_PATH on import; undone next
@@ -102,6 +120,10 @@ def run_gui(argv: Optional[List[str]] = None) -> int:
         models = [m for m in window.settings.models() if os.path.isdir(m)]
     if args.view:
         window.viewer.set_mode(args.view.replace("-", " "))
+    start = args.threshold if args.threshold is not None else (
+        demo_threshold(models) if args.demo else None)
+    if start is not None:
+        window.threshold_panel.value.setValue(min(1.0, max(0.0, start)))
     for m in models:
         window.add_model(m)
     if folder:

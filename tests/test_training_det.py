@@ -266,3 +266,30 @@ def test_seed002_recipe_builds_faster_rcnn_dcn_as_stated() -> None:
 def test_fewer_images_than_a_batch_stops_before_training(tmp_path: Path) -> None:
     data = make_voc(tmp_path / "data", n_train=3, n_val=1)
     _expect_data_error(tmp_path, data, "3 images, fewer than TrainReader batch_size 4")
+
+
+def test_best_f1_threshold_hand_case(tmp_path: Path) -> None:
+    """Two ground-truth boxes; predictions: a hit at 0.9, a false positive at 0.7, a hit at
+    0.3. F1 by threshold: t <= 0.3 -> 3 kept, 2 tp: P 2/3 R 1 F1 0.8; 0.3 < t <= 0.7 -> P 1/2
+    R 1/2 F1 0.5; 0.7 < t <= 0.9 -> P 1 R 1/2 F1 0.667. Best: the first t at 0.8, i.e. 0.05."""
+    from inspectors.metrics import DetectionMatches
+    from inspectors.results import DetectionResult
+    from inspectors.training.evaluation import best_f1_threshold
+    from inspectors.training.finalize import set_draw_threshold
+
+    names = ("a",)
+    gt = DetectionResult([[0, 0, 10, 10], [50, 50, 60, 60]], [1, 1], [0, 0], names, (100, 100))
+    pred = DetectionResult([[0, 0, 10, 10], [80, 80, 90, 90], [50, 50, 60, 60]], [0.9, 0.7, 0.3],
+                           [0, 0, 0], names, (100, 100))
+    best = best_f1_threshold(DetectionMatches([(gt, pred)]))
+    assert best["threshold"] == 0.05 and best["f1"] == pytest.approx(0.8)
+    assert (best["precision"], best["recall"]) == pytest.approx((2 / 3, 1.0))
+    # without the low hit, 0.75 (first step above the false positive) wins: P 1, R 1/2
+    pred2 = DetectionResult([[0, 0, 10, 10], [80, 80, 90, 90]], [0.9, 0.7], [0, 0], names, (100, 100))
+    best2 = best_f1_threshold(DetectionMatches([(gt, pred2)]))
+    assert best2["threshold"] == 0.75 and best2["f1"] == pytest.approx(2 / 3)
+
+    cfg = tmp_path / "infer_cfg.yml"
+    cfg.write_text("mode: paddle\ndraw_threshold: 0.5\nmetric: VOC\n")
+    set_draw_threshold(cfg, 0.35)
+    assert cfg.read_text() == "mode: paddle\ndraw_threshold: 0.35\nmetric: VOC\n"

@@ -35,6 +35,19 @@ def predict_pairs(model_dir: Path, gt: GroundTruthSet, threads: int = 2,
     return pairs, (time.perf_counter() - t0) / max(1, len(gt.images))
 
 
+def best_f1_threshold(matches: Any) -> Dict[str, float]:
+    """The confidence (0.05 steps) with the best box-level F1 at IoU 0.5: the starting
+    threshold an export suggests (ppdet's ``draw_threshold``)."""
+    best: Dict[str, float] = {"threshold": 0.5, "precision": 0.0, "recall": 0.0, "f1": -1.0}
+    for t in [round(0.05 * i, 2) for i in range(1, 20)]:
+        tot = matches.summary(t, methods=())["totals"]
+        p, r = tot["precision"], tot["recall"]
+        f1 = 2 * p * r / (p + r) if p + r > 0 else 0.0
+        if f1 > best["f1"]:
+            best = {"threshold": t, "precision": p, "recall": r, "f1": f1}
+    return best
+
+
 def evaluate_export(model_dir: Path, gt: GroundTruthSet, threads: int = 2) -> Dict[str, Any]:
     """Task metrics of an export on ``gt``: classification accuracy / per class, the
     segmentation summary (mIoU, per-class IoU, ...) at threshold 0, or VOC mAP@0.5 as
@@ -62,6 +75,7 @@ def evaluate_export(model_dir: Path, gt: GroundTruthSet, threads: int = 2) -> Di
         out = matches.summary(None)
         out["map"] = out["voc_map"]["area"]
         out["coco"] = coco_map(pairs, None)
+        out["best_f1"] = best_f1_threshold(matches)
     else:
         raise TrainingError(f"evaluation of {gt.task} exports is not implemented here")
     out["images"] = len(pairs)
