@@ -1,6 +1,10 @@
-"""``--screenshot``: grab the window once the run is over (or it timed out), then quit."""
+"""``--screenshot``: grab the window once the run is over (or it timed out), write a JSON
+summary of what it showed beside the PNG, then quit."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -55,4 +59,18 @@ class ScreenshotWhenDone(QObject):
         if pixmap.isNull() or pixmap.toImage().isNull():
             pixmap = self.window.grab()
         self.exit_code = 0 if pixmap.save(self.path) else 4
+        Path(self.path).with_suffix(".json").write_text(json.dumps(self.summary(), indent=1),
+                                                        encoding="utf-8")
         QApplication.instance().quit()
+
+    def summary(self) -> dict:
+        """Folder, models, threshold and image states at the moment of the screenshot."""
+        w = self.window
+        counts = w.bench.store.counts()
+        return {
+            "folder": str(w.bench.folder) if w.bench.folder is not None else None,
+            "models": [h.path for h in w.models.models.values()],
+            "threshold": w.threshold_panel.thresholds().default,
+            "images": len(w.bench.store),
+            **{state.value: int(n) for state, n in counts.items()},
+        }

@@ -19,6 +19,8 @@ from inspectors.session import ResultsStore, ReviewBook, Verdict, work_dir_for
 from .model_manager import ModelManager
 from .workers import ImageLoader, TaskWorker
 
+_NOT_TRIED = object()  # open_folder was given a ground-truth file: load it separately
+
 
 class Workbench(QObject):
     folder_opened = Signal(str)
@@ -61,13 +63,25 @@ class Workbench(QObject):
         if not os.path.isdir(folder):
             self.problem.emit("folder", folder, f"image folder not found: {folder}")
             return False
-        task = TaskWorker(lambda: list_image_paths(folder))
-        task.signals.result.connect(lambda images: self._set_images(folder, images, ground_truth))
+
+        def work() -> Tuple[List[str], object]:
+            images = list_image_paths(folder)
+            if ground_truth:
+                return images, _NOT_TRIED
+            try:  # discovered with the listing: a dataset root's label maps are no images
+                gt = discover(folder)
+            except InspectorError as e:
+                return images, e
+            return (gt.without_annotation_files(images) if gt is not None else images), gt
+
+        task = TaskWorker(work)
+        task.signals.result.connect(lambda r: self._set_images(folder, r[0], ground_truth, r[1]))
         task.signals.error.connect(lambda msg: self.problem.emit("folder", folder, msg))
         self._start(task)
         return True
 
-    def _set_images(self, folder: str, images: List[str], ground_truth: Optional[str]) -> None:
+    def _set_images(self, folder: str, images: List[str], ground_truth: Optional[str],
+                    found: object = None) -> None:
         self.folder = Path(os.path.realpath(folder))
         self.store.set_images(images)
         self.ground_truth = None
@@ -81,7 +95,12 @@ class Workbench(QObject):
             self.review = None
             self.problem.emit("review", str(self.folder), str(e))
         self.folder_opened.emit(str(self.folder))
-        self.load_ground_truth(ground_truth)
+        if found is _NOT_TRIED:
+            self.load_ground_truth(ground_truth)
+        elif isinstance(found, InspectorError):
+            self.problem.emit("ground truth", folder, str(found))
+        else:
+            self._set_ground_truth(str(self.folder), found)
         if len(self.store):
             self.set_current(0)
 

@@ -237,3 +237,17 @@ def test_a_folder_of_100000_images_opens_at_once(qtbot, make_window, tmp_path):
     timer.stop()
     gaps = [b - a for a, b in zip(ticks, ticks[1:])]
     assert gaps and max(gaps) < 3.0
+
+
+def test_dataset_root_lists_images_not_label_maps(qtbot, make_window, tmp_path):
+    """Opening a PaddleSeg dataset root (images/ + labels/ + val list) offers the images
+    the list names, never its label PNGs, and its ground truth comes with the listing."""
+    from inspectors.demo.generate import write_tiles
+
+    root = tmp_path / "tiles"
+    write_tiles(root, per_class=1, free=1)
+    w = make_window()
+    _open(qtbot, w, root)
+    listed = sorted(w.bench.store.images)
+    assert len(listed) == 6 and all("/images/" in p.replace("\\", "/") for p in listed)
+    assert w.bench.ground_truth is not None and w.bench.ground_truth.task == "segmentation"

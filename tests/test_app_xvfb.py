@@ -64,3 +64,27 @@ def test_main_window_on_a_real_x_server(xserver, tmp_path):
     assert img.std() > 10 and len(np.unique(img.reshape(-1, 3), axis=0)) > 200  # not blank
     screen = read_xwd(screen_file)
     assert screen.shape == (1000, 1600, 3)
+
+
+def test_readme_first_command_opens_the_demo_with_results(xserver, tmp_path):
+    """``python main.py --demo`` (what scripts/run.sh ends in) on a real X server: the
+    detection demo with the bundled detector, every image inspected, defects flagged."""
+    from app.launch import demo_choice
+
+    folder, models = demo_choice("auto")
+    if not models:
+        pytest.skip("no bundled model")
+    display, _ = xserver
+    shot = tmp_path / "demo.png"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QT_")}
+    env.update(DISPLAY=display, QT_QPA_PLATFORM="xcb")
+    cmd = [sys.executable, str(ROOT / "main.py"), "--demo", "--settings", str(tmp_path / "s.ini"),
+           "--work-dir", str(tmp_path / "work"), "--screenshot", str(shot), "--screenshot-timeout", "180"]
+    run = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    import json
+
+    seen = json.loads(shot.with_suffix(".json").read_text())
+    assert seen["folder"] == folder and sorted(seen["models"]) == sorted(models)
+    assert seen["images"] >= 20 and seen["no result"] == 0 and seen["error"] == 0
+    assert seen["defect"] >= seen["images"] // 2  # the demo shows findings, not an empty run

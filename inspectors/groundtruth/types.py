@@ -89,6 +89,26 @@ class GroundTruthSet:
     def __len__(self) -> int:
         return len(self.images)
 
+    def annotation_files(self) -> set:
+        """Real paths of the label maps this set reads (PaddleSeg lists keep them beside the
+        images, e.g. ``labels/*.png``): a folder listing should not offer them as images."""
+        out = set()
+        for entry in self.entries.values():
+            if isinstance(entry, LazyEntry):
+                src = entry.source()
+                if src and os.path.isfile(src):
+                    out.add(os.path.normcase(os.path.realpath(src)))
+        return out
+
+    def without_annotation_files(self, images: Sequence[str]) -> List[str]:
+        """``images`` less this set's label maps (compared by real path)."""
+        labels = self.annotation_files()
+        if not labels:
+            return list(images)
+        names = {os.path.basename(p) for p in labels}
+        return [p for p in images if os.path.basename(p) not in names
+                or os.path.normcase(os.path.realpath(p)) not in labels]
+
     def __iter__(self) -> Iterator[Path]:
         return iter(self.images)
 
