@@ -95,6 +95,7 @@ def test_export_matches_trained_network(trained) -> None:
     assert abs(state["val_metrics"]["miou"] - state["best_metric"]) < 1e-9
     inspector = Inspector.from_path(export)
     assert inspector.task == "segmentation"
+    assert list(inspector.class_names) == ["background", "square", "line"]  # labels.txt beside deploy.yaml
     builder = build(tmp / "out" / "config_resolved.yml")
     model = builder.model
     model.set_state_dict(paddle.load(str(tmp / "out" / f"iter_{state['best_iter']}" / "model.pdparams")))

@@ -195,6 +195,8 @@ def train_segmentation(
         shutil.rmtree(dest, ignore_errors=True)
         shutil.copytree(out / "best_export", dest)
         (dest / "val_metrics.json").unlink(missing_ok=True)
+        # deploy.yaml carries no class names; the engine reads them from labels.txt beside it
+        (dest / "labels.txt").write_text("\n".join(prep["names"]) + "\n", encoding="utf-8")
         state["export"] = str(dest)
         state["val_metrics"] = finalize_segmenter(
             state, dest, Path(config), prep["config"], prep["val_list"], prep["names"],
