@@ -249,6 +249,12 @@ def _train(config: Path, prep: Dict[str, Any], resume: bool, pretrained: Optiona
     cfg.pretrain_weights = ""  # loaded below by name and shape, never downloaded by ppdet
     prep["recipe"] = _recipe_text(cfg)
     log = RunLog(out)
+    gpu = bool(cfg.get("use_gpu", False)) and paddle.is_compiled_with_cuda() \
+        and paddle.device.cuda.device_count() > 0
+    if cfg.get("use_gpu", False) and not gpu:
+        log.say("use_gpu is set but this Paddle build sees no CUDA device: training on the CPU")
+    paddle.set_device("gpu" if gpu else "cpu")  # ppdet's tools/train.py does this, not its Trainer
+    cfg.use_gpu = gpu
     paddle.seed(int(extra.get("seed", 0)))
     trainer = Trainer(cfg, mode="train")
     sink: List[float] = []
