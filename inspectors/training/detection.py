@@ -230,6 +230,9 @@ def _recipe_text(cfg: Any) -> Dict[str, Any]:
 
 def _train(config: Path, prep: Dict[str, Any], resume: bool, pretrained: Optional[Path],
            vdl: bool) -> Dict[str, Any]:
+    import random
+
+    import numpy as np
     import paddle
     from ppdet.engine import Trainer
 
@@ -255,7 +258,10 @@ def _train(config: Path, prep: Dict[str, Any], resume: bool, pretrained: Optiona
         log.say("use_gpu is set but this Paddle build sees no CUDA device: training on the CPU")
     paddle.set_device("gpu" if gpu else "cpu")  # ppdet's tools/train.py does this, not its Trainer
     cfg.use_gpu = gpu
-    paddle.seed(int(extra.get("seed", 0)))
+    seed = int(extra.get("seed", 0))
+    paddle.seed(seed)
+    np.random.seed(seed)  # ppdet's augmentations draw from numpy and random
+    random.seed(seed)
     trainer = Trainer(cfg, mode="train")
     sink: List[float] = []
     trainer.register_callbacks([_loss_recorder(sink)(trainer)])
