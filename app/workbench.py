@@ -81,7 +81,7 @@ class Workbench(QObject):
         return True
 
     def _set_images(self, folder: str, images: List[str], ground_truth: Optional[str],
-                    found: object = None) -> None:
+                    found: object = _NOT_TRIED) -> None:
         self.folder = Path(os.path.realpath(folder))
         self.store.set_images(images)
         self.ground_truth = None

@@ -22,6 +22,7 @@ from .common import (
     RunLog,
     TrainingError,
     cosine_lr,
+    load_matching_weights,
     load_state,
     portable_opt_state,
     read_config,
@@ -147,26 +148,13 @@ class ClassificationTrainer:
         paddle.seed(cfg.seed)
         self.model = build_classifier(cfg.arch, len(names))
         if pretrained is not None:
-            self._load_pretrained(Path(pretrained))
+            load_matching_weights(self.model, Path(pretrained))
         self.opt = paddle.optimizer.Momentum(
             learning_rate=cfg.lr, momentum=cfg.momentum, parameters=self.model.parameters(),
             weight_decay=paddle.regularizer.L2Decay(cfg.weight_decay), use_nesterov=True,
         )
         self.out = cfg.output
         self.log = RunLog(self.out, vdl=vdl)
-
-    def _load_pretrained(self, path: Path) -> None:
-        import paddle
-
-        if not path.is_file():
-            raise TrainingError(f"pretrained weights {path} not found")
-        state = paddle.load(str(path))
-        own = self.model.state_dict()
-        usable = {k: v for k, v in state.items() if k in own and list(v.shape) == list(own[k].shape)}
-        if not usable:
-            raise TrainingError(f"{path} has no weights matching {self.cfg.arch}")
-        self.model.set_state_dict(usable)
-        print(f"pretrained: loaded {len(usable)}/{len(own)} tensors from {path}", flush=True)
 
     def fit(self, resume: bool = False) -> Dict[str, Any]:
         """Train; returns the final state (history, best accuracy and epoch)."""

@@ -129,6 +129,24 @@ def save_atomic(obj: Any, path: Path) -> None:
     os.replace(tmp, path)
 
 
+def load_matching_weights(model, path: Path) -> int:
+    """Load the tensors of ``path`` whose names and shapes match ``model`` (a checkpoint of
+    the same network, or a classifier whose ``backbone.*`` a detector shares); raise when
+    none match. Returns how many were loaded."""
+    import paddle
+
+    if not Path(path).is_file():
+        raise TrainingError(f"pretrained weights {path} not found")
+    state = paddle.load(str(path))
+    own = model.state_dict()
+    usable = {k: v for k, v in state.items() if k in own and list(v.shape) == list(own[k].shape)}
+    if not usable:
+        raise TrainingError(f"{path} has no weights matching this model's parameter names")
+    model.set_state_dict(usable)
+    print(f"pretrained: loaded {len(usable)}/{len(own)} tensors from {path}", flush=True)
+    return len(usable)
+
+
 def portable_opt_state(model, opt_state: Dict[str, Any], to_portable: bool) -> Dict[str, Any]:
     """Optimizer state keys use process-wide parameter names (``conv2d_12.w_0_velocity_0``);
     rename them to/from structural names so a checkpoint resumes in any process."""

@@ -28,7 +28,16 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from .common import RunLog, TrainingDataError, TrainingError, load_state, resolve, save_state
+from ..formats.spec import read_label_file
+from .common import (
+    RunLog,
+    TrainingDataError,
+    TrainingError,
+    load_matching_weights,
+    load_state,
+    resolve,
+    save_state,
+)
 
 _DATASETS = ("TrainDataset", "EvalDataset")
 
@@ -40,7 +49,7 @@ def _label_names(ds: Any) -> List[str]:
     path = Path(ds.dataset_dir) / label_list
     if not path.is_file():
         raise TrainingDataError(f"label list {path} not found")
-    names = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    names = list(read_label_file(path))
     if not names:
         raise TrainingDataError(f"label list {path} is empty")
     return names
@@ -108,23 +117,6 @@ def prepare(config: Path, extra_overrides: Dict[str, Any]) -> Dict[str, Any]:
     ev = cfg["EvalDataset"]
     return {"cfg": cfg, "extra": extra, "names": names, "counts": counts,
             "val_list": Path(ev.dataset_dir) / ev.anno_path, "val_root": Path(ev.dataset_dir)}
-
-
-def load_matching_weights(model: Any, path: Path) -> int:
-    """Load the tensors of ``path`` whose names and shapes match ``model`` (a full ppdet
-    checkpoint, or a backbone pretrained as a classifier: ``backbone.*``)."""
-    import paddle
-
-    if not path.is_file():
-        raise TrainingError(f"pretrained weights {path} not found")
-    state = paddle.load(str(path))
-    own = model.state_dict()
-    usable = {k: v for k, v in state.items() if k in own and list(v.shape) == list(own[k].shape)}
-    if not usable:
-        raise TrainingError(f"{path} has no weights matching this model's parameter names")
-    model.set_state_dict(usable)
-    print(f"pretrained: loaded {len(usable)}/{len(own)} tensors from {path}", flush=True)
-    return len(usable)
 
 
 def _pretrained_path(cfg: Any, pretrained: Optional[Path], base: Path) -> Optional[Path]:
