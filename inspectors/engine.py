@@ -33,6 +33,13 @@ CancelFn = Callable[[], bool]
 _DONE = object()
 
 
+@dataclass(frozen=True)
+class _Failed:
+    """Sent by the prefetch thread when it cannot go on."""
+
+    error: BaseException
+
+
 @dataclass
 class Prepared:
     """One image ready for the network, or the error that stopped it."""
@@ -57,6 +64,17 @@ def _yield_cpu_to_inference() -> None:
     if hasattr(os, "setpriority") and hasattr(threading, "get_native_id"):
         with contextlib.suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+
+
+def stage_error(stage: str, error: BaseException, path: Union[str, Path] = "") -> str:
+    """One line for an image's error: an operator's message as it is, anything else
+    with the stage and the exception type, so a bug is told apart from a bad file."""
+    if isinstance(error, InspectorError):
+        text = str(error)
+        name = Path(path).name if path else ""
+        return text if not name or name in text else f"{name}: {text}"
+    detail = str(error).strip().splitlines()
+    return f"{stage} failed: {type(error).__name__}" + (f": {detail[-1]}" if detail else "")
 
 
 class Inspector:
@@ -98,16 +116,18 @@ class Inspector:
         return Prepared(path, tensor, meta, preprocess_s=time.perf_counter() - t0)
 
     def prepare_path(self, path: Union[str, Path]) -> Prepared:
+        """Read and preprocess one file; any failure becomes this image's error (a
+        ``cv2.error`` from a degenerate resize, a MemoryError, ...), never the run's."""
         t0 = time.perf_counter()
         try:
-            image = read_image(path)
-        except InspectorError as e:
-            return Prepared(str(path), error=str(e), read_s=time.perf_counter() - t0)
+            image = read_image(path, max_pixels=self.settings.max_pixels)
+        except Exception as e:  # noqa: BLE001 - one bad file must not stop a run
+            return Prepared(str(path), error=stage_error("read", e, path), read_s=time.perf_counter() - t0)
         t1 = time.perf_counter()
         try:
             prepared = self.prepare(image, str(path))
-        except InspectorError as e:
-            return Prepared(str(path), error=f"{Path(path).name}: {e}", read_s=t1 - t0)
+        except Exception as e:  # noqa: BLE001
+            return Prepared(str(path), error=stage_error("preprocess", e, path), read_s=t1 - t0)
         prepared.read_s = t1 - t0
         return prepared
 
@@ -187,7 +207,7 @@ class Inspector:
                 results = self.finish(outputs, metas)
             except Exception as e:  # noqa: BLE001 - one bad batch must not stop a run
                 for p in group:
-                    outcomes[id(p)] = Outcome(p.path, error=f"inference failed: {e}",
+                    outcomes[id(p)] = Outcome(p.path, error=stage_error("inference", e),
                                               timings=StageTimings(p.read_s, p.preprocess_s))
                 continue
             t2 = time.perf_counter()
@@ -231,6 +251,8 @@ class Inspector:
                     if stop.is_set():
                         break
                     q.put(self.prepare_path(path))
+            except BaseException as e:  # noqa: BLE001 - e.g. the path iterable failed: the run
+                q.put(_Failed(e))  # must stop with this error, not end as if it were complete
             finally:
                 q.put(_DONE)
 
@@ -243,7 +265,7 @@ class Inspector:
                     break
                 batch: List[Prepared] = []
                 item = q.get()
-                while item is not _DONE:
+                while item is not _DONE and not isinstance(item, _Failed):
                     batch.append(item)
                     if len(batch) >= bs:
                         break
@@ -251,9 +273,11 @@ class Inspector:
                         item = q.get(timeout=0.001 if batch else None)
                     except queue.Empty:
                         break
-                done = item is _DONE
+                done = item is _DONE or isinstance(item, _Failed)
                 if batch:
                     yield from self.run_prepared(batch)
+                if isinstance(item, _Failed):
+                    raise InspectorError(f"the run stopped: {stage_error('listing', item.error)}")
         finally:
             stop.set()
             while thread.is_alive():  # drain so the producer can finish

@@ -9,6 +9,7 @@ file's bytes, because ``cv2.imread`` cannot open non-ASCII paths on Windows.
 
 from __future__ import annotations
 
+import io
 import os
 import struct
 from pathlib import Path
@@ -24,6 +25,9 @@ from .listing import IMAGE_EXTENSIONS, list_images, natural_key  # noqa: F401 - 
 PathLike = Union[str, "os.PathLike[str]"]
 
 _JPEG_EXTS = (".jpg", ".jpeg", ".jpe")
+
+#: Default limit on the pixels of an image to decode (RuntimeSettings.max_pixels).
+MAX_PIXELS = 100_000_000
 
 
 def is_image_file(path: PathLike) -> bool:
@@ -70,16 +74,19 @@ def _jpeg_has_end(data: bytes) -> bool:
     return False
 
 
-def read_image(path: PathLike, allow_truncated: bool = False) -> np.ndarray:
+def read_image(path: PathLike, allow_truncated: bool = False,
+               max_pixels: int = MAX_PIXELS) -> np.ndarray:
     """Decode an image file to an HxWx3 uint8 BGR array (as ``cv2.imread`` would).
 
     Raises ImageReadError naming the file when it is missing, empty, corrupt,
     truncated or in a format OpenCV cannot decode. A JPEG without its end marker
-    is refused unless ``allow_truncated`` (OpenCV would return it gray-padded).
+    is refused unless ``allow_truncated`` (OpenCV would return it gray-padded). An image
+    declaring more than ``max_pixels`` pixels in its header is refused before decoding.
     """
     data = _read_bytes(path)
     if not data:
         raise ImageReadError(f"image file is empty (0 bytes): {path}")
+    check_pixels(data, path, max_pixels)
     is_jpeg = data[:3] == b"\xff\xd8\xff"
     if is_jpeg and not allow_truncated and not _jpeg_has_end(data):
         raise ImageReadError(f"JPEG file is truncated (no end-of-image marker): {path}")
@@ -183,6 +190,24 @@ def _bmp_size(f: BinaryIO) -> Optional[Tuple[int, int, int]]:
     return abs(h), abs(w), 1
 
 
+def _header_size(f: BinaryIO) -> Optional[Tuple[int, int, int]]:
+    """(h, w, EXIF orientation) from a JPEG, PNG or BMP header; None for other formats."""
+    sig = f.read(8)
+    f.seek(0)
+    if sig[:3] == b"\xff\xd8\xff":
+        return _jpeg_size(f)
+    if sig == b"\x89PNG\r\n\x1a\n":
+        return _png_size(f)
+    if sig[:2] == b"BM":
+        return _bmp_size(f)
+    return None
+
+
+def _oriented(found: Tuple[int, int, int]) -> Tuple[int, int]:
+    h, w, orientation = found
+    return (w, h) if orientation >= 5 else (h, w)
+
+
 def image_size(path: PathLike) -> Tuple[int, int]:
     """(height, width) of the image as :func:`read_image` would return it.
 
@@ -191,15 +216,7 @@ def image_size(path: PathLike) -> Tuple[int, int]:
     """
     try:
         with open(path, "rb") as f:
-            sig = f.read(8)
-            f.seek(0)
-            found = None
-            if sig[:3] == b"\xff\xd8\xff":
-                found = _jpeg_size(f)
-            elif sig == b"\x89PNG\r\n\x1a\n":
-                found = _png_size(f)
-            elif sig[:2] == b"BM":
-                found = _bmp_size(f)
+            found = _header_size(f)
     except FileNotFoundError:
         raise ImageReadError(f"image file not found: {path}") from None
     except OSError as e:
@@ -207,8 +224,22 @@ def image_size(path: PathLike) -> Tuple[int, int]:
     if found is None or found[0] <= 0 or found[1] <= 0:
         h, w = read_image(path).shape[:2]
         return int(h), int(w)
-    h, w, orientation = found
-    return (w, h) if orientation >= 5 else (h, w)
+    return _oriented(found)
+
+
+def check_pixels(data: bytes, path: PathLike, max_pixels: int) -> None:
+    """Refuse an image whose header declares more than ``max_pixels`` pixels, before
+    decoding it: a 256-byte PNG can declare 60,000 x 60,000 and decode to gigabytes."""
+    try:
+        found = _header_size(io.BytesIO(data))
+    except (struct.error, ValueError, IndexError):
+        return  # a header too short to read: the decoder gives the error
+    if found is None:
+        return
+    h, w = _oriented(found)
+    if h * w > max_pixels:
+        raise ImageReadError(f"image {path} is {w}x{h} ({h * w / 1e6:.0f} megapixels), above the "
+                             f"limit of {max_pixels / 1e6:g} megapixels (setting max_pixels)")
 
 
 # ---------------------------------------------------------------- writing

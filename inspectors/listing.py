@@ -16,7 +16,7 @@ import re
 import stat
 import sys
 from pathlib import Path
-from typing import List, Tuple, Union
+from typing import List, Optional, Tuple, Union
 
 from .errors import ImageReadError
 
@@ -71,11 +71,15 @@ def _is_hidden(entry: os.DirEntry) -> bool:
     return False
 
 
-def scan_images(folder: PathLike, recursive: bool = True) -> List[Tuple[str, str]]:
+def scan_images(folder: PathLike, recursive: bool = True,
+                problems: Optional[List[Tuple[str, str]]] = None) -> List[Tuple[str, str]]:
     """(relative "/" path, absolute path) of every image file, unordered.
 
     Hidden files and folders are skipped; symlinked folders are followed once.
+    Subfolders that cannot be read and links that point nowhere are added to
+    ``problems`` as (path, message) instead of vanishing from the listing.
     """
+    report = problems.append if problems is not None else (lambda _item: None)
     root = os.fspath(folder)
     if not os.path.isdir(root):
         raise ImageReadError(f"image folder not found: {folder}")
@@ -90,7 +94,8 @@ def scan_images(folder: PathLike, recursive: bool = True) -> List[Tuple[str, str
                 continue
             seen.add((st.st_dev, st.st_ino))
             entries = list(os.scandir(path))
-        except OSError:
+        except OSError as e:
+            report((path, f"folder cannot be read ({e.strerror or e}); its images were skipped"))
             continue
         for entry in entries:
             if _is_hidden(entry):
@@ -102,17 +107,21 @@ def scan_images(folder: PathLike, recursive: bool = True) -> List[Tuple[str, str
                         found.append((sub, entry.path))
                 elif recursive and entry.is_dir():
                     stack.append((sub, entry.path))
-            except OSError:
-                continue
+                elif entry.is_symlink() and not os.path.exists(entry.path):
+                    report((entry.path, "symbolic link points to nothing; skipped"))
+            except OSError as e:
+                report((entry.path, f"cannot be read ({e.strerror or e}); skipped"))
     return found
 
 
-def list_image_paths(folder: PathLike, recursive: bool = True) -> List[str]:
+def list_image_paths(folder: PathLike, recursive: bool = True,
+                     problems: Optional[List[Tuple[str, str]]] = None) -> List[str]:
     """Image files under ``folder`` as strings, in natural order of their relative paths."""
-    keyed = [(sort_key(rel), path) for rel, path in scan_images(folder, recursive)]
+    keyed = [(sort_key(rel), path) for rel, path in scan_images(folder, recursive, problems)]
     return [p for _, p in sorted_in_slices(keyed)]
 
 
-def list_images(folder: PathLike, recursive: bool = True) -> List[Path]:
+def list_images(folder: PathLike, recursive: bool = True,
+                problems: Optional[List[Tuple[str, str]]] = None) -> List[Path]:
     """Image files under ``folder`` in natural order of their relative paths."""
-    return [Path(p) for p in list_image_paths(folder, recursive)]
+    return [Path(p) for p in list_image_paths(folder, recursive, problems)]

@@ -38,12 +38,15 @@ class RuntimeSettings:
     gpu_id: int = 0
     gpu_memory_mb: int = 500  # initial pool; Paddle grows it as needed
     ir_optim: bool = True  # graph fusion: faster inference, slower start (HRNet: ~25 s on 2 cores)
+    max_pixels: int = 100_000_000  # larger images are refused from their header, before decoding
 
     def __post_init__(self) -> None:
         if self.device not in DEVICES:
             raise ValueError(f"device must be one of {DEVICES}, not {self.device!r}")
         if self.threads < 1 or self.batch_size < 1:
             raise ValueError("threads and batch_size must be >= 1")
+        if self.max_pixels < 1:
+            raise ValueError("max_pixels must be >= 1")
 
 
 def gpu_available() -> bool:

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from typing import List, Optional
 
 from ..errors import InspectorError
+from ..outdir import OutputError
 from . import evaluate, fetch, predict, train
-from .common import CliError
+from .common import CliError, OneLineParser
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so the run unwinds like Ctrl+C (staging removed)."""
+
+
+def _raise_terminated(signum, frame) -> None:
+    raise Terminated()
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = OneLineParser(
         prog="main.py",
         description="Defect Inspector: run exported Paddle defect models. "
         "Without a subcommand, opens the desktop app.",
@@ -31,14 +42,28 @@ def main(argv: Optional[List[str]] = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    previous = _install_sigterm()
     try:
         return int(args.func(args) or 0)
-    except CliError as e:
+    except (CliError, OutputError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except InspectorError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print("interrupted; nothing half-written was left", file=sys.stderr)
         return 130
+    except Terminated:
+        print("terminated; nothing half-written was left", file=sys.stderr)
+        return 143
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _install_sigterm():
+    """Make SIGTERM unwind the run (main thread only); returns the handler it replaced."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _raise_terminated)

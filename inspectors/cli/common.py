@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import math
+import sys
+from pathlib import Path
+from typing import Iterable, List, Sequence
 
 from ..errors import InspectorError
+from ..problems import Problem, summarize
 from ..runtime import DEVICES, RuntimeSettings
 
 
@@ -12,19 +17,52 @@ class CliError(Exception):
     """Bad arguments: printed as one line, exit code 2."""
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a bad argument is one line on stderr (and exit 2), as the README says."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"error: {self.prog}: {message} (see --help)\n")
+
+
+def unit_interval(text: str) -> float:
+    """argparse type: a finite number from 0 to 1 (a confidence threshold, a recall)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be a number from 0 to 1, got {text}")
+    return value
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {text}")
+    return value
+
+
 def add_runtime_args(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("runtime")
     g.add_argument("--device", choices=DEVICES, default="cpu", help="cpu, gpu or auto (default: cpu)")
-    g.add_argument("--threads", type=int, default=2, help="CPU threads per predictor (default: 2)")
-    g.add_argument("--batch-size", type=int, default=1, help="images per inference call (default: 1)")
+    g.add_argument("--threads", type=positive_int, default=2, help="CPU threads per predictor (default: 2)")
+    g.add_argument("--batch-size", type=positive_int, default=1, help="images per inference call (default: 1)")
     g.add_argument("--no-onednn", action="store_true", help="disable oneDNN on CPU")
+    g.add_argument("--max-megapixels", type=float, default=100.0,
+                   help="refuse larger images from their header, before decoding (default: 100)")
     g.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
 def runtime_settings(args: argparse.Namespace) -> RuntimeSettings:
+    mp = args.max_megapixels
+    if not math.isfinite(mp) or mp <= 0:
+        raise CliError(f"--max-megapixels must be a positive number, got {mp}")
     try:
-        return RuntimeSettings(device=args.device, threads=args.threads,
-                               batch_size=args.batch_size, use_onednn=not args.no_onednn)
+        return RuntimeSettings(device=args.device, threads=args.threads, batch_size=args.batch_size,
+                               use_onednn=not args.no_onednn, max_pixels=max(1, int(mp * 1e6)))
     except ValueError as e:
         raise CliError(str(e)) from None
 
@@ -37,3 +75,18 @@ def load_inspector(args: argparse.Namespace):
         return Inspector.from_path(args.model, settings)
     except InspectorError as e:
         raise CliError(f"cannot load model: {e}") from None
+
+
+def print_problems(title: str, problems: Sequence[Problem], first: int = 3) -> None:
+    """One line per kind of problem under a title, on stderr."""
+    if not problems:
+        return
+    print(f"{title} ({len(problems)}):", file=sys.stderr)
+    for line in summarize(problems, first):
+        print(f"  {line}", file=sys.stderr)
+
+
+def source_folders(images: Iterable[Path], *extra: Path) -> List[Path]:
+    """The distinct folders that hold ``images`` (plus ``extra``): what --out must stay apart from."""
+    seen = {Path(p).parent for p in images}
+    return [*extra, *sorted(seen)]

@@ -1,58 +1,110 @@
-"""``predict``: run a model over a file or folder; one JSON per image and a CSV summary."""
+"""``predict``: run a model over a file, a folder or a list of images; one JSON per image
+and a CSV summary, written into a new folder that replaces an older ``predict`` output
+only when the run finishes."""
 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
+import os
 import sys
 import time
 from pathlib import Path
-from typing import List
+from typing import Dict, List, Tuple
 
 from ..atomic import atomic_write_text
+from ..csvfile import csv_text
+from ..errors import InspectorError
 from ..imageio import is_image_file, list_images
+from ..outdir import StagedFolder, check_apart
+from ..problems import Problem
 from ..results import Outcome, Thresholds
-from .common import CliError, add_runtime_args, load_inspector
+from .common import (
+    CliError,
+    add_runtime_args,
+    load_inspector,
+    print_problems,
+    source_folders,
+    unit_interval,
+)
 
 SUMMARY_FIELDS = ["file", "status", "error", "task", "flagged", "defect_score", "classes",
                   "n_objects", "read_ms", "preprocess_ms", "inference_ms", "postprocess_ms"]
+LIST_SUFFIXES = (".txt", ".lst")
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("predict", help="run a model over images; write JSON per image + summary.csv",
-                       description="Run an exported model over an image or a folder of images.")
+                       description="Run an exported model over an image, a folder of images or a "
+                       "list file (one image path per line, relative to the list's folder).")
     p.add_argument("--model", required=True, help="exported model folder (or its config file)")
-    p.add_argument("--input", required=True, help="an image file or a folder (searched recursively)")
-    p.add_argument("--out", required=True, help="output folder (created; existing files are replaced)")
-    p.add_argument("--threshold", type=float, default=None,
-                   help="confidence threshold for flagging (default: the model's, else 0.5)")
+    p.add_argument("--input", required=True, help="an image file, a folder (searched recursively) or a .txt list")
+    p.add_argument("--out", required=True,
+                   help="output folder: new, empty, or an earlier predict output (replaced when this run ends)")
+    p.add_argument("--threshold", type=unit_interval, default=None,
+                   help="confidence threshold for flagging, 0-1 (default: the model's, else 0.5)")
     add_runtime_args(p)
     p.set_defaults(func=run)
 
 
-def _inputs(path: Path) -> List[Path]:
-    if path.is_file():
-        if not is_image_file(path):
-            raise CliError(f"--input {path} is not an image file (supported: bmp, jpg, png, tif, ...)")
-        return [path]
+def _read_list(path: Path) -> Tuple[List[Path], List[Problem]]:
+    from ..groundtruth.lists import list_lines
+
+    images, problems = [], []
+    try:
+        lines = list(list_lines(path))
+    except InspectorError as e:
+        raise CliError(str(e)) from None
+    for number, line in lines:
+        image = (path.parent / line.split()[0]).absolute()
+        if not is_image_file(image):
+            problems.append((str(path), f"line {number}: {line.split()[0]} is not an image file"))
+        else:
+            images.append(image)
+    return images, problems
+
+
+def inputs(path: Path) -> Tuple[List[Path], Path, List[Problem]]:
+    """The images to inspect, the folder their names are relative to, and listing problems."""
+    problems: List[Problem] = []
     if path.is_dir():
-        images = list_images(path)
+        images = list_images(path, problems=problems)
         if not images:
             raise CliError(f"--input folder {path} contains no images")
-        return images
+        return images, path, problems
+    if path.is_file():
+        if path.suffix.lower() in LIST_SUFFIXES:
+            images, problems = _read_list(path)
+            if not images:
+                raise CliError(f"--input list {path} names no images")
+            return images, path.parent, problems
+        if not is_image_file(path):
+            raise CliError(f"--input {path} is not an image file (bmp, jpg, png, tif, ...) "
+                           "or a .txt list of images")
+        return [path], path.parent, problems
+    if path.is_symlink():
+        raise CliError(f"--input {path} is a symbolic link that points to nothing")
     raise CliError(f"--input {path} does not exist")
 
 
-def _json_name(image: Path, root: Path) -> str:
-    rel = image.relative_to(root) if root.is_dir() else Path(image.name)
-    return str(rel.with_name(rel.name + ".json"))
+def relative_name(image: Path, root: Path) -> str:
+    """The image's name in the output: its path under ``root``, else its file name."""
+    try:
+        return Path(os.path.relpath(image, root)).as_posix() if root in image.parents else image.name
+    except ValueError:  # another drive (Windows)
+        return image.name
 
 
-def summary_row(outcome: Outcome, root: Path, thresholds: Thresholds) -> dict:
+def _unique(name: str, used: Dict[str, int]) -> str:
+    """``name``, or ``name`` with a counter when two inputs share it (list files)."""
+    n = used.get(name, 0)
+    used[name] = n + 1
+    return name if n == 0 else f"{name}~{n}"
+
+
+def summary_row(outcome: Outcome, name: str, thresholds: Thresholds) -> dict:
     t = outcome.timings
-    row = {"file": str(Path(outcome.path).relative_to(root)) if root.is_dir() else Path(outcome.path).name,
+    row = {"file": name,
            "read_ms": round(t.read * 1e3, 2), "preprocess_ms": round(t.preprocess * 1e3, 2),
            "inference_ms": round(t.inference * 1e3, 2), "postprocess_ms": round(t.postprocess * 1e3, 2)}
     if not outcome.ok:
@@ -71,20 +123,22 @@ def summary_row(outcome: Outcome, root: Path, thresholds: Thresholds) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
-    src = Path(args.input).expanduser()
-    images = _inputs(src)
-    out = Path(args.out).expanduser()
-    if out.resolve() == src.resolve() or (src.is_dir() and src.resolve() in out.resolve().parents):
-        raise CliError("--out must not be the input folder or inside it (source images are never touched)")
-    out.mkdir(parents=True, exist_ok=True)
+    src = Path(args.input).expanduser().absolute()
+    images, root, problems = inputs(src)
+    out = Path(args.out).expanduser().absolute()
+    check_apart(out, source_folders(images, src))
+    staged = StagedFolder(out, "predict", info={"input": str(src), "model": str(args.model)})
     inspector = load_inspector(args)
     thr = Thresholds(args.threshold if args.threshold is not None else inspector.spec.default_threshold)
-    root = src if src.is_dir() else src.parent
-    rows, n_err, t0 = [], 0, time.perf_counter()
+    rows: List[dict] = []
+    errors: List[Problem] = []
+    used: Dict[str, int] = {}
+    t0 = time.perf_counter()
     from tqdm import tqdm
 
-    with tqdm(total=len(images), unit="img", file=sys.stderr, disable=args.quiet) as bar:
+    with staged as work, tqdm(total=len(images), unit="img", file=sys.stderr, disable=args.quiet) as bar:
         for outcome in inspector.run(images):
+            name = _unique(relative_name(Path(outcome.path), root), used)
             payload = {"file": str(outcome.path), "model": inspector.spec.summary(),
                        "threshold": thr.default}
             if outcome.ok:
@@ -92,18 +146,20 @@ def run(args: argparse.Namespace) -> int:
                 payload["flagged"] = outcome.result.is_defective(thr)
             else:
                 payload["error"] = outcome.error
-                n_err += 1
-            atomic_write_text(out / _json_name(Path(outcome.path), root),
-                              json.dumps(payload, ensure_ascii=False, indent=1))
-            rows.append(summary_row(outcome, root, thr))
+                errors.append((str(outcome.path), outcome.error or "error"))
+            atomic_write_text(work / (name + ".json"), json.dumps(payload, ensure_ascii=False, indent=1))
+            rows.append(summary_row(outcome, name, thr))
             bar.update(1)
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=SUMMARY_FIELDS)
-    writer.writeheader()
-    writer.writerows(rows)
-    atomic_write_text(out / "summary.csv", buf.getvalue())
+        if len(rows) != len(images):
+            raise InspectorError(f"the run ended after {len(rows)} of {len(images)} images")
+        atomic_write_text(work / "summary.csv", csv_text(SUMMARY_FIELDS, rows))
     elapsed = time.perf_counter() - t0
     flagged = sum(1 for r in rows if r.get("flagged"))
+    print_problems("skipped while listing the input", problems)
+    print_problems("images that could not be inspected", errors)
     print(f"{len(rows)} images in {elapsed:.1f} s ({len(rows) / max(elapsed, 1e-9):.2f} img/s): "
-          f"{flagged} flagged, {n_err} unreadable -> {out}", file=sys.stderr)
+          f"{flagged} flagged, {len(errors)} unreadable -> {out}", file=sys.stderr)
+    if errors and len(errors) == len(rows):
+        print("error: no image could be inspected", file=sys.stderr)
+        return 1
     return 0

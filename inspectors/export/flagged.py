@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Callable, List, Optional, Sequence, Union
 from ..atomic import atomic_write_text
 from ..errors import GroundTruthError, InspectorError
 from ..imageio import read_image, write_image
+from ..outdir import StagedFolder, check_apart
 from ..render import DEFAULT_STYLE, RenderStyle, annotate, compare
 from ..results import Outcome, Result, Thresholds
 from .report import Row, csv_text, json_text, thresholds_dict
@@ -26,6 +26,7 @@ from .report import Row, csv_text, json_text, thresholds_dict
 PathLike = Union[str, "os.PathLike[str]"]
 ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]
+EXPORT_KIND = "export"
 
 
 class ExportExistsError(InspectorError):
@@ -67,22 +68,15 @@ def _relative(path: str, source: Path) -> Path:
         return Path(Path(path).name)
 
 
-def _inside(child: Path, parent: Path) -> bool:
-    return child == parent or parent in child.parents
-
-
 def check_target(out_dir: PathLike, source: PathLike, overwrite: bool) -> Path:
-    """The resolved export folder, or an error saying why it cannot be used."""
+    """The export folder, or an error saying why it cannot be used: inside or around the
+    image folder, a file, a folder of someone else's files (never replaced), or an earlier
+    export when ``overwrite`` was not given (ExportExistsError: the caller may ask)."""
+    check_apart(out_dir, [source], "the export folder")
     out = Path(os.path.realpath(os.fspath(out_dir)))
-    src = Path(os.path.realpath(os.fspath(source)))
-    if _inside(out, src):
-        raise InspectorError(f"refusing to export into the image folder {src}; choose another folder")
-    if _inside(src, out):
-        raise InspectorError(f"refusing to export into {out}: it contains the image folder {src}")
-    if out.exists() and not out.is_dir():
-        raise InspectorError(f"{out} exists and is not a folder")
+    StagedFolder(out, EXPORT_KIND)  # raises OutputError unless absent, empty or an export
     if out.is_dir() and any(out.iterdir()) and not overwrite:
-        raise ExportExistsError(f"{out} already holds files; overwrite it?")
+        raise ExportExistsError(f"{out} already holds an export; overwrite it?")
     return out
 
 
@@ -93,11 +87,9 @@ def export_flagged(items: Sequence[ExportItem], out_dir: PathLike, source: PathL
     """Write ``items`` to ``out_dir``; see the module docstring for the guarantees."""
     out = check_target(out_dir, source, overwrite)
     src = Path(os.path.realpath(os.fspath(source)))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
     summary = ExportSummary(out)
     draw = style.with_(thresholds=thresholds)
-    try:
+    with StagedFolder(out, EXPORT_KIND) as stage:
         for i, item in enumerate(items):
             if cancel is not None and cancel():
                 raise ExportCancelled("export cancelled; nothing was written")
@@ -108,10 +100,6 @@ def export_flagged(items: Sequence[ExportItem], out_dir: PathLike, source: PathL
                   "thresholds": thresholds_dict(thresholds)}
         atomic_write_text(stage / "report.csv", csv_text(summary.rows))
         atomic_write_text(stage / "report.json", json_text(summary.rows, header))
-        _swap_in(stage, out)
-    finally:
-        if stage.exists():
-            shutil.rmtree(stage, ignore_errors=True)
     return summary
 
 
@@ -146,18 +134,3 @@ def _export_one(item: ExportItem, src: Path, stage: Path, model: str, thresholds
         row.error = str(e)
         summary.problems.append(f"{rel}: {e}")
     return row
-
-
-def _swap_in(stage: Path, out: Path) -> None:
-    """Rename the finished staging folder to ``out`` (replacing an old export)."""
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}-{int(time.time() * 1000)}")
-        os.replace(out, old)
-        try:
-            os.replace(stage, out)
-        except OSError:
-            os.replace(old, out)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(stage, out)

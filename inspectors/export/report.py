@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence
 
+from ..csvfile import csv_text as table_text
 from ..results import DetectionResult, Outcome, SegmentationResult, Thresholds
 
 CSV_FIELDS = ["file", "verdict", "flagged", "task", "model", "threshold", "classes", "scores",
@@ -87,12 +86,7 @@ class Row:
 
 
 def csv_text(rows: Sequence[Row]) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(row.as_csv())
-    return buf.getvalue()
+    return table_text(CSV_FIELDS, (row.as_csv() for row in rows))
 
 
 def json_text(rows: Sequence[Row], header: Dict[str, Any]) -> str:

@@ -90,9 +90,22 @@ def _record_resize(meta: Meta, im: np.ndarray, new_h: int, new_w: int, sy: float
     meta.scale_factor = (meta.scale_factor[0] * sy, meta.scale_factor[1] * sx)
 
 
+#: Largest image a preprocessing step may make. An extreme aspect ratio (a 1 x 60,000 strip
+#: resized to a short side of 256) would otherwise ask for gigabytes.
+MAX_RESIZED_PIXELS = 64_000_000
+
+
+def check_resize(h: int, w: int, src: Tuple[int, int]) -> None:
+    if h * w > MAX_RESIZED_PIXELS:
+        raise PreprocessError(
+            f"resizing {src[1]}x{src[0]} would make a {w}x{h} image ({h * w / 1e6:.0f} megapixels, "
+            f"limit {MAX_RESIZED_PIXELS / 1e6:g}); the aspect ratio is too extreme for this model")
+
+
 def _resize_to(im: np.ndarray, meta: Meta, w: int, h: int, interp: int) -> np.ndarray:
     if w <= 0 or h <= 0:
         raise PreprocessError(f"resize target {w}x{h} is empty")
+    check_resize(h, w, im.shape[:2])
     sy, sx = h / im.shape[0], w / im.shape[1]
     _record_resize(meta, im, h, w, sy, sx)
     return cv2.resize(im, (w, h), interpolation=interp)
@@ -177,6 +190,9 @@ class DetResize(Op):
         else:
             new_h, new_w = self.target
             sy, sx = new_h / h, new_w / w
+        if round(new_h) <= 0 or round(new_w) <= 0:
+            raise PreprocessError(f"resize target {new_w:g}x{new_h:g} is empty")
+        check_resize(round(new_h), round(new_w), (h, w))
         out = cv2.resize(im, None, None, fx=sx, fy=sy, interpolation=self.interp)
         meta.trace.append(("resize", (h, w)))
         meta.im_shape = (float(new_h), float(new_w))
