@@ -96,6 +96,15 @@ def _usable(out: Path, kind: str, same: Dict[str, object]) -> None:
                           "choose a new or empty folder (nothing was deleted)")
 
 
+def _read_umask() -> int:
+    mask = os.umask(0)  # the only way to read it; done once, at import, not while threads write
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -141,6 +150,7 @@ class StagedFolder:
             _sweep_stale(parent, self.out.name)
             self.work = Path(tempfile.mkdtemp(prefix=f".{self.out.name}{_PARTIAL}{os.getpid()}-",
                                               dir=parent))
+            os.chmod(self.work, 0o777 & ~_UMASK)  # mkdtemp's 0700 would hide it from colleagues
         except OSError as e:
             raise OutputError(f"cannot write in {parent}: {e.strerror or e}") from None
         return self.work

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
 
 from .errors import InspectorError
+from .outdir import StagedFolder
 
 NEU_DET_NAMES = ("crazing", "inclusion", "patches", "pitted_surface", "rolled-in_scale", "scratches")
 #: NEU-CLS file-name prefixes, in the class order of NEU-DET's names.
@@ -254,27 +255,34 @@ def layout_neu_cls(tree: Path, out: Path, val_fraction: float = 1 / 6) -> int:
 
 
 def _reset(out: Path) -> None:
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
+    """Start a layout in ``out``: a new or empty folder (nothing is deleted here)."""
+    out.mkdir(parents=True, exist_ok=True)
+    if any(out.iterdir()):
+        raise FetchError(f"{out} is not empty; lay the data out in a new folder")
 
 
 def fetch(dataset: str, source: str, sha256: Optional[str] = None, trust_first_use: bool = False,
           out: Optional[Path] = None, progress: Optional[Callable[[int, int], None]] = None) -> Dict[str, object]:
-    """Obtain, verify, extract and lay out ``dataset``; returns where it went. The laid-out
-    folder is built beside its destination and swapped in at the end."""
+    """Obtain, verify, extract and lay out ``dataset``; returns where it went.
+
+    The folder is built beside its destination and renamed into place at the end. An
+    existing destination is replaced only when it is an earlier fetch of the same
+    dataset; any other non-empty folder is refused before anything is downloaded.
+    """
     if dataset not in DATASETS:
         raise FetchError(f"unknown dataset {dataset!r}; known: {', '.join(DATASETS)}")
+    dest = Path(out).expanduser().absolute() if out else cache_root() / dataset
+    staged = StagedFolder(dest, "fetch", same={"dataset": dataset})
     archive, digest = obtain_archive(source, sha256, trust_first_use, progress)
-    dest = Path(out) if out else cache_root() / dataset
-    work = Path(tempfile.mkdtemp(prefix=f".{dataset}.", dir=_ensure(dest.parent)))
+    staged.info = {"source": source, "sha256": digest}
+    scratch = Path(tempfile.mkdtemp(prefix=f".{dataset}.extract-", dir=_ensure(dest.parent)))
     try:
-        tree = safe_extract(archive, work / "extract")
-        layout = layout_neu_det if dataset == "neu-det" else layout_neu_cls
-        count = layout(tree, work / "ready")
-        (work / "ready" / "SOURCE.json").write_text(json.dumps(
-            {"source": source, "sha256": digest, "images": count}, indent=1), encoding="utf-8")
-        shutil.rmtree(dest, ignore_errors=True)
-        os.replace(work / "ready", dest)
+        with staged as work:
+            tree = safe_extract(archive, scratch)
+            layout = layout_neu_det if dataset == "neu-det" else layout_neu_cls
+            count = layout(tree, work)
+            (work / "SOURCE.json").write_text(json.dumps(
+                {"source": source, "sha256": digest, "images": count}, indent=1), encoding="utf-8")
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)
     return {"dataset": dataset, "folder": dest, "images": count, "sha256": digest, "archive": archive}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -57,6 +58,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     except Terminated:
         print("terminated; nothing half-written was left", file=sys.stderr)
         return 143
+    except Exception as e:  # noqa: BLE001 - a bug: one line, exit 1; the traceback on request
+        if os.environ.get("DEFECT_INSPECTOR_TRACEBACK"):
+            raise
+        print(f"error: unexpected {type(e).__name__}: {' '.join(str(e).split())} (a bug: please "
+              "report it; DEFECT_INSPECTOR_TRACEBACK=1 shows the traceback)", file=sys.stderr)
+        return 1
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)

@@ -35,14 +35,24 @@ def unit_interval(text: str) -> float:
     return value
 
 
-def positive_int(text: str) -> int:
+def _int_from(text: str, low: int) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {text}")
+    if value < low:
+        raise argparse.ArgumentTypeError(f"must be {low} or more, got {text}")
     return value
+
+
+def positive_int(text: str) -> int:
+    """argparse type: 1 or more."""
+    return _int_from(text, 1)
+
+
+def non_negative_int(text: str) -> int:
+    """argparse type: 0 or more."""
+    return _int_from(text, 0)
 
 
 def add_runtime_args(p: argparse.ArgumentParser) -> None:

@@ -12,7 +12,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 import numpy as np
 
@@ -29,8 +29,18 @@ from ..metrics import (
 )
 from ..metrics.alignment import class_mapping, to_gt_space
 from ..metrics.plots import plot_confusion, plot_per_class, plot_pr_curves
+from ..outdir import StagedFolder, check_apart
+from ..problems import Problem
 from ..results import DetectionResult, Result, SegmentationResult, Thresholds
-from .common import CliError, add_runtime_args, load_inspector
+from .common import (
+    CliError,
+    add_runtime_args,
+    load_inspector,
+    non_negative_int,
+    print_problems,
+    source_folders,
+    unit_interval,
+)
 
 
 def add_parser(sub) -> None:
@@ -40,11 +50,14 @@ def add_parser(sub) -> None:
     p.add_argument("--data", required=True,
                    help="dataset folder (PaddleSeg / VOC / COCO / PaddleClas layouts; the val list is used) "
                         "or a list / csv / json ground-truth file")
-    p.add_argument("--out", required=True, help="report folder")
-    p.add_argument("--threshold", type=float, default=None, help="confidence threshold (default: model's)")
-    p.add_argument("--min-recall", type=float, default=0.95, help="operating point: lowest FPR at this recall")
-    p.add_argument("--worst", type=int, default=20, help="compare images written for the N worst images")
-    p.add_argument("--limit", type=int, default=0, help="evaluate only the first N images (0: all)")
+    p.add_argument("--out", required=True,
+                   help="report folder: new, empty, or an earlier evaluate report (replaced when this run ends)")
+    p.add_argument("--threshold", type=unit_interval, default=None,
+                   help="confidence threshold, 0-1 (default: the model's)")
+    p.add_argument("--min-recall", type=unit_interval, default=0.95,
+                   help="operating point: lowest FPR at this recall")
+    p.add_argument("--worst", type=non_negative_int, default=20, help="compare images written for the N worst images")
+    p.add_argument("--limit", type=non_negative_int, default=0, help="evaluate only the first N images (0: all)")
     add_runtime_args(p)
     p.set_defaults(func=run)
 
@@ -66,30 +79,29 @@ def disagreement(gt: Result, pred: Result, thresholds: Thresholds) -> float:
     return pred.score if pred.class_id != gt.class_id else 0.0
 
 
-def _collect(inspector, gt, images, quiet: bool) -> Tuple[List, List[str], List[str]]:
+def _collect(inspector, gt, images, quiet: bool) -> Tuple[List, List[str], List[Problem], List[str]]:
+    """(pairs, image ids, (file, message) of images that failed to run, notes)."""
     from tqdm import tqdm
 
     mapping = None
-    pairs, ids, errors = [], [], []
+    pairs, ids, failed, notes = [], [], [], []
     with tqdm(total=len(images), unit="img", file=sys.stderr, disable=quiet, mininterval=0.5) as bar:
         for outcome in inspector.run(images):
             bar.update(1)
             if not outcome.ok:
-                errors.append(f"{outcome.path}: {outcome.error}")
+                failed.append((str(outcome.path), outcome.error or "error"))
                 continue
             try:
                 target = gt.get(outcome.path)
-            except GroundTruthError as e:
-                errors.append(f"{outcome.path}: {e}")
+            except GroundTruthError:  # recorded in gt.problems by get()
                 continue
             if target is None:
                 continue
             if mapping is None:
                 mapping, notes = class_mapping(outcome.result.class_names, gt.class_names, gt.task)
-                errors.extend(f"note: {n}" for n in notes)
             pairs.append((target, to_gt_space(outcome.result, mapping, gt.class_names)))
             ids.append(str(outcome.path))
-    return pairs, ids, errors
+    return pairs, ids, failed, list(notes)
 
 
 def write_charts(out: Path, report: dict, task: str) -> None:
@@ -131,56 +143,72 @@ def write_worst(out: Path, pairs, ids, thresholds: Thresholds, n: int) -> List[s
 
 
 def run(args: argparse.Namespace) -> int:
-    data = Path(args.data).expanduser()
+    data = Path(args.data).expanduser().absolute()
     try:
         gt = load_ground_truth(data)
     except GroundTruthError as e:
         raise CliError(str(e)) from None
     images = list(gt.images)[: args.limit or None]
     if not images:
-        raise CliError(f"{data}: the ground truth lists no images")
+        raise CliError(f"{data}: the ground truth ({gt.describe()}) lists no images")
+    out = Path(args.out).expanduser().absolute()
+    check_apart(out, source_folders(images, data, *gt.sources))
+    staged = StagedFolder(out, "evaluate", info={"data": str(data), "model": str(args.model)})
     inspector = load_inspector(args)
     if inspector.task != gt.task:
         raise CliError(f"the model is a {inspector.task} model but {data} holds {gt.task} ground truth")
-    out = Path(args.out).expanduser()
-    out.mkdir(parents=True, exist_ok=True)
+    print(f"ground truth: {gt.describe()} ({len(images)} images)", file=sys.stderr)
     thr = Thresholds(args.threshold if args.threshold is not None else inspector.spec.default_threshold)
     t0 = time.perf_counter()
-    try:
-        pairs, ids, problems = _collect(inspector, gt, images, args.quiet)
-    except InspectorError as e:
-        raise CliError(str(e)) from None
+    pairs, ids, failed, notes = _collect(inspector, gt, images, args.quiet)
+    gt_problems = [(p.path, p.message) for p in gt.problems]
+    print_problems("ground-truth problems", gt_problems)
+    print_problems("images that could not be inspected", failed)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
     if not pairs:
-        raise CliError("no image could be evaluated: " + "; ".join(problems[:3]))
+        print("error: no image could be evaluated", file=sys.stderr)
+        return 1
     elapsed = time.perf_counter() - t0
     difficult = [gt.difficult_flags(i) for i in ids] if gt.task == "detection" else None
     report = evaluate(pairs, gt.task, thr, min_recall=args.min_recall, image_ids=ids, difficult=difficult)
     report["model"] = inspector.spec.summary()
-    report["data"] = {"path": str(data), "layout": getattr(gt, "layout", None), "images": len(images),
-                      "evaluated": len(pairs), "problems": [str(p) for p in gt.problems] + problems}
+    report["data"] = {"path": str(data), "layout": getattr(gt, "layout", None),
+                      "ground_truth": [str(p) for p in gt.sources], "images": len(images),
+                      "evaluated": len(pairs),
+                      "problems": [str(p) for p in gt.problems] + [f"{p}: {m}" for p, m in failed],
+                      "notes": notes}
     report["speed"] = {"seconds": round(elapsed, 3), "images_per_second": round(len(images) / elapsed, 3)}
-    curve = image_level_curve(pairs)
-    write_tp_fp_list(out / "tp_fp_list.txt", curve)
-    plot_tp_fp(out / "image-level_tp_fp.png", curve, choose_operating_point(curve, args.min_recall))
-    write_charts(out, report, gt.task)
-    report["worst_cases"] = write_worst(out, pairs, ids, thr, args.worst)
-    atomic_write_text(out / "metrics.json", json.dumps(report, ensure_ascii=False, indent=1))
+    with staged as work:
+        curve = image_level_curve(pairs)
+        write_tp_fp_list(work / "tp_fp_list.txt", curve)
+        plot_tp_fp(work / "image-level_tp_fp.png", curve, choose_operating_point(curve, args.min_recall))
+        write_charts(work, report, gt.task)
+        report["worst_cases"] = write_worst(work, pairs, ids, thr, args.worst)
+        atomic_write_text(work / "metrics.json", json.dumps(report, ensure_ascii=False, indent=1))
     print(headline(report), file=sys.stderr)
     return 0
 
 
+def _fmt(value: Optional[float]) -> str:
+    return "n/a" if value is None else f"{value:.4f}"
+
+
 def headline(report: dict) -> str:
+    """One line of the main numbers; a metric without a defined value (no ground-truth
+    boxes in an all-good set) reads "n/a", never a crash."""
     m, il = report["metrics"], report["image_level"]
     task = report["task"]
     if task == "segmentation":
-        main = f"mIoU {m['miou']:.4f}  acc {m['accuracy']:.4f}  kappa {m['kappa']:.4f}"
+        main = f"mIoU {_fmt(m['miou'])}  acc {_fmt(m['accuracy'])}  kappa {_fmt(m['kappa'])}"
     elif task == "detection":
-        main = f"VOC mAP@0.5 {m['voc_map']['area']:.4f} (11pt {m['voc_map']['11point']:.4f})"
+        voc = m.get("voc_map") or {}
+        main = f"VOC mAP@0.5 {_fmt(voc.get('area'))} (11pt {_fmt(voc.get('11point'))})"
+        if voc.get("area") is None:
+            main += " [no ground-truth boxes]"
         if m.get("coco"):
-            main += f"  COCO mAP {m['coco']['map']:.4f}"
+            main += f"  COCO mAP {_fmt(m['coco'].get('map'))}"
     else:
-        main = f"top-1 {m['accuracy']:.4f}"
-    rec, fpr = il.get("recall"), il.get("false_positive_rate")
-    fmt = lambda v: "n/a" if v is None else f"{v:.4f}"  # noqa: E731
-    return (f"{report['data']['evaluated']} images: {main}; image-level recall {fmt(rec)}, "
-            f"FPR {fmt(fpr)} at threshold {report['thresholds']['default']}")
+        main = f"top-1 {_fmt(m['accuracy'])}"
+    return (f"{report['data']['evaluated']} images: {main}; image-level recall {_fmt(il.get('recall'))}, "
+            f"FPR {_fmt(il.get('false_positive_rate'))} at threshold {report['thresholds']['default']}")

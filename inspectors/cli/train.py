@@ -15,6 +15,8 @@ import argparse
 import os
 from pathlib import Path
 
+import yaml
+
 from .common import CliError
 
 TASKS = ("cls", "seg", "det")
@@ -37,10 +39,33 @@ def add_parser(sub) -> None:
     p.set_defaults(func=run)
 
 
+class _AnyTagLoader(yaml.SafeLoader):
+    """Safe YAML that reads ppdet's ``!VOCDataSet``-style tags as plain data (a check only)."""
+
+
+_AnyTagLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def check_recipe(config: Path) -> None:
+    """A usage error (exit 2) for a config that is not a YAML mapping, before any training
+    code (ppdet's own loader included) sees it."""
+    try:
+        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_AnyTagLoader)  # noqa: S506
+    except UnicodeDecodeError as e:
+        raise CliError(f"--config {config} is not a text file (byte {e.start} is not UTF-8)") from None
+    except yaml.YAMLError as e:
+        raise CliError(f"--config {config} is not valid YAML: {' '.join(str(e).split())}") from None
+    except OSError as e:
+        raise CliError(f"--config {config} cannot be read: {e.strerror or e}") from None
+    if not isinstance(data, dict):
+        raise CliError(f"--config {config} must hold a mapping of settings")
+
+
 def run(args: argparse.Namespace) -> int:
     config = Path(args.config)
     if not config.is_file():
         raise CliError(f"--config {config} not found")
+    check_recipe(config)
     if args.pretrained and not Path(args.pretrained).is_file():
         raise CliError(f"--pretrained {args.pretrained} not found")
     if args.threads is not None:

@@ -13,6 +13,11 @@ CONFIGS = {"deploy.yaml": "paddleseg", "deploy.yml": "paddleseg",
            "infer_cfg.yml": "paddledet", "infer_cfg.yaml": "paddledet", "model.yml": "paddlex"}
 
 
+#: Files only a PaddleClas export has (its program and weights are named ``inference.*``).
+PADDLECLAS_FILES = frozenset({"inference.pdmodel", "inference.pdiparams", "inference.yml",
+                              "inference_cls.yaml", "inference.yaml"})
+
+
 def _export_hint(directory: Path) -> str:
     return (
         f"{directory} holds a training checkpoint (.pdparams), not an exported model. Export it "
@@ -41,6 +46,10 @@ def load_model_spec(path: Union[str, Path]) -> ModelSpec:
         raise ModelFormatError(f"model path {path} does not exist")
     config = None
     if path.is_file():
+        if path.name not in CONFIGS and path.name not in PADDLECLAS_FILES and path.suffix != ".pdmodel":
+            raise ModelFormatError(
+                f"{path} is not an exported model's folder or config file (deploy.yaml, infer_cfg.yml, "
+                "model.yml, inference.yml); pass the model's folder")
         config, directory = (path if path.name in CONFIGS else None), path.parent
     else:
         directory = path
@@ -49,12 +58,16 @@ def load_model_spec(path: Union[str, Path]) -> ModelSpec:
     if config is None:
         found = sorted(n for n in names if n in CONFIGS)
         kinds = {CONFIGS[n] for n in found}
+        clas = sorted(names & PADDLECLAS_FILES)
+        if clas:  # a PaddleClas export beside another suite's: never pick one in silence
+            kinds.add("paddleclas")
+            found += clas
         if len(kinds) > 1:
             raise ModelFormatError(
                 f"{directory} holds more than one model ({', '.join(found)}); "
                 "keep each exported model in its own folder"
             )
-        config = directory / found[0] if found else None
+        config = directory / found[0] if found and kinds != {"paddleclas"} else None
     if config is not None:
         kind = CONFIGS[config.name]
         if kind == "paddleseg":

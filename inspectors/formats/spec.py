@@ -63,15 +63,22 @@ _ConfigLoader.add_constructor(
 )
 
 
+def _first_line(error: Exception) -> str:
+    return " ".join(str(error).split())
+
+
 def read_yaml(path: Path) -> Dict[str, Any]:
     """Safe YAML loading: model folders are untrusted input (no python/object tags)."""
     try:
         with open(path, encoding="utf-8") as f:
             data = yaml.load(f, Loader=_ConfigLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as e:
-        raise ModelFormatError(f"{path.name} is not valid YAML: {e}") from None
-    except OSError as e:
-        raise ModelFormatError(f"cannot read {path}: {e.strerror}") from None
+        raise ModelFormatError(f"{path.name} is not valid YAML: {_first_line(e)}") from None
+    except UnicodeDecodeError as e:
+        raise ModelFormatError(f"{path.name} is not a text file (byte {e.start} is not UTF-8); "
+                               "is it the right file?") from None
+    except (OSError, RecursionError) as e:
+        raise ModelFormatError(f"cannot read {path}: {getattr(e, 'strerror', None) or e}") from None
     if not isinstance(data, dict):
         raise ModelFormatError(f"{path.name} does not hold a mapping of settings")
     return data

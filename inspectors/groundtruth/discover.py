@@ -16,7 +16,7 @@ from ..errors import GroundTruthError
 from ..imageio import list_images
 from .classification import class_folders, load_cls_folders, load_cls_list
 from .coco import load_coco
-from .lists import classify_list, is_val_name, split_lists
+from .lists import LABEL_FILES, classify_list, is_val_name, list_lines, split_lists
 from .segmentation import load_seg_folders, load_seg_list
 from .severstal import is_severstal_csv, load_severstal
 from .types import GroundTruthSet, PathLike, merge_sets, path_key
@@ -44,8 +44,29 @@ _LABEL_DIRS = ("labels", "annotations", "masks", "Annotations", "SegmentationCla
 _SPLIT_DIRS = ("train", "val", "valid", "validation", "test")
 
 
+def _empty_val_lists(folder: Path) -> List[Path]:
+    """Validation lists (``val_list.txt``, ``val.txt``...) that name no image."""
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    found = []
+    for name in names:
+        path = folder / name
+        if name.lower().endswith(".txt") and is_val_name(name[:-4]) and name.lower() not in LABEL_FILES \
+                and path.is_file() and next(list_lines(path), None) is None:
+            found.append(path)
+    return found
+
+
 def _from_lists(folder: Path, subset: str) -> Optional[GroundTruthSet]:
     val, other = split_lists(folder, ("seg", "voc", "cls"))
+    if subset == "val" and not val:
+        empty = _empty_val_lists(folder)
+        if empty:  # never fall back to the training list in silence: that measures nothing
+            raise GroundTruthError(
+                f"the validation list {empty[0]} is empty; fill it, or pass the list to use "
+                "(e.g. --data train_list.txt) explicitly")
     chosen = val if (subset == "val" and val) else val + other
     if not chosen:
         return None
@@ -187,6 +208,8 @@ def load_ground_truth(
         elif suffix == ".json":
             kind = "coco"
         elif suffix == ".txt":
+            if next(list_lines(p), None) is None:
+                raise GroundTruthError(f"the list file {p} is empty")
             list_kind = classify_list(p)
             if list_kind is None:
                 raise GroundTruthError(

@@ -85,6 +85,12 @@ class GroundTruthSet:
         self._defective: Dict[str, bool] = {}
         self._seen = {(p.path, p.message) for p in self.problems}
         self._lock = threading.Lock()
+        self.sources: List[Path] = [Path(self.source)] if self.source is not None else []
+
+    def describe(self) -> str:
+        """Which files the set was read from, for the operator: "voc-list: val_list.txt"."""
+        names = ", ".join(str(p) for p in self.sources) or "?"
+        return f"{self.layout or 'ground truth'} from {names}"
 
     def __len__(self) -> int:
         return len(self.images)
@@ -183,7 +189,7 @@ class GroundTruthSet:
         """A set restricted to ``images`` (in that order), sharing the entries."""
         keys = [path_key(p) for p in images]
         keep = {k for k in keys if k in self.entries}
-        return GroundTruthSet(
+        out = GroundTruthSet(
             self.task,
             self.class_names,
             [Path(p) for p, k in zip(images, keys) if k in keep],
@@ -193,6 +199,8 @@ class GroundTruthSet:
             self.source,
             self.layout,
         )
+        out.sources = list(self.sources)
+        return out
 
 
 def merge_sets(sets: Sequence[GroundTruthSet]) -> GroundTruthSet:
@@ -204,6 +212,7 @@ def merge_sets(sets: Sequence[GroundTruthSet]) -> GroundTruthSet:
                 f"cannot merge {s.source} with {first.source}: different task or class names"
             )
     out = GroundTruthSet(first.task, first.class_names, [], [], {}, {}, first.source, first.layout)
+    out.sources = [src for s in sets for src in s.sources]
     listed = set()
     for s in sets:
         for image in s.images:

@@ -42,7 +42,11 @@ def plot_pr_curves(path: Union[str, Path], curves: Sequence[dict]) -> Path:
     ax.set_ylim(0, 1.02)
     ax.grid(alpha=0.3)
     ax.set_title("Precision-recall per class")
-    ax.legend(fontsize=8, loc="lower left")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=8, loc="lower left")
+    else:
+        ax.text(0.5, 0.5, "no ground-truth boxes: no curve", ha="center", va="center",
+                transform=ax.transAxes, color="0.4")
     return _save(fig, path)
 
 

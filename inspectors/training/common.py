@@ -31,7 +31,11 @@ def read_config(path: os.PathLike | str) -> Dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as e:
-        raise TrainingError(f"config {path} is not valid YAML: {e}") from None
+        raise TrainingError(f"config {path} is not valid YAML: {' '.join(str(e).split())}") from None
+    except UnicodeDecodeError as e:
+        raise TrainingError(f"config {path} is not a text file (byte {e.start} is not UTF-8)") from None
+    except OSError as e:
+        raise TrainingError(f"cannot read config {path}: {e.strerror or e}") from None
     if not isinstance(data, dict):
         raise TrainingError(f"config {path} must be a mapping")
     base = data.pop("_base_", None)
