@@ -1,4 +1,7 @@
-"""``python main.py [gui] [--folder DIR] [--model DIR ...] [--demo] [--screenshot PNG]``."""
+"""``python main.py [gui] [--folder DIR] [--model DIR ...] [--demo] [--screenshot PNG]``.
+
+Ctrl+C (SIGINT) or SIGTERM closes the window cleanly; the exit status is then 130 or 143
+(128 + the signal's number, see :mod:`app.os_signals`)."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import List, Optional, Tuple
 
-from .qt_env import prepare_qt_env
+from .qt_env import binding_problem, prepare_qt_env
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_IMAGES = ROOT / "resources" / "demo"
@@ -20,7 +23,9 @@ DEMO_TASKS = {"det": ("detection", "neu_det"), "seg": ("segmentation", "magnetic
 
 
 def parse_args(argv: List[str]) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="main.py", description="Defect Inspector desktop app")
+    p = argparse.ArgumentParser(prog="main.py", description="Defect Inspector desktop app",
+                                epilog="Ctrl+C (SIGINT) or SIGTERM closes the app cleanly; it then "
+                                "exits with 130 or 143.")
     p.add_argument("--folder", help="image folder to open on start")
     p.add_argument("--model", action="append", default=[], help="exported model folder (repeatable)")
     p.add_argument("--ground-truth", help="ground-truth file or folder (found automatically otherwise)")
@@ -88,9 +93,14 @@ def run_gui(argv: Optional[List[str]] = None) -> int:
     args = parse_args(list(sys.argv[1:] if argv is None else argv))
     import cv2  # noqa: F401 - sets QT_QPA_PLATFORM_PLUGIN_PATH on import; undone next
     prepare_qt_env()
-    from PySide6.QtCore import QSettings, QStandardPaths
+    problem = binding_problem()
+    if problem:
+        print(f"The desktop app cannot start: {problem}", file=sys.stderr)
+        return 2
+    from PySide6.QtCore import QSettings, QStandardPaths, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from . import os_signals
     from .main_window import MainWindow
     from .screenshot import ScreenshotWhenDone
     from .settings import AppSettings
@@ -124,6 +134,18 @@ def run_gui(argv: Optional[List[str]] = None) -> int:
         demo_threshold(models) if args.demo else None)
     if start is not None:
         window.threshold_panel.value.setValue(min(1.0, max(0.0, start)))
+
+    def close_on_signal() -> None:
+        app.closeAllWindows()  # the window's own close: workers stopped, exports cancelled
+        app.quit()
+
+    if models:  # paddle's import replaces the SIGTERM handler: import it before taking it
+        from inspectors.runtime import import_paddle
+
+        import_paddle()
+    closer = os_signals.install(close_on_signal, app)
+    if closer is not None:  # a model added later imports paddle in its worker: take it back
+        window.models.changed.connect(closer.rearm)
     for m in models:
         window.add_model(m)
     if folder:
@@ -132,5 +154,12 @@ def run_gui(argv: Optional[List[str]] = None) -> int:
     if auto_run:
         window.models.changed.connect(lambda _id: window.run_all() if window.models.ready() else None)
     shot = ScreenshotWhenDone(window, args.screenshot, args.screenshot_timeout) if args.screenshot else None
+    QTimer.singleShot(0, lambda: print(
+        f"Defect Inspector is running (pid {os.getpid()}); Ctrl+C or SIGTERM closes it.",
+        file=sys.stderr, flush=True))
     code = app.exec()
-    return shot.exit_code if shot is not None else code
+    code = shot.exit_code if shot is not None else code
+    if closer is not None:
+        closer.restore()
+        code = closer.exit_code(code)
+    return code

@@ -277,6 +277,9 @@ class MainWindow(QMainWindow):
         self.settings.set_value("window/geometry", self.saveGeometry())
         self.settings.set_value("window/state", self.saveState())
         self.settings.q.sync()
+        for dialog in self.findChildren(ExportDialog):  # no export left half-written
+            dialog.shutdown(5000)
+            dialog.close()
         self.models.shutdown(2000)
         self.metrics.shutdown(2000)
         self.bench.io_pool.waitForDone(2000)

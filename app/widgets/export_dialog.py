@@ -163,6 +163,11 @@ class ExportDialog(QDialog):
         if self.worker is not None:
             self.worker.cancel()
 
+    def shutdown(self, timeout_ms: int = 5000) -> bool:
+        """Cancel a running export and wait for it to stop (the app is closing)."""
+        self.cancel()
+        return self.pool.waitForDone(timeout_ms)
+
     def _on_progress(self, done: int, total: int) -> None:
         self.progress.setMaximum(max(1, total))
         self.progress.setValue(done)
