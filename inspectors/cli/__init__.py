@@ -6,21 +6,12 @@ import argparse
 import os
 import signal
 import sys
-import threading
 from typing import List, Optional
 
 from ..errors import InspectorError
 from ..outdir import OutputError
 from . import evaluate, fetch, predict, train
-from .common import CliError, OneLineParser
-
-
-class Terminated(BaseException):
-    """SIGTERM, raised in the main thread so the run unwinds like Ctrl+C (staging removed)."""
-
-
-def _raise_terminated(signum, frame) -> None:
-    raise Terminated()
+from .common import CliError, OneLineParser, Terminated, install_sigterm
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,7 +34,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    previous = _install_sigterm()
+    previous = install_sigterm()
     try:
         return int(args.func(args) or 0)
     except (CliError, OutputError) as e:
@@ -68,9 +59,3 @@ def main(argv: Optional[List[str]] = None) -> int:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
 
-
-def _install_sigterm():
-    """Make SIGTERM unwind the run (main thread only); returns the handler it replaced."""
-    if threading.current_thread() is not threading.main_thread():
-        return None
-    return signal.signal(signal.SIGTERM, _raise_terminated)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import math
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Iterable, List, Sequence
 
@@ -82,9 +84,32 @@ def load_inspector(args: argparse.Namespace):
 
     settings = runtime_settings(args)
     try:
-        return Inspector.from_path(args.model, settings)
+        inspector = Inspector.from_path(args.model, settings)
     except InspectorError as e:
         raise CliError(f"cannot load model: {e}") from None
+    after_paddle_loaded()
+    return inspector
+
+
+def after_paddle_loaded() -> None:
+    """Paddle installs its own SIGTERM handler (a crash report, then death) when a predictor
+    is made; put back the one that unwinds the run so nothing half-written stays behind."""
+    install_sigterm()
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so the run unwinds like Ctrl+C (staging removed)."""
+
+
+def _raise_terminated(signum, frame) -> None:
+    raise Terminated()
+
+
+def install_sigterm():
+    """Make SIGTERM unwind the run (main thread only); returns the handler it replaced."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _raise_terminated)
 
 
 def print_problems(title: str, problems: Sequence[Problem], first: int = 3) -> None:

@@ -48,7 +48,7 @@ def add_parser(sub) -> None:
 
 
 def _read_list(path: Path) -> Tuple[List[Path], List[Problem]]:
-    from ..groundtruth.lists import list_lines
+    from ..groundtruth.lists import list_lines, list_path
 
     images, problems = [], []
     try:
@@ -56,9 +56,10 @@ def _read_list(path: Path) -> Tuple[List[Path], List[Problem]]:
     except InspectorError as e:
         raise CliError(str(e)) from None
     for number, line in lines:
-        image = (path.parent / line.split()[0]).absolute()
+        whole = list_path(path.parent, line)  # a path with spaces, else "image label ..."
+        image = (whole if whole.exists() else list_path(path.parent, line.split()[0])).absolute()
         if not is_image_file(image):
-            problems.append((str(path), f"line {number}: {line.split()[0]} is not an image file"))
+            problems.append((str(path), f"line {number}: {image.name} is not an image file"))
         else:
             images.append(image)
     return images, problems
