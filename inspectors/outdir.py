@@ -22,7 +22,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, Optional, Union
+from typing import Callable, Dict, Iterable, Iterator, Optional, Union
 
 from .errors import InspectorError
 
@@ -74,8 +74,10 @@ def read_marker(folder: PathLike) -> Optional[Dict[str, object]]:
     return data if isinstance(data, dict) and data.get("tool") == "defect-inspector" else None
 
 
-def _usable(out: Path, kind: str, same: Dict[str, object]) -> None:
-    """Raise unless ``out`` is absent, an empty folder, or an earlier output of this kind."""
+def _usable(out: Path, kind: str, same: Dict[str, object],
+            accept: Optional[Callable[[Path], bool]] = None) -> None:
+    """Raise unless ``out`` is absent, an empty folder, an earlier output of this kind, or a
+    folder ``accept`` recognises (an output written before markers existed)."""
     if not out.exists() and not out.is_symlink():
         return
     if not out.is_dir():
@@ -87,6 +89,8 @@ def _usable(out: Path, kind: str, same: Dict[str, object]) -> None:
     if empty:
         return
     marker = read_marker(out)
+    if marker is None and accept is not None and accept(out):
+        return
     if marker is None:
         raise OutputError(f"{out} already holds files that Defect Inspector did not write; "
                           "choose a new or empty folder (nothing was deleted)")
@@ -137,11 +141,13 @@ class StagedFolder:
     """
 
     def __init__(self, out: PathLike, kind: str, same: Optional[Dict[str, object]] = None,
-                 info: Optional[Dict[str, object]] = None):
+                 info: Optional[Dict[str, object]] = None,
+                 accept: Optional[Callable[[Path], bool]] = None):
         self.out = Path(os.path.abspath(os.path.expanduser(os.fspath(out))))
         self.kind, self.same, self.info = kind, dict(same or {}), dict(info or {})
+        self.accept = accept
         self.work: Optional[Path] = None
-        _usable(self.out, kind, self.same)
+        _usable(self.out, kind, self.same, accept)
 
     def __enter__(self) -> Path:
         parent = self.out.parent
@@ -172,7 +178,7 @@ class StagedFolder:
                   "written": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         (self.work / MARKER).write_text(json.dumps(marker, ensure_ascii=False, indent=1),
                                         encoding="utf-8")
-        _usable(self.out, self.kind, self.same)  # nobody filled it in the meantime
+        _usable(self.out, self.kind, self.same, self.accept)  # nobody filled it in the meantime
         old = None
         if self.out.is_symlink() or self.out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{self.out.name}{_OLD}", dir=self.out.parent))

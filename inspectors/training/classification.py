@@ -9,6 +9,7 @@ project's metrics and keeps ``best.pdparams``; the best weights are exported at 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from dataclasses import dataclass, field
@@ -17,11 +18,13 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from ..outdir import StagedFolder
 from .cls_data import Batches, ImageCache, load_samples, preprocessor
 from .common import (
     RunLog,
     TrainingError,
     cosine_lr,
+    is_model_export,
     load_matching_weights,
     load_state,
     portable_opt_state,
@@ -239,10 +242,15 @@ class ClassificationTrainer:
         """Export the current weights in the PaddleClas layout (softmax appended)."""
         from ..exporters.paddleclas_export import export_paddleclas
 
-        out_dir = Path(out_dir or self.cfg.export_dir or self.out / "export")
+        out_dir = Path(out_dir or self.cfg.export_dir or self.out / "export").absolute()
         size = self.cfg.image_size
-        return export_paddleclas(self.model, out_dir, self.names, self.cfg.model_name,
-                                 image_size=size, resize_short=self.cfg.resize_short or size)
+        with StagedFolder(out_dir, "model", accept=is_model_export) as work:
+            result = export_paddleclas(self.model, work, self.names, self.cfg.model_name,
+                                       image_size=size, resize_short=self.cfg.resize_short or size)
+        moved = lambda p: None if p is None else out_dir / Path(p).name  # noqa: E731
+        return dataclasses.replace(result, dir=out_dir, model_file=moved(result.model_file),
+                                   params_file=moved(result.params_file),
+                                   config_file=moved(result.config_file))
 
 
 def train_classification(

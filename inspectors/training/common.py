@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
-from typing import Any, Dict, Optional, TextIO
+from typing import Any, Callable, Dict, Optional, TextIO
 
 import yaml
 
 from ..errors import InspectorError
+from ..formats.detect import CONFIGS, PADDLECLAS_FILES
+from ..outdir import StagedFolder
 
 
 class TrainingError(InspectorError):
@@ -171,3 +174,24 @@ def portable_opt_state(model, opt_state: Dict[str, Any], to_portable: bool) -> D
 def set_threads() -> None:
     """Paddle trains on one thread unless OMP_NUM_THREADS is set; default to all cores."""
     os.environ.setdefault("OMP_NUM_THREADS", str(os.cpu_count() or 1))
+
+
+def is_model_export(folder: Path) -> bool:
+    """A folder holding one exported model and nothing else (files only, with a config)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return False
+    names = {e.name for e in entries}
+    return all(e.is_file() for e in entries) and bool(names & (set(CONFIGS) | PADDLECLAS_FILES))
+
+
+def publish_export(best: Path, dest: Path, finish: Optional[Callable[[Path], None]] = None) -> Path:
+    """Copy the best export to ``dest`` (``--export-dir``), built aside and renamed into
+    place. An existing ``dest`` is replaced only when it is an earlier model export: a
+    user's folder given by mistake is refused, never emptied."""
+    with StagedFolder(dest, "model", accept=is_model_export) as work:
+        shutil.copytree(best, work, dirs_exist_ok=True)
+        if finish is not None:
+            finish(work)
+    return Path(dest)

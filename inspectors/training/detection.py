@@ -35,6 +35,7 @@ from .common import (
     TrainingError,
     load_matching_weights,
     load_state,
+    publish_export,
     resolve,
     save_state,
 )
@@ -191,13 +192,8 @@ def train_detection(
         state = _train(config, prep, resume, pretrained, vdl)
     extra, out = prep["extra"], prep["extra"]["output"]
     if export and extra.get("export_dir"):
-        dest = Path(extra["export_dir"])
-        tmp = dest.with_name(dest.name + ".partial")
-        shutil.rmtree(tmp, ignore_errors=True)
-        shutil.copytree(out / "best_export", tmp)
-        (tmp / "val_metrics.json").unlink(missing_ok=True)
-        shutil.rmtree(dest, ignore_errors=True)
-        os.replace(tmp, dest)
+        dest = publish_export(out / "best_export", Path(extra["export_dir"]),
+                              lambda work: (work / "val_metrics.json").unlink(missing_ok=True))
         state["export"] = str(dest)
         state["val_metrics"] = finalize_detector(
             state, dest, config, prep["val_list"], prep["names"], prep["val_root"], prep["recipe"])

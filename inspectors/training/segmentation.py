@@ -33,6 +33,7 @@ from .common import (
     RunLog,
     TrainingError,
     load_state,
+    publish_export,
     read_config,
     resolve,
     save_state,
@@ -191,12 +192,12 @@ def train_segmentation(
         log.say(f"[inspector] iter {target}: val mIoU {metrics['miou']:.4f} "
                 f"(best {state['best_metric']:.4f} at {state['best_iter']}) {row['class_iou']}")
     if export and extra.get("export_dir"):
-        dest = Path(extra["export_dir"])
-        shutil.rmtree(dest, ignore_errors=True)
-        shutil.copytree(out / "best_export", dest)
-        (dest / "val_metrics.json").unlink(missing_ok=True)
-        # deploy.yaml carries no class names; the engine reads them from labels.txt beside it
-        (dest / "labels.txt").write_text("\n".join(prep["names"]) + "\n", encoding="utf-8")
+        def finish(work: Path) -> None:
+            (work / "val_metrics.json").unlink(missing_ok=True)
+            # deploy.yaml carries no class names; the engine reads them from labels.txt beside it
+            (work / "labels.txt").write_text("\n".join(prep["names"]) + "\n", encoding="utf-8")
+
+        dest = publish_export(out / "best_export", Path(extra["export_dir"]), finish)
         state["export"] = str(dest)
         state["val_metrics"] = finalize_segmenter(
             state, dest, Path(config), prep["config"], prep["val_list"], prep["names"],
