@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import List, Optional, Tuple
 
+from inspectors.cli.common import OneLineParser, unit_interval
+
 from .qt_env import binding_problem, prepare_qt_env
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +25,7 @@ DEMO_TASKS = {"det": ("detection", "neu_det"), "seg": ("segmentation", "magnetic
 
 
 def parse_args(argv: List[str]) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="main.py", description="Defect Inspector desktop app",
+    p = OneLineParser(prog="main.py", description="Defect Inspector desktop app",
                                 epilog="Ctrl+C (SIGINT) or SIGTERM closes the app cleanly; it then "
                                 "exits with 130 or 143.")
     p.add_argument("--folder", help="image folder to open on start")
@@ -32,8 +34,8 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
     p.add_argument("--demo", nargs="?", const="auto", choices=["auto", *DEMO_TASKS],
                    help="open the bundled demo images with the bundled models of that task "
                    "(det, seg or cls; default: detection, else the first bundled)")
-    p.add_argument("--threshold", type=float, default=None,
-                   help="starting confidence (default: the last one used; the demo starts at its "
+    p.add_argument("--threshold", type=unit_interval, default=None,
+                   help="starting confidence, 0-1 (default: the last one used; the demo starts at its "
                    "models' own draw_threshold)")
     p.add_argument("--work-dir", help="where review files are kept (default: the user data folder)")
     p.add_argument("--settings", help="settings file (.ini) instead of the user's settings")

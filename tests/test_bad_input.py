@@ -496,3 +496,13 @@ def test_predict_interrupted_leaves_nothing_half_written(tmp_path, sig, code):
     assert "nothing half-written" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["src"]
     assert tree_hashes(src) == before
+
+
+@pytest.mark.parametrize("value", ["5", "nan", "-1"])
+def test_app_threshold_out_of_range_is_one_line(value):
+    r = subprocess.run([sys.executable, str(ROOT / "main.py"), "--threshold", value],
+                       capture_output=True, text=True, timeout=60, cwd=ROOT,
+                       env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines() == [
+        f"error: main.py: argument --threshold: must be a number from 0 to 1, got {value} (see --help)"]
