@@ -12,8 +12,6 @@ import struct
 from pathlib import Path
 from typing import List, Set
 
-import numpy as np
-
 from .errors import ModelFormatError
 
 # framework.proto VarType.Type -> bytes per element
@@ -100,7 +98,10 @@ def _check_params(params_file: Path, names: Set[str]) -> None:
         itemsize = _DTYPE_SIZE.get(desc.data_type)
         if itemsize is None or any(d < 0 for d in desc.dims):
             raise ModelFormatError(f"{params_file.name} is corrupt (bad tensor type or shape)")
-        take(int(np.prod(desc.dims, dtype=np.int64)) * itemsize)
+        nbytes = itemsize
+        for d in desc.dims:  # in Python ints: np.prod wraps around int64 (2**32 x 2**32 -> 0)
+            nbytes *= d
+        take(nbytes)
         count += 1
     if count != len(names):
         raise ModelFormatError(

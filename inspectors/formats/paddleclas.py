@@ -4,6 +4,7 @@ class names from the config's label list or a ``class_id_map_file``."""
 
 from __future__ import annotations
 
+import os
 from fractions import Fraction
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
@@ -11,7 +12,7 @@ from typing import Dict, List, Optional, Tuple
 from ..errors import ModelFormatError, PreprocessError
 from ..preprocess import Op, Preprocessor
 from ..preprocess import ops as P
-from .spec import ModelSpec, read_label_file, read_yaml, require_file
+from .spec import ModelSpec, read_label_file, read_yaml, require_file, section
 
 #: ImageNet-style evaluation, used when a folder has no preprocessing config.
 DEFAULT_OPS = [
@@ -25,22 +26,27 @@ DEFAULT_OPS = [
 
 def parse_scale(value) -> float:
     """PaddleClas writes scales like "1.0/255.0" and evals them; we parse, never eval."""
-    if isinstance(value, (int, float)):
-        return float(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            return float(value)
+        except OverflowError:  # an int too large for a float
+            raise PreprocessError(f"NormalizeImage scale {value!r:.60} is too large") from None
     text = str(value).replace(" ", "")
     try:
         if "/" in text:
             num, den = text.split("/", 1)
             return float(num) / float(den)
         return float(Fraction(text))
-    except (ValueError, ZeroDivisionError):
-        raise PreprocessError(f"NormalizeImage scale {value!r} is not a number or fraction") from None
+    except (ValueError, ZeroDivisionError, OverflowError):
+        raise PreprocessError(f"NormalizeImage scale {value!r:.60} is not a number or fraction") from None
 
 
 def cls_op(entry: Dict) -> Optional[Op]:
     if not isinstance(entry, dict) or len(entry) != 1:
-        raise PreprocessError(f"PaddleClas transform entry {entry!r} must be a one-key mapping")
+        raise PreprocessError(f"PaddleClas transform entry {entry!r:.60} must be a one-key mapping")
     (kind, args), = entry.items()
+    if not isinstance(args or {}, dict):
+        raise PreprocessError(f"PaddleClas transform {kind!r:.60} has arguments {args!r:.60}, not a mapping")
     args = dict(args or {})
     try:
         if kind == "ResizeImage":
@@ -61,8 +67,8 @@ def cls_op(entry: Dict) -> Optional[Op]:
             )
         if kind in ("ToCHWImage", "DecodeImage"):
             return None
-    except (KeyError, TypeError) as e:
-        raise PreprocessError(f"PaddleClas transform {kind} has bad arguments {args}: {e}") from None
+    except (KeyError, TypeError, ValueError, OverflowError, IndexError) as e:
+        raise PreprocessError(f"PaddleClas transform {kind} has bad arguments {args!r:.200}: {e}") from None
     raise PreprocessError(
         f"PaddleClas transform {kind!r} is not supported; supported: "
         "DecodeImage, ResizeImage, CropImage, NormalizeImage, ToCHWImage"
@@ -87,18 +93,18 @@ def load(directory: Path, model_file: Path, params_file: Path) -> ModelSpec:
     config = find_config(directory)
     cfg = read_yaml(config) if config else {}
     pre = cfg.get("PreProcess") or {}
-    ops_cfg = pre.get("transform_ops") if isinstance(pre, dict) else None
+    ops_cfg = (section(pre, "transform_ops", list, config) or None) if isinstance(pre, dict) else None
     rgb = True
     for entry in ops_cfg or []:
-        if isinstance(entry, dict) and "DecodeImage" in entry:
-            rgb = bool((entry["DecodeImage"] or {}).get("to_rgb", True))
+        if isinstance(entry, dict) and isinstance(entry.get("DecodeImage"), dict):
+            rgb = bool(entry["DecodeImage"].get("to_rgb", True))
     ops: List[Op] = [op for op in (cls_op(e) for e in (ops_cfg or DEFAULT_OPS)) if op]
-    names, topk = _labels(directory, cfg)
+    names, topk = _labels(directory, cfg, config)
     return ModelSpec(
         directory=directory,
         format="paddleclas",
         task="classification",
-        architecture=str((cfg.get("Global") or {}).get("model_name", "PaddleClas model")),
+        architecture=str(section(cfg, "Global", dict, config).get("model_name", "PaddleClas model")),
         model_file=model_file,
         params_file=params_file,
         class_names=names,
@@ -108,17 +114,26 @@ def load(directory: Path, model_file: Path, params_file: Path) -> ModelSpec:
     )
 
 
-def _labels(directory: Path, cfg: Dict) -> Tuple[Tuple[str, ...], int]:
+def _labels(directory: Path, cfg: Dict, config: Optional[Path]) -> Tuple[Tuple[str, ...], int]:
     post = cfg.get("PostProcess") or {}
     topk_cfg = post.get("Topk", post) if isinstance(post, dict) else {}
-    topk = int(topk_cfg.get("topk", 5)) if isinstance(topk_cfg, dict) else 5
+    topk = 5
     if isinstance(topk_cfg, dict):
+        value = 5 if topk_cfg.get("topk") is None else topk_cfg["topk"]
+        try:
+            if isinstance(value, (list, dict)):
+                raise TypeError
+            topk = int(value)
+        except (TypeError, ValueError, OverflowError):
+            raise ModelFormatError(
+                f"{config.name if config else directory}: PostProcess topk {value!r:.60} is not an integer"
+            ) from None
         if topk_cfg.get("label_list"):
-            return tuple(str(n) for n in topk_cfg["label_list"]), topk
+            return tuple(str(n) for n in section(topk_cfg, "label_list", list, config)), topk
         mapfile = topk_cfg.get("class_id_map_file")
         if mapfile:
             p = directory / Path(str(mapfile)).name
-            if p.is_file():
+            if os.path.isfile(p):  # not Path.is_file: OSError for a name too long
                 return read_label_file(p), topk
     for name in ("labels.txt", "label_list.txt", "class_id_map.txt"):
         if (directory / name).is_file():

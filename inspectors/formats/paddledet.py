@@ -8,11 +8,13 @@ from typing import Dict, List
 from ..errors import ModelFormatError, PreprocessError
 from ..preprocess import Op, Preprocessor
 from ..preprocess import ops as P
-from .spec import ModelSpec, read_yaml, require_file
+from .spec import ModelSpec, number, read_yaml, require_file, section
 
 
 def det_op(t: Dict) -> Op | None:
     """One ppdet Preprocess entry ({type: Name, **args}) -> op (None: no-op here)."""
+    if not isinstance(t, dict):
+        raise PreprocessError(f"PaddleDetection preprocess step {t!r:.60} is not a mapping with a 'type'")
     t = dict(t)
     kind = t.pop("type", None)
     try:
@@ -28,8 +30,8 @@ def det_op(t: Dict) -> Op | None:
             return P.PadStride(t.get("stride", 0))
         if kind == "Permute":
             return None  # the pipeline always ends in CHW
-    except (KeyError, TypeError) as e:
-        raise PreprocessError(f"PaddleDetection step {kind} has bad arguments {t}: {e}") from None
+    except (KeyError, TypeError, ValueError, OverflowError, IndexError) as e:
+        raise PreprocessError(f"PaddleDetection step {kind} has bad arguments {t!r:.200}: {e}") from None
     raise PreprocessError(
         f"PaddleDetection preprocess step {kind!r} is not supported; supported: "
         "Resize, NormalizeImage, Permute, PadStride"
@@ -52,7 +54,7 @@ def load(directory: Path, config: Path) -> ModelSpec:
             f"{config.name} describes a {cfg.get('arch')} model with masks/tracking/keypoints; "
             "only box detectors are supported"
         )
-    names = tuple(str(n) for n in cfg["label_list"] or [])
+    names = tuple(str(n) for n in section(cfg, "label_list", list, config))
     if not names:
         raise ModelFormatError(f"{config.name} has an empty label_list")
     return ModelSpec(
@@ -63,7 +65,9 @@ def load(directory: Path, config: Path) -> ModelSpec:
         model_file=require_file(directory, "model.pdmodel", "model"),
         params_file=require_file(directory, "model.pdiparams", "params"),
         class_names=names,
-        preprocessor=preprocessor(cfg["Preprocess"] or []),
-        default_threshold=float(cfg.get("draw_threshold", 0.5)),
+        preprocessor=preprocessor(section(cfg, "Preprocess", list, config)),
+        default_threshold=number(
+            0.5 if cfg.get("draw_threshold") is None else cfg["draw_threshold"], "draw_threshold", config
+        ),
         extra={"metric": cfg.get("metric"), "NMS": cfg.get("NMS")},
     )

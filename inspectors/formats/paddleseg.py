@@ -8,7 +8,15 @@ from typing import Dict, List
 from ..errors import ModelFormatError, PreprocessError
 from ..preprocess import Op, Preprocessor
 from ..preprocess import ops as P
-from .spec import ModelSpec, generic_names, read_label_file, read_yaml, require_file
+from .spec import (
+    ModelSpec,
+    class_count,
+    generic_names,
+    read_label_file,
+    read_yaml,
+    require_file,
+    section,
+)
 
 #: Training-time augmentations that are the identity at inference.
 TRAINING_ONLY = {
@@ -20,6 +28,8 @@ TRAINING_ONLY = {
 
 def seg_op(t: Dict) -> Op | None:
     """One PaddleSeg transform dict ({type: Name, **args}) -> op (None: skip)."""
+    if not isinstance(t, dict):
+        raise PreprocessError(f"PaddleSeg transform {t!r:.60} is not a mapping with a 'type'")
     t = dict(t)
     kind = t.pop("type", None)
     try:
@@ -33,8 +43,8 @@ def seg_op(t: Dict) -> Op | None:
             return P.Normalize(t.get("mean", (0.5,)), t.get("std", (0.5,)), divide=255.0, scale=1.0)
         if kind == "Padding":
             return P.PadTo(t["target_size"], t.get("im_padding_value", 127.5))
-    except (KeyError, TypeError) as e:
-        raise PreprocessError(f"PaddleSeg transform {kind} has bad arguments {t}: {e}") from None
+    except (KeyError, TypeError, ValueError, OverflowError, IndexError) as e:
+        raise PreprocessError(f"PaddleSeg transform {kind} has bad arguments {t!r:.200}: {e}") from None
     if kind in TRAINING_ONLY:
         return None
     raise PreprocessError(
@@ -55,7 +65,7 @@ def load(directory: Path, config: Path) -> ModelSpec:
         raise ModelFormatError(f"{config.name} has no 'Deploy' section: not a PaddleSeg export")
     model = require_file(directory, deploy.get("model", "model.pdmodel"), "model")
     params = require_file(directory, deploy.get("params", "model.pdiparams"), "params")
-    names = _class_names(directory, cfg)
+    names = _class_names(directory, cfg, config)
     output_op = str(deploy.get("output_op", "argmax")).lower()
     if output_op not in ("argmax", "softmax", "none"):
         raise ModelFormatError(f"deploy.yaml output_op {output_op!r} is not argmax/softmax/none")
@@ -67,13 +77,13 @@ def load(directory: Path, config: Path) -> ModelSpec:
         model_file=model,
         params_file=params,
         class_names=names,
-        preprocessor=preprocessor(deploy.get("transforms") or []),
+        preprocessor=preprocessor(section(deploy, "transforms", list, config)),
         output_op=output_op,
         extra={"input_shape": deploy.get("input_shape")},
     )
 
 
-def _class_names(directory: Path, cfg: Dict) -> tuple:
+def _class_names(directory: Path, cfg: Dict, config: Path) -> tuple:
     """deploy.yaml carries no class names; look beside it (labels.txt), else number them."""
     for name in ("labels.txt", "label_list.txt", "class_names.txt"):
         p = directory / name
@@ -81,7 +91,7 @@ def _class_names(directory: Path, cfg: Dict) -> tuple:
             names = read_label_file(p)
             if names:
                 return names
-    n = cfg.get("num_classes") or (cfg.get("Deploy") or {}).get("num_classes")
-    if isinstance(n, int) and n > 0:
+    n = class_count(cfg.get("num_classes") or cfg["Deploy"].get("num_classes"), "num_classes", config)
+    if n > 0:
         return ("background",) + generic_names(n)[1:]
     return ()  # resolved from the network's output when the predictor is built

@@ -15,7 +15,7 @@ from typing import Dict, List, Optional
 from ..errors import ModelFormatError, PreprocessError
 from ..preprocess import Op, Preprocessor
 from ..preprocess import ops as P
-from .spec import ModelSpec, read_yaml, require_file
+from .spec import ModelSpec, class_count, read_yaml, require_file, section
 
 TASK_BY_TYPE = {"segmenter": "segmentation", "detector": "detection", "classifier": "classification"}
 TRAINING_ONLY = {
@@ -37,8 +37,10 @@ def _normalize(a: Dict) -> Op:
 
 def px_op(entry: Dict, major: int, task: str) -> Optional[Op]:
     if not isinstance(entry, dict) or len(entry) != 1:
-        raise PreprocessError(f"model.yml transform {entry!r} must be a one-key mapping")
+        raise PreprocessError(f"model.yml transform {entry!r:.60} must be a one-key mapping")
     (kind, args), = entry.items()
+    if not isinstance(args or {}, dict):
+        raise PreprocessError(f"PaddleX transform {kind!r:.60} has arguments {args!r:.60}, not a mapping")
     a = dict(args or {})
     try:
         if kind == "Resize":
@@ -72,8 +74,8 @@ def px_op(entry: Dict, major: int, task: str) -> Optional[Op]:
         if kind in ("ArrangeSegmenter", "ArrangeClassifier", "ArrangeFasterRCNN", "ArrangeYOLOv3",
                     "Decode", "Permute"):
             return None
-    except (KeyError, TypeError, IndexError) as e:
-        raise PreprocessError(f"PaddleX transform {kind} has bad arguments {a}: {e}") from None
+    except (KeyError, TypeError, ValueError, OverflowError, IndexError) as e:
+        raise PreprocessError(f"PaddleX transform {kind} has bad arguments {a!r:.200}: {e}") from None
     if kind in TRAINING_ONLY:
         return None
     raise PreprocessError(
@@ -84,7 +86,7 @@ def px_op(entry: Dict, major: int, task: str) -> Optional[Op]:
 
 def load(directory: Path, config: Path) -> ModelSpec:
     cfg = read_yaml(config)
-    attrs = cfg.get("_Attributes") or {}
+    attrs = section(cfg, "_Attributes", dict, config)
     model_type = str(attrs.get("model_type", "")).lower()
     if model_type not in TASK_BY_TYPE:
         raise ModelFormatError(
@@ -106,9 +108,11 @@ def load(directory: Path, config: Path) -> ModelSpec:
             f"{directory} has model.yml but neither model.pdmodel (PaddleX 2.x) nor __model__ (1.x)"
         )
     task = TASK_BY_TYPE[model_type]
-    ops: List[Op] = [op for op in (px_op(e, major, task) for e in cfg.get("Transforms") or []) if op]
-    labels = tuple(str(n) for n in attrs.get("labels") or [])
-    if task == "segmentation" and labels and len(labels) == int(attrs.get("num_classes", 0)) - 1:
+    transforms = section(cfg, "Transforms", (list, tuple), config)
+    ops: List[Op] = [op for op in (px_op(e, major, task) for e in transforms) if op]
+    labels = tuple(str(n) for n in section(attrs, "labels", (list, tuple), config))
+    num_classes = class_count(attrs.get("num_classes"), "_Attributes.num_classes", config)
+    if task == "segmentation" and labels and len(labels) == num_classes - 1:
         labels = ("background",) + labels
     rgb = str(cfg.get("TransformsMode", "RGB")).upper() != "BGR"
     return ModelSpec(

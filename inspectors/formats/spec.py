@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple, Type, Union
 
 import yaml
 
@@ -12,6 +14,10 @@ from ..errors import ModelFormatError
 from ..preprocess import Preprocessor
 
 FORMATS = ("paddleseg", "paddledet", "paddleclas", "paddlex2", "paddlex1")
+
+#: More classes than any real export has: a config asking for more is corrupt
+#: (and naming each one would exhaust memory).
+MAX_CLASSES = 100_000
 
 
 @dataclass(frozen=True)
@@ -84,11 +90,55 @@ def read_yaml(path: Path) -> Dict[str, Any]:
     return data
 
 
-def require_file(directory: Path, name: str, what: str) -> Path:
+def section(
+    cfg: Dict[str, Any], key: str, kind: Union[Type, Tuple[Type, ...]], config: Path
+) -> Any:
+    """``cfg[key]`` when it is a ``kind`` (a list or mapping of settings); an empty
+    default when it is missing, null or empty; ModelFormatError naming the file otherwise."""
+    value = cfg.get(key)
+    default = (kind[0] if isinstance(kind, tuple) else kind)()
+    if not value:
+        return default
+    if not isinstance(value, kind):
+        what = "a list" if isinstance(default, list) else "a mapping"
+        raise ModelFormatError(
+            f"{config.name}: {key} must be {what}, not {type(value).__name__} {value!r:.60}"
+        )
+    return value
+
+
+def number(value: Any, what: str, config: Path) -> float:
+    """A setting that must be a number (a numeric string is accepted)."""
+    try:
+        if not isinstance(value, (int, float, str)) or not math.isfinite(float(value)):
+            raise ValueError
+        return float(value)
+    except (ValueError, OverflowError):
+        raise ModelFormatError(f"{config.name}: {what} {value!r:.60} is not a number") from None
+
+
+def class_count(value: Any, what: str, config: Path) -> int:
+    """A class count: 0 when absent, ModelFormatError when not a plausible count."""
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_CLASSES:
+        raise ModelFormatError(
+            f"{config.name}: {what} {value!r:.60} is not a class count (0..{MAX_CLASSES})"
+        )
+    return value
+
+
+def require_file(directory: Path, name: Any, what: str) -> Path:
+    if not isinstance(name, str) or not name.strip():
+        raise ModelFormatError(f"{directory}: the {what} file name {name!r:.60} is not a file name")
     path = directory / name
-    if not path.is_file():
-        raise ModelFormatError(f"{what} file {name!r} is missing from {directory}")
-    if path.stat().st_size == 0:
+    try:  # os.path.isfile: a name too long for the file system is "missing", not OSError
+        size = os.stat(path).st_size if os.path.isfile(path) else None
+    except (OSError, ValueError):
+        size = None
+    if size is None:
+        raise ModelFormatError(f"{what} file {name!r:.200} is missing from {directory}")
+    if size == 0:
         raise ModelFormatError(f"{what} file {name!r} in {directory} is empty")
     return path
 
@@ -96,7 +146,13 @@ def require_file(directory: Path, name: str, what: str) -> Path:
 def read_label_file(path: Path) -> Tuple[str, ...]:
     """labels.txt: one name per line, or "id name" lines (PaddleClas class_id_map_file)."""
     names = []
-    for line in path.read_text(encoding="utf-8-sig").splitlines():
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ModelFormatError(f"{path} is not UTF-8 text (byte {e.start}); is it a class list?") from None
+    except OSError as e:
+        raise ModelFormatError(f"cannot read {path}: {e.strerror or e}") from None
+    for line in text.splitlines():
         line = line.strip()
         if not line:
             continue

@@ -4,14 +4,21 @@ paths relative to the dataset root) and class-per-subfolder trees."""
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..errors import GroundTruthError
 from ..imageio import list_images
 from ..results import ClassificationResult
-from .lists import find_label_file, list_lines, list_path, read_label_names, require_file
+from .lists import (
+    find_label_file,
+    is_file,
+    list_lines,
+    list_path,
+    parse_class_id,
+    read_label_names,
+    require_file,
+)
 from .types import GroundTruthProblem, GroundTruthSet, PathLike, path_key
 
 
@@ -37,13 +44,16 @@ def load_cls_list(
     seen = set()
     for number, line in list_lines(list_file):
         parts = line.rsplit(None, 1)
-        if len(parts) != 2 or not re.fullmatch(r"-?\d+", parts[1]):
+        class_id = parse_class_id(parts[1]) if len(parts) == 2 else None
+        if class_id is None:
             problems.append(
-                GroundTruthProblem(where, f"line {number}: expected 'image class_id', got {line!r}")
+                GroundTruthProblem(
+                    where, f"line {number}: expected 'image class_id', got {line[:200]!r}"
+                )
             )
             continue
         image = list_path(base, parts[0])
-        if not image.is_file():
+        if not is_file(image):
             problems.append(GroundTruthProblem(where, f"line {number}: image {parts[0]} not found"))
             continue
         if path_key(image) in seen:
@@ -52,7 +62,7 @@ def load_cls_list(
             )
             continue
         seen.add(path_key(image))
-        rows.append((image, int(parts[1])))
+        rows.append((image, class_id))
     if class_names:
         names = tuple(class_names)
     else:

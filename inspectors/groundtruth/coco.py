@@ -26,7 +26,7 @@ import numpy as np
 from ..errors import GroundTruthError, ImageReadError
 from ..imageio import image_size
 from ..results import DetectionResult
-from .lists import list_path, read_text
+from .lists import is_file, list_path, read_text
 from .types import GroundTruthProblem, GroundTruthSet, PathLike, path_key
 
 
@@ -43,7 +43,19 @@ def read_coco_json(path: PathLike) -> dict:
         raise GroundTruthError(
             f"{path} is not a COCO instances file (needs 'images' and 'categories' lists)"
         )
+    if not isinstance(data.get("annotations") or [], list):
+        raise GroundTruthError(f"{path}: 'annotations' is not a list")
     return data
+
+
+def _is_id(value) -> bool:
+    """COCO ids are numbers (some tools write strings); a list or object is not an id."""
+    return isinstance(value, (int, float, str))
+
+
+def _id_order(value) -> tuple:
+    """Sort key for image ids that puts numbers before strings instead of failing."""
+    return (isinstance(value, str), value)
 
 
 def find_image_root(json_path: Path, file_names: List[str]) -> Path:
@@ -61,7 +73,7 @@ def find_image_root(json_path: Path, file_names: List[str]) -> Path:
     sample = file_names[:20]
     best, hits = folder, -1
     for candidate in candidates:
-        n = sum(list_path(candidate, name).is_file() for name in sample)
+        n = sum(is_file(list_path(candidate, name)) for name in sample)
         if n > hits:
             best, hits = candidate, n
     return best
@@ -71,8 +83,8 @@ def _category_map(data: dict, where: str) -> Tuple[Dict[int, int], Tuple[str, ..
     cat_ids: List[int] = []
     names: List[str] = []
     for cat in data["categories"]:
-        if not isinstance(cat, dict) or "id" not in cat:
-            raise GroundTruthError(f"{where}: a category has no id")
+        if not isinstance(cat, dict) or not _is_id(cat.get("id")):
+            raise GroundTruthError(f"{where}: a category has no id (or not a number)")
         cat_ids.append(cat["id"])
         names.append(str(cat.get("name", cat["id"])))
     if len(set(cat_ids)) != len(cat_ids):
@@ -93,18 +105,24 @@ def _boxes(
             continue
         bbox = ann["bbox"]
         try:
+            if not isinstance(bbox, (list, tuple)):
+                raise TypeError
             x, y, bw, bh = (float(v) for v in bbox)
         except (TypeError, ValueError):
             report(f"annotation {ann_id}: bbox {bbox!r} is not [x, y, w, h]; skipped")
             continue
         if not any((x, y, bw, bh)):
             continue  # ppdet skips all-zero boxes silently
-        if ann.get("category_id") not in catid2clsid:
+        if not _is_id(ann.get("category_id")) or ann["category_id"] not in catid2clsid:
             report(
                 f"annotation {ann_id}: category id {ann.get('category_id')!r} is not in categories; skipped"
             )
             continue
-        area = float(ann.get("area", bw * bh))
+        try:
+            area = float(ann.get("area", bw * bh))
+        except (TypeError, ValueError):
+            report(f"annotation {ann_id}: area {ann.get('area')!r} is not a number; skipped")
+            continue
         if not (area > 0 and bw > 1e-5 and bh > 1e-5):
             report(f"annotation {ann_id}: empty box (w={bw:g}, h={bh:g}, area={area:g}); skipped")
             continue
@@ -130,11 +148,13 @@ def load_coco(json_path: PathLike, image_root: Optional[PathLike] = None) -> Gro
     data = read_coco_json(json_path)
     catid2clsid, names = _category_map(data, where)
     images_meta = [
-        im for im in data["images"] if isinstance(im, dict) and "id" in im and "file_name" in im
+        im
+        for im in data["images"]
+        if isinstance(im, dict) and _is_id(im.get("id")) and isinstance(im.get("file_name"), str)
     ]
     if len(images_meta) != len(data["images"]):
         raise GroundTruthError(f"{where}: an image entry has no id or file_name")
-    images_meta.sort(key=lambda im: im["id"])
+    images_meta.sort(key=lambda im: _id_order(im["id"]))
     root = (
         Path(image_root).absolute()
         if image_root is not None
@@ -144,7 +164,7 @@ def load_coco(json_path: PathLike, image_root: Optional[PathLike] = None) -> Gro
     image_ids = {im["id"] for im in images_meta}
     problems: List[GroundTruthProblem] = []
     for ann in data.get("annotations") or []:
-        if not isinstance(ann, dict) or ann.get("image_id") not in image_ids:
+        if not isinstance(ann, dict) or not _is_id(ann.get("image_id")) or ann["image_id"] not in image_ids:
             ann_id = ann.get("id", "?") if isinstance(ann, dict) else "?"
             problems.append(
                 GroundTruthProblem(
@@ -157,8 +177,8 @@ def load_coco(json_path: PathLike, image_root: Optional[PathLike] = None) -> Gro
     entries: Dict[str, DetectionResult] = {}
     difficult: Dict[str, np.ndarray] = {}
     for im in images_meta:
-        image = list_path(root, str(im["file_name"]))
-        if not image.is_file():
+        image = list_path(root, im["file_name"])
+        if not is_file(image):
             problems.append(
                 GroundTruthProblem(where, f"image {im['file_name']} not found in {root}; skipped")
             )
@@ -172,7 +192,7 @@ def load_coco(json_path: PathLike, image_root: Optional[PathLike] = None) -> Gro
             size = (int(im["height"]), int(im["width"]))
             if min(size) <= 0:
                 raise ValueError
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):
             try:
                 size = image_size(image)
             except ImageReadError as e:

@@ -34,9 +34,24 @@ def read_text(path: PathLike) -> str:
     return raw.decode("latin-1")
 
 
+def is_file(path: PathLike) -> bool:
+    """``Path.is_file`` for paths read from a file: False, not OSError, for a name too
+    long for the file system (and False for one holding NUL)."""
+    return os.path.isfile(path)
+
+
 def require_file(path: Path, what: str = "list file") -> None:
-    if not path.is_file():
+    if not is_file(path):
         raise GroundTruthError(f"{what} not found: {path}")
+
+
+_CLASS_ID = re.compile(r"-?\d{1,18}")
+
+
+def parse_class_id(text: str) -> Optional[int]:
+    """A class id written in a file ("3", "-1"); None for anything else, including
+    "²" (a digit to str.isdigit, not to int()) and numbers too long for int()."""
+    return int(text) if _CLASS_ID.fullmatch(text) else None
 
 
 def list_lines(path: PathLike) -> Iterator[Tuple[int, str]]:
@@ -65,7 +80,7 @@ def read_label_names(path: PathLike) -> Tuple[str, ...]:
     if not lines:
         raise GroundTruthError(f"class-name file is empty: {path}")
     pairs = [line.split(None, 1) for line in lines]
-    if all(len(p) == 2 and p[0].isdigit() for p in pairs):
+    if all(len(p) == 2 and p[0][0] != "-" and parse_class_id(p[0]) is not None for p in pairs):
         ids = [int(p[0]) for p in pairs]
         if sorted(ids) != list(range(len(ids))):
             raise GroundTruthError(
@@ -125,14 +140,14 @@ def classify_list(path: PathLike) -> Optional[str]:
         last = parts[-1].lower()
         whole_ext = os.path.splitext(line)[1].lower()
         if len(parts) == 1 or (
-            whole_ext in IMAGE_EXTENSIONS and list_path(Path(path).parent, line).is_file()
+            whole_ext in IMAGE_EXTENSIONS and is_file(list_path(Path(path).parent, line))
         ):
             kinds.add("images" if whole_ext in IMAGE_EXTENSIONS else None)
         elif last.endswith(".xml"):
             kinds.add("voc")
         elif os.path.splitext(last)[1] in IMAGE_EXTENSIONS:
             kinds.add("seg")
-        elif re.fullmatch(r"-?\d+", last):
+        elif parse_class_id(last) is not None:
             kinds.add("cls")
         else:
             kinds.add(None)

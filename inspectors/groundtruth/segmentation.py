@@ -22,6 +22,7 @@ from ..imageio import image_size, list_images
 from ..results import SegmentationResult
 from .lists import (
     find_label_file,
+    is_file,
     list_lines,
     list_path,
     read_label_names,
@@ -153,9 +154,9 @@ def load_seg_list(
     where = os.fspath(list_file)
     for number, line in list_lines(list_file):
         pair = split_pair(line, base) if len(line.split()) > 1 else None
-        if pair is None and (len(line.split()) == 1 or list_path(base, line).is_file()):
+        if pair is None and (len(line.split()) == 1 or is_file(list_path(base, line))):
             image = list_path(base, line)
-            if not image.is_file():
+            if not is_file(image):
                 problems.append(GroundTruthProblem(where, f"line {number}: image {line} not found"))
                 continue
             images.append(image)
@@ -168,7 +169,7 @@ def load_seg_list(
             )
             continue
         image, label = pair
-        missing = [p for p in pair if not p.is_file()]
+        missing = [p for p in pair if not is_file(p)]
         if missing:
             problems.append(GroundTruthProblem(where, f"line {number}: {missing[0]} not found"))
             continue

@@ -15,7 +15,7 @@ import csv
 import io
 import os
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -28,6 +28,8 @@ from .types import GroundTruthProblem, GroundTruthSet, LazyEntry, PathLike, path
 #: Severstal steel images are 1600 wide and 256 high.
 SEVERSTAL_SHAPE = (256, 1600)
 SEVERSTAL_CLASS_NAMES = ("background", "1", "2", "3", "4")
+#: Larger run-length values cannot be pixel numbers (and start + length would overflow).
+_MAX_RLE_VALUE = 1 << 40
 
 
 def parse_rle(rle: str) -> Tuple[np.ndarray, np.ndarray]:
@@ -39,6 +41,10 @@ def parse_rle(rle: str) -> Tuple[np.ndarray, np.ndarray]:
         values = np.array(text.split(), dtype=np.int64)
     except ValueError:
         raise GroundTruthError(f"run-length string holds a non-integer: {text[:40]!r}") from None
+    except OverflowError:
+        values = None
+    if values is None or values.max() > _MAX_RLE_VALUE:
+        raise GroundTruthError(f"run-length string holds a value too large: {text[:40]!r}")
     if values.size % 2:
         raise GroundTruthError(f"run-length string has an odd number of values ({values.size})")
     starts, lengths = values[0::2], values[1::2]
@@ -121,6 +127,20 @@ def _default_image_dir(csv_path: Path) -> Path:
     return folder
 
 
+def _csv_rows(reader: csv.DictReader, csv_path: Path) -> Iterator[Dict[str, Any]]:
+    """The rows, with a malformed one (a field over csv's size limit) as GroundTruthError."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            raise GroundTruthError(
+                f"cannot parse csv {csv_path} (line {reader.line_num}): {e}"
+            ) from None
+        yield row
+
+
 def is_severstal_csv(path: PathLike) -> bool:
     try:
         with open(path, encoding="utf-8-sig", errors="replace") as f:
@@ -146,7 +166,10 @@ def load_severstal(
     if not folder.is_dir():
         raise GroundTruthError(f"image folder {folder} for {csv_path.name} not found")
     reader = csv.DictReader(io.StringIO(read_text(csv_path)))
-    fields = set(reader.fieldnames or ())
+    try:
+        fields = set(reader.fieldnames or ())
+    except csv.Error as e:
+        raise GroundTruthError(f"cannot parse csv {csv_path} (line {reader.line_num}): {e}") from None
     if not (
         {"ImageId", "ClassId", "EncodedPixels"} <= fields
         or {"ImageId_ClassId", "EncodedPixels"} <= fields
@@ -167,7 +190,7 @@ def load_severstal(
         by_name[image.name] = entry
     problems: List[GroundTruthProblem] = []
     missing = set()
-    for number, row in enumerate(reader, 2):
+    for number, row in enumerate(_csv_rows(reader, csv_path), 2):
         rle = (row.get("EncodedPixels") or "").strip()
         if "ImageId_ClassId" in row and row.get("ImageId_ClassId"):
             image_id, _, class_text = row["ImageId_ClassId"].rpartition("_")

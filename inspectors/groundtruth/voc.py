@@ -23,7 +23,14 @@ import numpy as np
 from ..errors import GroundTruthError, ImageReadError
 from ..imageio import IMAGE_EXTENSIONS, image_size, list_images, natural_key
 from ..results import DetectionResult
-from .lists import find_label_file, list_lines, read_label_names, require_file, split_pair
+from .lists import (
+    find_label_file,
+    is_file,
+    list_lines,
+    read_label_names,
+    require_file,
+    split_pair,
+)
 from .types import GroundTruthProblem, GroundTruthSet, PathLike, path_key
 
 
@@ -64,7 +71,7 @@ def parse_voc_xml(path: PathLike) -> VocRecord:
             int(float(_text(size, "width") or 0)),
             int(float(_text(size, "height") or 0)),
         )
-    except ValueError:
+    except (ValueError, OverflowError):  # "abc", "nan"; "inf", "1e400"
         width = height = 0
     record = VocRecord(_text(root, "filename") or "", width, height)
     for k, obj in enumerate(root.findall("object"), 1):
@@ -73,7 +80,7 @@ def parse_voc_xml(path: PathLike) -> VocRecord:
         try:
             box = tuple(float(_text(bnd, t) or "nan") for t in ("xmin", "ymin", "xmax", "ymax"))
             difficult = int(float(_text(obj, "difficult") or 0)) != 0
-        except ValueError:
+        except (ValueError, OverflowError):
             box, difficult = (float("nan"),) * 4, False
         if not name or not all(np.isfinite(box)):
             record.bad_objects.append(
@@ -211,7 +218,7 @@ def load_voc_list(
             )
             continue
         image, xml = pair
-        missing = [p for p in pair if not p.is_file()]
+        missing = [p for p in pair if not is_file(p)]
         if missing:
             problems.append(GroundTruthProblem(where, f"line {number}: {missing[0]} not found"))
             continue
