@@ -11,13 +11,13 @@ import sys
 from pathlib import Path
 from typing import List, Optional, Tuple
 
-from inspectors.cli.common import OneLineParser, unit_interval
+from inspectors.argtypes import OneLineParser, unit_interval
+from inspectors.assets import demo_dir, models_dir
 
 from .qt_env import binding_problem, prepare_qt_env
 
-ROOT = Path(__file__).resolve().parent.parent
-DEMO_IMAGES = ROOT / "resources" / "demo"
-BUNDLED_MODELS = ROOT / "models"
+DEMO_IMAGES = demo_dir()
+BUNDLED_MODELS = models_dir()
 #: demo dataset per task, in order of preference for ``--demo`` alone: boxes on NEU-like
 #: steel say most at a glance, then masks, then labels
 DEMO_TASKS = {"det": ("detection", "neu_det"), "seg": ("segmentation", "magnetic_tile"),
@@ -142,7 +142,7 @@ def run_gui(argv: Optional[List[str]] = None) -> int:
         app.quit()
 
     if models:  # paddle's import replaces the SIGTERM handler: import it before taking it
-        from inspectors.runtime import import_paddle
+        from inspectors.paddle_env import import_paddle
 
         import_paddle()
     closer = os_signals.install(close_on_signal, app)

@@ -44,24 +44,24 @@ SEEDS = {
 def export_seed(name: str, out: Path) -> Path:
     """Export a seed architecture with random weights; return the folder."""
     if name == "hrnet":
-        from inspectors.exporters.paddleseg_export import build_hrnet_fcn, export_paddleseg
+        from inspectors.tooling.exporters.paddleseg_export import build_hrnet_fcn, export_paddleseg
 
         net = build_hrnet_fcn(num_classes=5, width=48)
         tf = [{"type": "Resize", "target_size": [800, 128]}, {"type": "Normalize"}]
         return export_paddleseg(net, out / name, tf, output_op="softmax").dir
     if name == "unet":
-        from inspectors.exporters.paddleseg_export import build_unet, export_paddleseg
+        from inspectors.tooling.exporters.paddleseg_export import build_unet, export_paddleseg
 
         net = build_unet(num_classes=5)
         tf = [{"type": "Resize", "target_size": [400, 64]}, {"type": "Normalize"}]
         return export_paddleseg(net, out / name, tf, output_op="softmax").dir
     if name == "frcnn":
-        from inspectors.exporters.paddledet_export import FASTER_RCNN, export_ppdet
+        from inspectors.tooling.exporters.paddledet_export import FASTER_RCNN, export_ppdet
 
         labels = ("zhen_kong", "ca_shang", "zang_dian", "zhe_zhou")
         return export_ppdet(FASTER_RCNN, out / name, labels, randomize_seed=0).dir
     if name == "cls":
-        from inspectors.exporters.paddleclas_export import (
+        from inspectors.tooling.exporters.paddleclas_export import (
             build_resnet50_vd_classifier,
             export_paddleclas,
         )

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import List, Set
 
 from .errors import ModelFormatError
+from .paddle_env import import_paddle
 
 # framework.proto VarType.Type -> bytes per element
 _DTYPE_SIZE = {0: 1, 1: 2, 2: 4, 3: 8, 4: 2, 5: 4, 6: 8, 19: 8, 20: 1, 21: 1, 22: 2, 23: 8, 24: 16}
@@ -20,7 +21,6 @@ _LOD_TENSOR = 7
 
 
 def _framework_pb2():
-    from .runtime import import_paddle
 
     import_paddle()
     from paddle.base.proto import framework_pb2
@@ -48,7 +48,7 @@ def check_program(model_file: Path, params_file: Path) -> List[str]:
 
 
 def _check_ops_registered(ops: List[str], model_file: Path) -> None:
-    import paddle
+    paddle = import_paddle()
 
     try:
         known: Set[str] = set(paddle.base.core.get_all_op_names())

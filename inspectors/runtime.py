@@ -5,26 +5,16 @@ One predictor per worker thread; predictors are never shared across threads.
 
 from __future__ import annotations
 
-import contextlib
-import os
 from dataclasses import dataclass
 from typing import Dict, List, Sequence
 
 import numpy as np
 
 from .errors import ModelFormatError
+from .paddle_env import import_paddle
+from .program_check import check_program
 
 DEVICES = ("cpu", "gpu", "auto")
-
-
-def import_paddle():
-    """Import paddle after pycocotools: the other order segfaults in zlib (ENVIRONMENT.md)."""
-    with contextlib.suppress(ImportError):  # pycocotools is a dependency; be lenient anyway
-        import pycocotools.mask  # noqa: F401
-    os.environ.setdefault("GLOG_minloglevel", "2")
-    import paddle
-
-    return paddle
 
 
 @dataclass(frozen=True)
@@ -75,9 +65,7 @@ class PaddleRunner:
 
     def __init__(self, model_file, params_file, settings: RuntimeSettings):
         paddle = import_paddle()
-        from paddle import inference
-
-        from .program_check import check_program
+        inference = paddle.inference
 
         self.ops = check_program(model_file, params_file)
         self.device = resolve_device(settings)

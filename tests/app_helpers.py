@@ -16,7 +16,7 @@ CLS_NAMES = ("crazing", "inclusion", "scratches")
 
 def export_cls_model(out_dir: Path, names: Sequence[str] = CLS_NAMES, size: int = 64) -> Path:
     """paddle.vision mobilenet_v3_small saved in PaddleClas' export layout."""
-    from inspectors.runtime import import_paddle
+    from inspectors.paddle_env import import_paddle
 
     paddle = import_paddle()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -45,8 +45,8 @@ def export_cls_model(out_dir: Path, names: Sequence[str] = CLS_NAMES, size: int 
 
 def export_seg_model(out_dir: Path, num_classes: int = 3, size: int = 64) -> Path:
     """PaddleSeg UNet (random weights), softmax output, through the project's exporter."""
-    from inspectors.exporters.paddleseg_export import build_unet, export_paddleseg
-    from inspectors.runtime import import_paddle
+    from inspectors.paddle_env import import_paddle
+    from inspectors.tooling.exporters.paddleseg_export import build_unet, export_paddleseg
 
     paddle = import_paddle()
     paddle.seed(3)

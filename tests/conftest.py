@@ -21,11 +21,11 @@ import numpy as np
 import paddle
 import pytest
 
-from inspectors.exporters import ExportResult, randomize_weights
-from inspectors.exporters import paddleclas_export as clsx
-from inspectors.exporters import paddledet_export as detx
-from inspectors.exporters import paddleseg_export as segx
-from inspectors.exporters import paddlex_export as pdx
+from inspectors.tooling.exporters import ExportResult, randomize_weights
+from inspectors.tooling.exporters import paddleclas_export as clsx
+from inspectors.tooling.exporters import paddledet_export as detx
+from inspectors.tooling.exporters import paddleseg_export as segx
+from tests.helpers import paddlex_export as pdx
 
 STEEL_LABELS = ("background", "defect_1", "defect_2", "defect_3", "defect_4")
 NEU_LABELS = ("crazing", "inclusion", "patches", "pitted_surface", "rolled-in_scale", "scratches")

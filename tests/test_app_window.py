@@ -242,7 +242,7 @@ def test_a_folder_of_100000_images_opens_at_once(qtbot, make_window, tmp_path):
 def test_dataset_root_lists_images_not_label_maps(qtbot, make_window, tmp_path):
     """Opening a PaddleSeg dataset root (images/ + labels/ + val list) offers the images
     the list names, never its label PNGs, and its ground truth comes with the listing."""
-    from inspectors.demo.generate import write_tiles
+    from inspectors.tooling.demo.generate import write_tiles
 
     root = tmp_path / "tiles"
     write_tiles(root, per_class=1, free=1)

@@ -27,7 +27,7 @@ def run_main(*args, timeout=600):
 def tiny_seg(tmp_path_factory):
     import paddle
 
-    from inspectors.exporters.paddleseg_export import build_unet, export_paddleseg
+    from inspectors.tooling.exporters.paddleseg_export import build_unet, export_paddleseg
 
     paddle.seed(3)
     out = tmp_path_factory.mktemp("models") / "unet6"
@@ -141,8 +141,8 @@ def test_evaluate_classification_end_to_end(tmp_path):
 def test_evaluate_detection_end_to_end(tmp_path_factory, tmp_path):
     # Faster R-CNN, not PicoDet: ppdet 2.6 cannot build PicoDet twice in one process
     # (test_exporters builds one), whatever is restored of its global config
-    from inspectors.exporters.paddledet_export import FASTER_RCNN, export_ppdet
     from inspectors.groundtruth import load_ground_truth
+    from inspectors.tooling.exporters.paddledet_export import FASTER_RCNN, export_ppdet
 
     gt = load_ground_truth(DATASETS / "neu-det")
     model = export_ppdet(FASTER_RCNN, tmp_path_factory.mktemp("frcnn") / "frcnn", gt.class_names,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from inspectors.demo.generate import DEMO_DIR, check_demo, manifest, write_neu, write_tiles
 from inspectors.groundtruth.discover import discover
+from inspectors.tooling.demo.generate import DEMO_DIR, check_demo, manifest, write_neu, write_tiles
 
 
 def test_generation_is_deterministic(tmp_path: Path) -> None:
@@ -54,7 +54,7 @@ def test_committed_demo_is_intact() -> None:
 def test_detection_layout_and_boxes_cover_the_drawn_defects(tmp_path: Path) -> None:
     import cv2
 
-    from inspectors.demo.generate import NEU_DET_NAMES, write_neu_det
+    from inspectors.tooling.demo.generate import NEU_DET_NAMES, write_neu_det
 
     write_neu_det(tmp_path, per_class=1)
     gt = discover(tmp_path)
@@ -72,7 +72,7 @@ def test_detection_layout_and_boxes_cover_the_drawn_defects(tmp_path: Path) -> N
 
 
 def test_defect_boxes_hand_cases() -> None:
-    from inspectors.demo.textures import defect_boxes
+    from inspectors.tooling.demo.textures import defect_boxes
 
     m = np.zeros((50, 60), np.float32)
     m[5:10, 7:20] = 1       # 13 x 5 bar

@@ -16,11 +16,11 @@ import numpy as np
 import pytest
 import yaml
 
-from inspectors.exporters import dump_yaml, io_names
-from inspectors.exporters import paddleclas_export as clsx
-from inspectors.exporters import paddledet_export as detx
-from inspectors.exporters import paddleseg_export as segx
-from inspectors.exporters import paddlex_export as pdx
+from inspectors.tooling.exporters import dump_yaml, io_names
+from inspectors.tooling.exporters import paddleclas_export as clsx
+from inspectors.tooling.exporters import paddledet_export as detx
+from inspectors.tooling.exporters import paddleseg_export as segx
+from tests.helpers import paddlex_export as pdx
 
 from .conftest import (
     ALU_LABELS,

@@ -14,13 +14,13 @@ PRODUCT = [p for d in ("inspectors", "app") for p in (ROOT / d).rglob("*.py")]
 
 RMTREE_ALLOWED = {
     "inspectors/outdir.py",  # staging folders, and outputs that carry its marker
-    "inspectors/public_data.py",  # its own temp download / extraction folders
-    "inspectors/demo/generate.py",  # regenerates resources/demo/<set> in the repository
-    "inspectors/exporters/paddledet_export.py",  # its own temp work folder
-    "inspectors/training/detection.py",  # best_export inside the run's own output folder
-    "inspectors/training/segmentation.py",  # the same
-    "inspectors/training/det_eval.py",  # a chunk export inside the run's output folder
-    "inspectors/training/seg_utils.py",  # pruned iteration folders of its own run
+    "inspectors/tooling/public_data.py",  # its own temp download / extraction folders
+    "inspectors/tooling/demo/generate.py",  # regenerates resources/demo/<set> in the repository
+    "inspectors/tooling/exporters/paddledet_export.py",  # its own temp work folder
+    "inspectors/tooling/training/detection.py",  # best_export inside the run's own output folder
+    "inspectors/tooling/training/segmentation.py",  # the same
+    "inspectors/tooling/training/det_eval.py",  # a chunk export inside the run's output folder
+    "inspectors/tooling/training/seg_utils.py",  # pruned iteration folders of its own run
 }
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from inspectors.demo.generate import write_neu, write_neu_det
 from inspectors.groundtruth.discover import discover
-from inspectors.public_data import FetchError, fetch
+from inspectors.tooling.demo.generate import write_neu, write_neu_det
+from inspectors.tooling.public_data import FetchError, fetch
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import yaml
 
-from inspectors.training import TrainingDataError
+from inspectors.tooling.training import TrainingDataError
 
 NAMES = ["hstripe", "vstripe", "blob"]
 
@@ -62,7 +62,7 @@ def make_config(tmp: Path, data: Path, **train) -> Path:
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
-    from inspectors.training.classification import ClassificationTrainer, ClsConfig
+    from inspectors.tooling.training.classification import ClassificationTrainer, ClsConfig
 
     tmp = tmp_path_factory.mktemp("cls")
     trainer = ClassificationTrainer(ClsConfig.from_yaml(make_config(tmp, make_set(tmp / "data"))))
@@ -102,7 +102,7 @@ def test_export_loads_in_engine_with_same_predictions(trained) -> None:
 
 
 def test_resume_continues_from_checkpoint(trained) -> None:
-    from inspectors.training.classification import ClassificationTrainer, ClsConfig
+    from inspectors.tooling.training.classification import ClassificationTrainer, ClsConfig
 
     _, _, tmp = trained
     cfg = ClsConfig.from_yaml(tmp / "cls.yml", epochs=5)
@@ -111,7 +111,7 @@ def test_resume_continues_from_checkpoint(trained) -> None:
 
 
 def _trainer_error(tmp: Path, edit) -> str:
-    from inspectors.training.classification import ClassificationTrainer, ClsConfig
+    from inspectors.tooling.training.classification import ClassificationTrainer, ClsConfig
 
     data = make_set(tmp / "data", per_class=2, val_per_class=1)
     edit(data)
@@ -156,7 +156,7 @@ def test_cli_train_reports_bad_data(tmp_path: Path) -> None:
 
 
 def test_train_command_exports_with_model_card(tmp_path: Path) -> None:
-    from inspectors.training.classification import train_classification
+    from inspectors.tooling.training.classification import train_classification
 
     config = make_config(tmp_path, make_set(tmp_path / "data", per_class=4, val_per_class=2),
                          epochs=2)

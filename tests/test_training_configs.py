@@ -25,7 +25,7 @@ def _mixed(builder, heads: int = 1):
 
 
 def test_seed000_hrnet_w48_mixed_loss_and_augmentation() -> None:
-    from inspectors.training.segmentation import recipe_builder
+    from inspectors.tooling.training.segmentation import recipe_builder
 
     b = recipe_builder(SEG / "seed000_hrnet_w48_severstal.yml")
     model = b.model
@@ -46,8 +46,8 @@ def test_seed000_hrnet_w48_mixed_loss_and_augmentation() -> None:
 @pytest.mark.parametrize("name,second", [("seed001_unet_ce_lovasz.yml", "LovaszSoftmaxLoss"),
                                          ("seed001_unet_ce_dice.yml", "DiceLoss")])
 def test_seed001_unet_400x64(name: str, second: str) -> None:
-    from inspectors.training.common import read_config
-    from inspectors.training.segmentation import recipe_builder
+    from inspectors.tooling.training.common import read_config
+    from inspectors.tooling.training.segmentation import recipe_builder
 
     b = recipe_builder(SEG / name)
     assert type(b.model).__name__ == "UNet"
@@ -57,9 +57,9 @@ def test_seed001_unet_400x64(name: str, second: str) -> None:
 
 
 def test_seed004_resnet50_vd_224() -> None:
-    from inspectors.training.classification import ClsConfig
-    from inspectors.training.cls_data import preprocessor
-    from inspectors.training.cls_models import build_classifier
+    from inspectors.tooling.training.classification import ClsConfig
+    from inspectors.tooling.training.cls_data import preprocessor
+    from inspectors.tooling.training.cls_models import build_classifier
 
     cfg = ClsConfig.from_yaml(CLS / "seed004_resnet50_vd.yml")
     assert (cfg.arch, cfg.image_size, cfg.resize_short, cfg.batch_size, cfg.epochs) == (
@@ -72,8 +72,8 @@ def test_seed004_resnet50_vd_224() -> None:
 
 
 def test_bundled_recipes_parse() -> None:
-    from inspectors.training.classification import ClsConfig
-    from inspectors.training.segmentation import recipe_builder
+    from inspectors.tooling.training.classification import ClsConfig
+    from inspectors.tooling.training.segmentation import recipe_builder
 
     cfg = ClsConfig.from_yaml(CLS / "neu_cls_resnet_small.yml")
     assert cfg.arch == "resnet_small" and cfg.image_size == 128

@@ -17,7 +17,7 @@ import pytest
 
 pytest.importorskip("ppdet")
 
-from inspectors.training import TrainingDataError  # noqa: E402
+from inspectors.tooling.training import TrainingDataError  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DET = ROOT / "resources" / "configs" / "det"
@@ -204,7 +204,7 @@ def test_resume_continues_from_latest_epoch(trained, tmp_path: Path) -> None:
 
 
 def _expect_data_error(tmp: Path, data: Path, match: str) -> None:
-    from inspectors.training.detection import train_detection
+    from inspectors.tooling.training.detection import train_detection
 
     with pytest.raises(TrainingDataError, match=match):
         train_detection(make_config(tmp, data))
@@ -231,8 +231,8 @@ def test_empty_list_stops_before_training(tmp_path: Path) -> None:
 
 
 def test_url_pretrained_weights_are_refused(tmp_path: Path) -> None:
-    from inspectors.training import TrainingError
-    from inspectors.training.detection import train_detection
+    from inspectors.tooling.training import TrainingError
+    from inspectors.tooling.training.detection import train_detection
 
     data = make_voc(tmp_path / "data", n_train=4, n_val=1)
     config = make_config(tmp_path, data)
@@ -245,7 +245,7 @@ def test_url_pretrained_weights_are_refused(tmp_path: Path) -> None:
 def test_seed002_recipe_builds_faster_rcnn_dcn_as_stated() -> None:
     from ppdet.core.workspace import load_config
 
-    from inspectors.exporters.paddledet_export import build_ppdet_model, ppdet_config_scope
+    from inspectors.tooling.exporters.paddledet_export import build_ppdet_model, ppdet_config_scope
 
     recipe = DET / "seed002_faster_rcnn_r50_vd_dcn.yml"
     with ppdet_config_scope():
@@ -277,8 +277,8 @@ def test_best_f1_threshold_hand_case(tmp_path: Path) -> None:
     R 1/2 F1 0.5; 0.7 < t <= 0.9 -> P 1 R 1/2 F1 0.667. Best: the first t at 0.8, i.e. 0.05."""
     from inspectors.metrics import DetectionMatches
     from inspectors.results import DetectionResult
-    from inspectors.training.evaluation import best_f1_threshold
-    from inspectors.training.finalize import set_draw_threshold
+    from inspectors.tooling.training.evaluation import best_f1_threshold
+    from inspectors.tooling.training.finalize import set_draw_threshold
 
     names = ("a",)
     gt = DetectionResult([[0, 0, 10, 10], [50, 50, 60, 60]], [1, 1], [0, 0], names, (100, 100))

@@ -13,7 +13,7 @@ import yaml
 
 pytest.importorskip("paddleseg")
 
-from inspectors.training import TrainingDataError  # noqa: E402
+from inspectors.tooling.training import TrainingDataError  # noqa: E402
 
 SIZE = 64
 
@@ -65,7 +65,7 @@ def make_config(tmp: Path, data: Path, iters: int = 10) -> Path:
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
-    from inspectors.training.segmentation import train_segmentation
+    from inspectors.tooling.training.segmentation import train_segmentation
 
     tmp = tmp_path_factory.mktemp("seg")
     config = make_config(tmp, make_set(tmp / "data"))
@@ -87,7 +87,7 @@ def test_export_matches_trained_network(trained) -> None:
 
     from inspectors.engine import Inspector
     from inspectors.imageio import read_image
-    from inspectors.training.segmentation import build
+    from inspectors.tooling.training.segmentation import build
 
     state, _, tmp = trained
     export = Path(state["export"])
@@ -112,7 +112,7 @@ def test_export_matches_trained_network(trained) -> None:
 
 
 def test_resume_from_latest_iteration(trained) -> None:
-    from inspectors.training.segmentation import train_segmentation
+    from inspectors.tooling.training.segmentation import train_segmentation
 
     _, config, _ = trained
     state = train_segmentation(config, resume=True, iters=15, eval_interval=5, export=False)
@@ -120,7 +120,7 @@ def test_resume_from_latest_iteration(trained) -> None:
 
 
 def test_bad_label_values_stop_before_training(tmp_path: Path) -> None:
-    from inspectors.training.segmentation import train_segmentation
+    from inspectors.tooling.training.segmentation import train_segmentation
 
     data = make_set(tmp_path / "data", n_train=2, n_val=1)
     cv2.imwrite(str(data / "labels" / "1.png"), np.full((SIZE, SIZE), 9, np.uint8))
@@ -130,7 +130,7 @@ def test_bad_label_values_stop_before_training(tmp_path: Path) -> None:
 
 
 def test_missing_label_file_stops_before_training(tmp_path: Path) -> None:
-    from inspectors.training.segmentation import train_segmentation
+    from inspectors.tooling.training.segmentation import train_segmentation
 
     data = make_set(tmp_path / "data", n_train=2, n_val=1)
     (data / "labels" / "0.png").unlink()

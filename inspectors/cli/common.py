@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 from typing import Iterable, List, Sequence
 
+from ..argtypes import OneLineParser, non_negative_int, positive_int, unit_interval  # noqa: F401
 from ..errors import InspectorError
 from ..problems import Problem, summarize
 from ..runtime import DEVICES, RuntimeSettings
@@ -17,44 +18,6 @@ from ..runtime import DEVICES, RuntimeSettings
 
 class CliError(Exception):
     """Bad arguments: printed as one line, exit code 2."""
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """argparse, but a bad argument is one line on stderr (and exit 2), as the README says."""
-
-    def error(self, message: str):  # type: ignore[override]
-        self.exit(2, f"error: {self.prog}: {message} (see --help)\n")
-
-
-def unit_interval(text: str) -> float:
-    """argparse type: a finite number from 0 to 1 (a confidence threshold, a recall)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value) or not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"must be a number from 0 to 1, got {text}")
-    return value
-
-
-def _int_from(text: str, low: int) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < low:
-        raise argparse.ArgumentTypeError(f"must be {low} or more, got {text}")
-    return value
-
-
-def positive_int(text: str) -> int:
-    """argparse type: 1 or more."""
-    return _int_from(text, 1)
-
-
-def non_negative_int(text: str) -> int:
-    """argparse type: 0 or more."""
-    return _int_from(text, 0)
 
 
 def add_runtime_args(p: argparse.ArgumentParser) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..public_data import DATASETS, cache_root, fetch
+from ..tooling.public_data import DATASETS, cache_root, fetch
 
 MODELS = {"neu-det": "models/neu_det_picodet_s", "neu-cls": "models/neu_cls_resnet_small"}
 

@@ -80,11 +80,11 @@ def run(args: argparse.Namespace) -> int:
         overrides["export_dir"] = Path(args.export_dir).absolute()
     pretrained = Path(args.pretrained) if args.pretrained else None
     if args.task == "cls":
-        from ..training.classification import train_classification as train
+        from ..tooling.training.classification import train_classification as train
     elif args.task == "seg":
-        from ..training.segmentation import train_segmentation as train
+        from ..tooling.training.segmentation import train_segmentation as train
     else:
-        from ..training.detection import train_detection as train
+        from ..tooling.training.detection import train_detection as train
     state = train(config, resume=args.resume, pretrained=pretrained, vdl=args.vdl,
                   export=not args.no_export, **overrides)
     best = state.get("best_metric_name", "val_acc")

@@ -18,7 +18,7 @@ import ppdet  # noqa: F401 - before paddle
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from inspectors.exporters.paddledet_export import (  # noqa: E402
+from inspectors.tooling.exporters.paddledet_export import (  # noqa: E402
     build_ppdet_model,
     ppdet_config_scope,
     ppdet_export_patches,

@@ -34,9 +34,10 @@ from typing import Any, Dict, Iterator, Optional, Sequence
 
 import ppdet  # noqa: F401  - before paddle: zlib segfault otherwise (ENVIRONMENT.md)
 
+from ...assets import configs_dir
 from . import ExportResult, io_names, static_export_guard
 
-CONFIG_DIR = Path(__file__).resolve().parents[2] / "resources" / "configs" / "det"
+CONFIG_DIR = configs_dir() / "det"
 FASTER_RCNN = CONFIG_DIR / "faster_rcnn_r50_vd_fpn.yml"
 FASTER_RCNN_DCN = CONFIG_DIR / "faster_rcnn_r50_vd_fpn_dcn.yml"
 PICODET_S = CONFIG_DIR / "picodet_s_320_lcnet.yml"

@@ -13,9 +13,9 @@ from typing import Any, Callable, Dict, Optional, TextIO
 
 import yaml
 
-from ..errors import InspectorError
-from ..formats.detect import CONFIGS, PADDLECLAS_FILES
-from ..outdir import StagedFolder
+from ...errors import InspectorError
+from ...formats.detect import CONFIGS, PADDLECLAS_FILES
+from ...outdir import StagedFolder
 
 
 class TrainingError(InspectorError):

@@ -42,7 +42,7 @@ def _reproduce(task: str, config_path: Path, export_dir: Path, data_root: Path) 
 def finalize_classifier(trainer, state: Dict[str, Any], export_dir: Path, config_path: Path,
                         notes: Optional[List[str]] = None) -> Dict[str, Any]:
     """Evaluate ``export_dir`` on the trainer's val list and write MODEL_CARD.md."""
-    from ..groundtruth.classification import load_cls_list
+    from ...groundtruth.classification import load_cls_list
 
     cfg = trainer.cfg
     gt = load_cls_list(cfg.val_list, trainer.names, root=cfg.root)
@@ -73,7 +73,7 @@ def finalize_segmenter(state: Dict[str, Any], export_dir: Path, config_path: Pat
                        resolved: Path, val_list: Path, names: List[str], data_root: Path,
                        notes: Optional[List[str]] = None) -> Dict[str, Any]:
     """Evaluate a PaddleSeg export on ``val_list`` and write MODEL_CARD.md."""
-    from ..groundtruth.segmentation import load_seg_list
+    from ...groundtruth.segmentation import load_seg_list
 
     cfg = yaml.safe_load(Path(resolved).read_text(encoding="utf-8"))
     gt = load_seg_list(val_list, names, root=data_root)
@@ -101,7 +101,7 @@ def finalize_detector(state: Dict[str, Any], export_dir: Path, config_path: Path
                       names: List[str], data_root: Path, recipe: Dict[str, Any],
                       notes: Optional[List[str]] = None) -> Dict[str, Any]:
     """Evaluate a PaddleDetection export on ``val_list`` and write MODEL_CARD.md."""
-    from ..groundtruth.voc import load_voc_list
+    from ...groundtruth.voc import load_voc_list
 
     gt = load_voc_list(val_list, names, root=data_root)
     metrics = evaluate_export(export_dir, gt)

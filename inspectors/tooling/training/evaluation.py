@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-from ..groundtruth.types import GroundTruthSet
+from ...groundtruth.types import GroundTruthSet
 from .common import TrainingError
 
 
@@ -16,8 +16,8 @@ def predict_pairs(model_dir: Path, gt: GroundTruthSet, threads: int = 2,
     """``(ground truth, prediction)`` for every image of ``gt`` through
     :class:`inspectors.engine.Inspector`; also the seconds per image. ``paths``, when
     given, receives each pair's image path."""
-    from ..engine import Inspector
-    from ..runtime import RuntimeSettings
+    from ...engine import Inspector
+    from ...runtime import RuntimeSettings
 
     inspector = Inspector.from_path(model_dir, RuntimeSettings(threads=threads))
     pairs: List = []
@@ -56,20 +56,20 @@ def evaluate_export(model_dir: Path, gt: GroundTruthSet, threads: int = 2) -> Di
     pairs, per_image = predict_pairs(Path(model_dir), gt, threads, paths)
     names = gt.class_names
     if gt.task == "classification":
-        from ..metrics import ClassificationData
+        from ...metrics import ClassificationData
 
         data = ClassificationData(pairs)
         out = data.summary(ks=(1,))
         out["accuracy"] = data.topk_accuracy(1)
     elif gt.task == "segmentation":
-        from ..metrics import SegmentationAccumulator
-        from ..metrics.segmentation import segmentation_summary
+        from ...metrics import SegmentationAccumulator
+        from ...metrics.segmentation import segmentation_summary
 
         acc = SegmentationAccumulator(names)
         acc.add_many(pairs)
         out = segmentation_summary(acc.confusion(None), names)
     elif gt.task == "detection":
-        from ..metrics import DetectionMatches, coco_map
+        from ...metrics import DetectionMatches, coco_map
 
         matches = DetectionMatches(pairs, difficult=[gt.difficult_flags(p) for p in paths])
         out = matches.summary(None)

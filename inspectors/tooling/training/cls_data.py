@@ -10,11 +10,11 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import cv2
 import numpy as np
 
-from ..errors import InspectorError
-from ..formats.paddleclas import cls_op
-from ..groundtruth.classification import load_cls_list
-from ..imageio import read_image
-from ..preprocess import Preprocessor
+from ...errors import InspectorError
+from ...formats.paddleclas import cls_op
+from ...groundtruth.classification import load_cls_list
+from ...imageio import read_image
+from ...preprocess import Preprocessor
 from .common import TrainingDataError
 
 

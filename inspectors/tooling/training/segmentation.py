@@ -124,7 +124,7 @@ def train_segmentation(
     from paddleseg.core import train as seg_train
     from paddleseg.utils import utils as seg_utils
 
-    from ..groundtruth.segmentation import load_seg_list
+    from ...groundtruth.segmentation import load_seg_list
     from .evaluation import evaluate_export
     from .finalize import finalize_segmenter
 

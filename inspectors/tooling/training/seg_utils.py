@@ -88,7 +88,7 @@ def latest_iter(out: Path) -> Optional[Path]:
 
 
 def export_model(model, out_dir: Path, cfg: Dict[str, Any], output_op: str):
-    """PaddleSeg deploy layout via :mod:`inspectors.exporters` (val transforms as written)."""
+    """PaddleSeg deploy layout via :mod:`inspectors.tooling.exporters` (val transforms as written)."""
     from ..exporters.paddleseg_export import export_paddleseg
 
     transforms = [dict(t) for t in cfg["val_dataset"].get("transforms", [{"type": "Normalize"}])]

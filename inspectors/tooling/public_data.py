@@ -23,8 +23,8 @@ import zipfile
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
 
-from .errors import InspectorError
-from .outdir import StagedFolder
+from ..errors import InspectorError
+from ..outdir import StagedFolder
 
 NEU_DET_NAMES = ("crazing", "inclusion", "patches", "pitted_surface", "rolled-in_scale", "scratches")
 #: NEU-CLS file-name prefixes, in the class order of NEU-DET's names.

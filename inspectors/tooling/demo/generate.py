@@ -12,10 +12,8 @@
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import shutil
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Dict, List, Optional
@@ -23,9 +21,10 @@ from typing import Dict, List, Optional
 import cv2
 import numpy as np
 
+from ...assets import demo_dir
 from . import textures, tiles
 
-DEMO_DIR = Path(__file__).resolve().parents[2] / "resources" / "demo"
+DEMO_DIR = demo_dir()
 NEU_PER_CLASS = 5
 TILE_PER_CLASS = 3
 TILE_FREE = 5
@@ -141,28 +140,3 @@ def check_demo(out: Path = DEMO_DIR) -> List[str]:
         listed[rel] = digest
     actual = manifest(Path(out))
     return sorted(k for k in set(listed) | set(actual) if listed.get(k) != actual.get(k))
-
-
-def main(argv: Optional[List[str]] = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m inspectors.demo", description=__doc__.split("\n")[0])
-    p.add_argument("--out", default=str(DEMO_DIR), help="output folder (default: resources/demo)")
-    p.add_argument("--check", action="store_true", help="verify the files against MANIFEST.sha256")
-    p.add_argument("--measure", action="store_true",
-                   help="evaluate the bundled models on the demo and write RESULTS.md")
-    args = p.parse_args(argv)
-    if args.measure:
-        from .measure import measure, write_results
-
-        rows = measure(demo_dir=Path(args.out))
-        print(write_results(rows, Path(args.out) / "RESULTS.md").read_text(encoding="utf-8"))
-        return 0
-    if args.check:
-        bad = check_demo(Path(args.out))
-        print("demo intact" if not bad else "changed: " + ", ".join(bad))
-        return 1 if bad else 0
-    print(generate_demo(Path(args.out)))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -52,7 +52,7 @@ from typing import Any, Dict, List, Optional, Sequence
 
 import yaml
 
-from . import ExportResult, dump_yaml, io_names, static_export_guard  # isort: split
+from inspectors.tooling.exporters import ExportResult, dump_yaml, io_names, static_export_guard  # isort: split
 
 import paddle
 import paddle.nn.functional as F

@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from ..formats.spec import read_label_file
+from ...formats.spec import read_label_file
 from .common import (
     RunLog,
     TrainingDataError,
@@ -59,7 +59,7 @@ def _label_names(ds: Any) -> List[str]:
 def check_voc_dataset(ds: Any, names: List[str], key: str, allow_empty: bool) -> int:
     """Read a ppdet VOCDataSet's list with the project's reader; raise
     :class:`TrainingDataError` on missing files, unknown classes, bad boxes or no images."""
-    from ..groundtruth.voc import load_voc_list
+    from ...groundtruth.voc import load_voc_list
 
     list_file = Path(ds.dataset_dir) / ds.anno_path
     if not list_file.is_file():
@@ -165,10 +165,10 @@ def _prune(ckpt: Path, keep: int) -> None:
 def export_and_evaluate(config: Path, weights: Path, out_dir: Path, names: List[str],
                         val_list: Path, val_root: Path, threads: int = 2) -> Dict[str, Any]:
     """Export ``weights`` and evaluate the export on the val list, in a child process."""
-    cmd = [sys.executable, "-m", "inspectors.training.det_eval", "--config", str(config),
+    cmd = [sys.executable, "-m", "inspectors.tooling.training.det_eval", "--config", str(config),
            "--weights", str(weights), "--out", str(out_dir), "--val-list", str(val_list),
            "--val-root", str(val_root), "--threads", str(threads), "--labels", *names]
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]  # the folder that holds the inspectors package
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]))
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if proc.returncode != 0:

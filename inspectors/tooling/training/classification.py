@@ -18,7 +18,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from ..outdir import StagedFolder
+from ...outdir import StagedFolder
 from .cls_data import Batches, ImageCache, load_samples, preprocessor
 from .common import (
     RunLog,
@@ -112,8 +112,8 @@ def _predict(model, batches: Batches) -> np.ndarray:
 
 def evaluate_probs(probs: np.ndarray, labels: Sequence[int], names: Sequence[str]) -> Dict[str, Any]:
     """Accuracy and per-class numbers from :mod:`inspectors.metrics` (the app's metrics)."""
-    from ..metrics import ClassificationData
-    from ..results import ClassificationResult
+    from ...metrics import ClassificationData
+    from ...results import ClassificationResult
 
     names = tuple(names)
     pairs = [

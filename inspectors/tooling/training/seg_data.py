@@ -13,9 +13,9 @@ from typing import List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from ..errors import InspectorError
-from ..groundtruth.segmentation import load_seg_list, read_label_map
-from ..groundtruth.types import path_key
+from ...errors import InspectorError
+from ...groundtruth.segmentation import load_seg_list, read_label_map
+from ...groundtruth.types import path_key
 from .common import TrainingDataError
 
 DefectFree = Union[bool, float, str, None]

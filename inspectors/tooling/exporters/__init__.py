@@ -5,8 +5,8 @@ No Qt here. Import order matters: ``import ppdet`` (or ``pycocotools.coco``) mus
 before ``import paddle`` in a process that will also use ppdet, or zlib segfaults; this
 package does the cheap ``pycocotools.coco`` import first for that reason.
 
-Modules: :mod:`.paddleseg_export`, :mod:`.paddledet_export`, :mod:`.paddleclas_export`,
-:mod:`.paddlex_export`.
+Modules: :mod:`.paddleseg_export`, :mod:`.paddledet_export`, :mod:`.paddleclas_export`
+(the PaddleX layouts, which only tests write, are in ``tests/helpers/paddlex_export.py``).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Child process of detection training: export a ppdet checkpoint and evaluate the export.
 
-    python -m inspectors.training.det_eval --config RECIPE --weights CKPT.pdparams \
+    python -m inspectors.tooling.training.det_eval --config RECIPE --weights CKPT.pdparams \
         --out EXPORT_DIR --val-list LIST --val-root ROOT --labels NAME ...
 
 Writes the export (``infer_cfg.yml``, ``model.pdmodel`` ...) and ``val_metrics.json`` into
@@ -31,8 +31,8 @@ def main(argv=None) -> int:
     p.add_argument("--labels", nargs="+", required=True)
     args = p.parse_args(argv)
 
+    from ...groundtruth.voc import load_voc_list
     from ..exporters.paddledet_export import export_ppdet
-    from ..groundtruth.voc import load_voc_list
     from .evaluation import evaluate_export
 
     out = Path(args.out)

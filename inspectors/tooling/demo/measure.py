@@ -1,4 +1,4 @@
-"""How the bundled models do on the demo sets: ``python -m inspectors.demo --measure``
+"""How the bundled models do on the demo sets: ``python -m inspectors.tooling.demo --measure``
 writes ``resources/demo/RESULTS.md`` (numbers from the app's engine and metrics)."""
 
 from __future__ import annotations
@@ -6,10 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Dict, List
 
-from ..groundtruth.discover import discover
+from ...assets import models_dir
+from ...groundtruth.discover import discover
 from .generate import DEMO_DIR
 
-MODELS_DIR = DEMO_DIR.parents[1] / "models"
+MODELS_DIR = models_dir()
 #: bundled model folder prefix -> demo subset it is meant for
 PAIRS = {"neu_cls": "neu_cls", "neu_det": "neu_det", "magnetic_tile": "magnetic_tile"}
 
@@ -51,7 +52,7 @@ def measure(models_dir: Path = MODELS_DIR, demo_dir: Path = DEMO_DIR) -> List[Di
 
 def write_results(rows: List[Dict[str, Any]], path: Path = DEMO_DIR / "RESULTS.md") -> Path:
     lines = ["# Bundled models on the synthetic demo", "",
-             "Regenerate with `python -m inspectors.demo --measure`. The demo images are "
+             "Regenerate with `python -m inspectors.tooling.demo --measure`. The demo images are "
              "synthetic (see README.md); these numbers say the models respond sensibly to them, "
              "not how they do on real data (see each model's MODEL_CARD.md for that).", ""]
     for r in rows:
