@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -143,7 +144,7 @@ def write_worst(out: Path, pairs, ids, thresholds: Thresholds, n: int) -> List[s
 
 
 def run(args: argparse.Namespace) -> int:
-    data = Path(args.data).expanduser().absolute()
+    data = Path(os.path.abspath(os.path.expanduser(args.data)))
     try:
         gt = load_ground_truth(data)
     except GroundTruthError as e:
@@ -151,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
     images = list(gt.images)[: args.limit or None]
     if not images:
         raise CliError(f"{data}: the ground truth ({gt.describe()}) lists no images")
-    out = Path(args.out).expanduser().absolute()
+    out = Path(os.path.abspath(os.path.expanduser(args.out)))
     check_apart(out, source_folders(images, data, *gt.sources))
     staged = StagedFolder(out, "evaluate", info={"data": str(data), "model": str(args.model)})
     inspector = load_inspector(args)

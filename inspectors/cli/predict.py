@@ -124,9 +124,9 @@ def summary_row(outcome: Outcome, name: str, thresholds: Thresholds) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
-    src = Path(args.input).expanduser().absolute()
+    src = Path(os.path.abspath(os.path.expanduser(args.input)))
     images, root, problems = inputs(src)
-    out = Path(args.out).expanduser().absolute()
+    out = Path(os.path.abspath(os.path.expanduser(args.out)))
     check_apart(out, source_folders(images, src))
     staged = StagedFolder(out, "predict", info={"input": str(src), "model": str(args.model)})
     inspector = load_inspector(args)
