@@ -1,29 +1,41 @@
 """Where the bundled data is: ``resources/`` (configs, demo images) and ``models/``.
 
-Found through :mod:`importlib.resources` when the project is installed (the wheel
-carries both folders as the packages ``defect_inspector_resources`` and
-``defect_inspector_models``), else beside the ``inspectors`` package in a checkout.
-One place, instead of ``Path(__file__).parents[N]`` in every module that needs a file.
+The data that belongs to the running code: in a checkout (``python main.py``, with or
+without an editable install) the folders beside the ``inspectors`` package; installed
+from the wheel, which carries both folders as the packages ``defect_inspector_resources``
+and ``defect_inspector_models``, those packages' folders, found through :mod:`importlib`
+as :func:`importlib.resources.files` finds them. One place, instead of
+``Path(__file__).parents[N]`` in every module that needs a file.
 """
 
 from __future__ import annotations
 
-import importlib.resources
+import importlib.util
 from functools import cache
 from pathlib import Path
 
 _CHECKOUT = Path(__file__).resolve().parent.parent
 
 
+def _package_folder(package: str) -> Path | None:
+    """The installed package's folder, found without importing it (an import would also
+    write ``__pycache__/`` into a folder where every sub-folder is taken for a model)."""
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return None
+    for location in (spec.submodule_search_locations or []) if spec is not None else []:
+        if Path(location).is_dir():
+            return Path(location)
+    return None
+
+
 @cache
 def _folder(package: str, name: str) -> Path:
-    try:
-        found = Path(str(importlib.resources.files(package)))
-    except ModuleNotFoundError:
-        found = None
-    if found is not None and found.is_dir():
-        return found
-    return _CHECKOUT / name
+    beside = _CHECKOUT / name
+    if (_CHECKOUT / "pyproject.toml").is_file() and beside.is_dir():
+        return beside  # a checkout: its own data, even where another copy is installed
+    return _package_folder(package) or beside
 
 
 def resources_dir() -> Path:
