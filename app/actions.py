@@ -1,24 +1,48 @@
-"""Menus, toolbar and keyboard shortcuts of the main window."""
+"""Menus, toolbar and keyboard shortcuts of a main window.
+
+:func:`build_actions` knows the window only as a QMainWindow plus the
+:class:`Commands` it runs (which the main window provides), so this module never
+imports the main window."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Dict
+from dataclasses import dataclass
+from functools import partial
+from typing import Callable, Dict, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QMenu, QStyle, QToolBar
+from PySide6.QtWidgets import QMainWindow, QMenu, QStyle, QToolBar
 
 from inspectors.session import Verdict
 
-from .widgets.viewer import MODES
-
-if TYPE_CHECKING:
-    from .main_window import MainWindow
+from .widgets.image_list import ImageListPanel
+from .widgets.viewer import MODES, Viewer
 
 MODE_KEYS = {"overlay": "O", "side by side": "S", "diff": "D", "original": "H"}
 
 
-def build_actions(w: MainWindow) -> Dict[str, QAction]:
+class Commands(Protocol):
+    """What the actions run (the main window implements them)."""
+
+    def choose_folder(self) -> None: ...
+    def choose_ground_truth(self) -> None: ...
+    def choose_model(self) -> None: ...
+    def run_all(self) -> int: ...
+    def set_paused(self, paused: bool) -> None: ...
+    def cancel_run(self) -> None: ...
+    def open_export(self) -> object: ...
+    def set_verdict(self, verdict: Verdict) -> None: ...
+
+
+@dataclass
+class Menus:
+    actions: Dict[str, QAction]
+    recent: QMenu  # File ▸ Recent folders
+    panels: QMenu  # View ▸ Panels
+
+
+def build_actions(w: QMainWindow, commands: Commands, viewer: Viewer, images: ImageListPanel) -> Menus:
     a: Dict[str, QAction] = {}
 
     def act(name: str, text: str, slot: Callable, keys=(), tip: str = "", checkable: bool = False) -> QAction:
@@ -31,33 +55,43 @@ def build_actions(w: MainWindow) -> Dict[str, QAction]:
         a[name] = action
         return action
 
-    act("open", "Open folder…", w.choose_folder, ["Ctrl+O"])
-    act("gt", "Ground truth…", w.choose_ground_truth, tip="Point at a ground-truth file or folder")
-    act("model", "Add model…", w.choose_model, ["Ctrl+M"])
-    act("run", "Run", w.run_all, ["Ctrl+R"], "Inspect every image not inspected yet")
-    act("pause", "Pause", w.models.set_paused, ["Ctrl+P"], checkable=True)
-    act("cancel", "Cancel", w.cancel_run, ["Esc"], "Stop the run")
-    act("export", "Export…", w.open_export, ["Ctrl+E"], "Export flagged images with a report")
-    act("next", "Next image", lambda: w.list_panel.step(1), ["Right", "J"])
-    act("prev", "Previous image", lambda: w.list_panel.step(-1), ["Left", "K"])
-    act("next_flagged", "Next flagged", lambda: w.list_panel.step(1, True), ["N"])
-    act("prev_flagged", "Previous flagged", lambda: w.list_panel.step(-1, True), ["Shift+N"])
-    act("confirm", "✔ Confirm", lambda: w.set_verdict(Verdict.CONFIRMED), ["C"], "Confirm the defect")
-    act("reject", "✘ Reject", lambda: w.set_verdict(Verdict.REJECTED), ["X"], "Reject: false alarm")
-    act("fit", "Fit", lambda: w.viewer.view.fit(), ["F"])
-    act("actual", "1:1", lambda: w.viewer.view.actual_size(), ["1"])
+    c = commands
+    act("open", "Open folder…", c.choose_folder, ["Ctrl+O"])
+    act("gt", "Ground truth…", c.choose_ground_truth, tip="Point at a ground-truth file or folder")
+    act("model", "Add model…", c.choose_model, ["Ctrl+M"])
+    act("run", "Run", c.run_all, ["Ctrl+R"], "Inspect every image not inspected yet")
+    act("pause", "Pause", c.set_paused, ["Ctrl+P"], checkable=True)
+    act("cancel", "Cancel", c.cancel_run, ["Esc"], "Stop the run")
+    act("export", "Export…", c.open_export, ["Ctrl+E"], "Export flagged images with a report")
+    # triggered(checked) would fill a partial's free parameters: zero-argument lambdas
+    act("next", "Next image", lambda: images.step(1), ["Right", "J"])
+    act("prev", "Previous image", lambda: images.step(-1), ["Left", "K"])
+    act("next_flagged", "Next flagged", lambda: images.step(1, True), ["N"])
+    act("prev_flagged", "Previous flagged", lambda: images.step(-1, True), ["Shift+N"])
+    act("confirm", "✔ Confirm", lambda: c.set_verdict(Verdict.CONFIRMED), ["C"], "Confirm the defect")
+    act("reject", "✘ Reject", lambda: c.set_verdict(Verdict.REJECTED), ["X"], "Reject: false alarm")
+    act("fit", "Fit", lambda: viewer.view.fit(), ["F"])  # the view of the current mode
+    act("actual", "1:1", lambda: viewer.view.actual_size(), ["1"])
     act("quit", "Quit", w.close, ["Ctrl+Q"])
     icons = {"open": "SP_DirOpenIcon", "run": "SP_MediaPlay", "pause": "SP_MediaPause",
              "cancel": "SP_MediaStop", "export": "SP_DialogSaveButton"}
     for name, icon in icons.items():
         a[name].setIcon(w.style().standardIcon(getattr(QStyle.StandardPixmap, icon)))
     group = QActionGroup(w)
+
+    def mode_toggled(mode: str, on: bool) -> None:
+        if on:
+            viewer.set_mode(mode)
+
+    def mode_shown(mode: str) -> None:
+        a[f"mode:{mode}"].setChecked(True)
+
     for mode in MODES:
-        m = act(f"mode:{mode}", mode.capitalize(), lambda on, md=mode: on and w.viewer.set_mode(md),
+        m = act(f"mode:{mode}", mode.capitalize(), partial(mode_toggled, mode),
                 [MODE_KEYS[mode]], f"Show {mode}", checkable=True)
         group.addAction(m)
     a["mode:overlay"].setChecked(True)
-    w.viewer.mode_changed.connect(lambda md: a[f"mode:{md}"].setChecked(True))
+    viewer.mode_changed.connect(mode_shown)
 
     tb = QToolBar("Main")
     tb.setObjectName("main-toolbar")
@@ -65,14 +99,17 @@ def build_actions(w: MainWindow) -> Dict[str, QAction]:
     for name in ("open", "model", None, "run", "pause", "cancel", None, "mode:overlay",
                  "mode:side by side", "mode:diff", "mode:original", None, "fit", "actual", None,
                  "confirm", "reject", "next_flagged", None, "export"):
-        tb.addSeparator() if name is None else tb.addAction(a[name])
+        if name is None:
+            tb.addSeparator()
+        else:
+            tb.addAction(a[name])
     w.addToolBar(tb)
 
     menu = w.menuBar()
     file_menu = menu.addMenu("&File")
     file_menu.addAction(a["open"])
-    w.recent_menu = QMenu("Recent folders", w)
-    file_menu.addMenu(w.recent_menu)
+    recent = QMenu("Recent folders", w)
+    file_menu.addMenu(recent)
     for name in ("gt", "model", "export", "quit"):
         file_menu.addAction(a[name])
     run_menu = menu.addMenu("&Run")
@@ -81,8 +118,8 @@ def build_actions(w: MainWindow) -> Dict[str, QAction]:
     view_menu = menu.addMenu("&View")
     for name in [f"mode:{m}" for m in MODES] + ["fit", "actual"]:
         view_menu.addAction(a[name])
-    w.panels_menu = view_menu.addMenu("Panels")
+    panels = view_menu.addMenu("Panels")
     review = menu.addMenu("Re&view")
     for name in ("next", "prev", "next_flagged", "prev_flagged", "confirm", "reject"):
         review.addAction(a[name])
-    return a
+    return Menus(a, recent, panels)

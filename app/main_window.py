@@ -9,14 +9,16 @@ from typing import Optional
 
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QProgressBar, QWidget
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QWidget
 
-from inspectors.session import ImageState, Verdict
+from inspectors.results import Thresholds
+from inspectors.session import Verdict
 
 from .actions import build_actions
 from .metrics_glue import MetricsController
 from .model_manager import ModelManager
 from .settings import AppSettings
+from .state import RunState
 from .stats import RunStats
 from .widgets.errors_panel import ErrorsPanel
 from .widgets.export_dialog import ExportDialog
@@ -25,6 +27,7 @@ from .widgets.image_list import ImageListPanel
 from .widgets.info_panel import InfoPanel
 from .widgets.metrics_panel import MetricsPanel
 from .widgets.model_panel import ModelPanel
+from .widgets.run_status import RunStatus
 from .widgets.threshold_panel import ThresholdPanel
 from .widgets.viewer import Viewer
 from .workbench import Workbench
@@ -38,6 +41,10 @@ def looks_like_model(folder: str) -> bool:
 
 
 class MainWindow(QMainWindow):
+    """Assembles the window: creates the controllers (models, bench, metrics) and the
+    panels, each of which observes the state it shows; the window itself only keeps its
+    title, the settings and the docks up to date."""
+
     run_finished = Signal()
 
     def __init__(self, settings: AppSettings, work_base: Path, factory: Optional[InspectorFactory] = None):
@@ -45,20 +52,23 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Defect Inspector")
         self.setAcceptDrops(True)
         self.settings = settings
-        self.models = ModelManager(settings.runtime(), factory, self)
-        self.bench = Workbench(self.models, work_base, self)
+        self.models = ModelManager(settings.runtime(), factory)
+        self.bench = b = Workbench(self.models, work_base)
+        self.metrics = MetricsController(b, self)
         self.stats = RunStats()
-        self.viewer = Viewer()
+        self.viewer = Viewer(b)
         self.setCentralWidget(self.viewer)
-        self.list_panel = ImageListPanel(self.bench)
-        self.model_panel = ModelPanel(self.models)
-        self.threshold_panel = ThresholdPanel()
-        self.info_panel = InfoPanel(self.bench)
-        self.errors_panel = ErrorsPanel()
-        self.fps_plot = FpsPlot(self.stats)
-        self.metrics = MetricsController(self.bench, self)
-        self.metrics_panel = MetricsPanel()
-        self.actions_ = build_actions(self)
+        self.list_panel = ImageListPanel(b, self.metrics)
+        self.model_panel = ModelPanel(self.models, b)
+        self.threshold_panel = ThresholdPanel(b)
+        self.info_panel = InfoPanel(b)
+        self.errors_panel = ErrorsPanel(b)
+        self.fps_plot = FpsPlot(self.stats, b)
+        self.metrics_panel = MetricsPanel(self.metrics)
+        self.status = RunStatus(b)
+        self.status.install(self.statusBar())
+        menus = build_actions(self, self, self.viewer, self.list_panel)
+        self.actions_, self.recent_menu, self.panels_menu = menus.actions, menus.recent, menus.panels
         left = self.add_panel("Images", self.list_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         right = [self.add_panel("Models", self.model_panel, Qt.DockWidgetArea.RightDockWidgetArea),
                  self.add_panel("Threshold and classes", self.threshold_panel, Qt.DockWidgetArea.RightDockWidgetArea),
@@ -72,15 +82,16 @@ class MainWindow(QMainWindow):
         self.resizeDocks([left, right[0]], [330, 340], Qt.Orientation.Horizontal)
         self.resizeDocks(right, [200, 260, 240], Qt.Orientation.Vertical)
         self.resizeDocks([speed], [300], Qt.Orientation.Vertical)
-        self.counts = QLabel("Open a folder to start")
-        self.run_label = QLabel("")
-        self.progress = QProgressBar()
-        self.progress.setMaximumWidth(260)
-        self.progress.setVisible(False)
-        for w in (self.counts, self.run_label):
-            self.statusBar().addWidget(w)
-        self.statusBar().addPermanentWidget(self.progress)
-        self._connect()
+        # the window's own observers: title, settings, docks, the run's end
+        b.folder_opened.connect(self._on_folder)
+        b.ground_truth_changed.connect(self._on_ground_truth)
+        b.thresholds_changed.connect(self._save_view)
+        self.models.changed.connect(self._save_models)
+        self.models.removed.connect(self._save_models)
+        self.models.run_state_changed.connect(self._on_run_state)
+        self.model_panel.add_clicked.connect(self.choose_model)
+        self.model_panel.settings_changed.connect(self._reload_models)
+        self.metrics_panel.apply_threshold.connect(self.threshold_panel.value.setValue)
         self.threshold_panel.set_state(settings.thresholds(), settings.hidden_classes())
         self._refresh_recent()
         geometry = settings.value("window/geometry")
@@ -97,39 +108,8 @@ class MainWindow(QMainWindow):
         dock.setObjectName(f"dock:{title}")
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
-        if hasattr(self, "panels_menu"):
-            self.panels_menu.addAction(dock.toggleViewAction())
+        self.panels_menu.addAction(dock.toggleViewAction())
         return dock
-
-    def _connect(self) -> None:
-        b, m = self.bench, self.models
-        b.folder_opened.connect(self._on_folder)
-        b.outcome_stored.connect(self._on_outcome)
-        b.states_changed.connect(lambda: (self.list_panel.model.store_changed(), self._update_counts()))
-        b.current_changed.connect(self._on_current)
-        b.image_ready.connect(lambda _r: self.show_current())
-        b.verdict_changed.connect(self._on_verdict)
-        b.ground_truth_changed.connect(lambda: (self.list_panel.model.store_changed(), self.show_current()))
-        b.classes_changed.connect(lambda: self.threshold_panel.set_classes(b.class_names()))
-        b.active_model_changed.connect(lambda mid: (self.model_panel.select(mid), self.show_current()))
-        b.problem.connect(self.errors_panel.add)
-        b.ground_truth_changed.connect(lambda: b.ground_truth is not None and self.metrics_dock.raise_())
-        self.metrics.updated.connect(self.metrics_panel.show_metrics)
-        self.metrics.status.connect(self.metrics_panel.set_status)
-        self.metrics.filters_changed.connect(self.list_panel.set_error_filters)
-        self.list_panel.model.error_rows = self.metrics.rows_for
-        self.metrics_panel.apply_threshold.connect(self.threshold_panel.value.setValue)
-        self.errors_panel.count_changed.connect(
-            lambda n: self.errors_dock.setWindowTitle(f"Errors ({n})" if n else "Errors"))
-        self.errors_panel.open_path.connect(lambda p: self.list_panel.select(b.store.row_of(p)))
-        self.list_panel.row_chosen.connect(b.set_current)
-        self.threshold_panel.changed.connect(self._on_thresholds)
-        self.model_panel.add_clicked.connect(self.choose_model)
-        self.model_panel.active_chosen.connect(b.set_active_model)
-        self.model_panel.settings_changed.connect(self._reload_models)
-        m.changed.connect(lambda _id: (self.threshold_panel.set_classes(b.class_names()), self._save_models()))
-        m.removed.connect(lambda _id: self._save_models())
-        m.run_state.connect(self._on_run_state)
 
     # -- folder and models ----------------------------------------------------------
     def open_folder(self, folder: str, ground_truth: Optional[str] = None) -> bool:
@@ -154,8 +134,8 @@ class MainWindow(QMainWindow):
     def add_model(self, path: str) -> str:
         return self.models.add(path)
 
-    def _save_models(self) -> None:
-        self.settings.set_models([h.path for h in self.models.models.values() if h.status != "failed"])
+    def _save_models(self, *_model_id: str) -> None:
+        self.settings.set_models(self.models.loadable_paths())
 
     def _reload_models(self, runtime) -> None:
         self.settings.set_runtime(runtime)
@@ -165,11 +145,10 @@ class MainWindow(QMainWindow):
         self.settings.add_recent_folder(folder)
         self._refresh_recent()
         self.setWindowTitle(f"Defect Inspector — {folder}")
-        self.list_panel.model.rebuild()
-        self._update_counts()
-        if not len(self.bench.store):
-            self.viewer.show_empty(f"<p style='font-size:14pt'>No images in {folder}</p>"
-                                   "<p>Supported: BMP, JPEG, PNG, TIFF, WebP …</p>")
+
+    def _on_ground_truth(self) -> None:
+        if self.bench.ground_truth is not None:
+            self.metrics_dock.raise_()
 
     def _refresh_recent(self) -> None:
         self.recent_menu.clear()
@@ -190,78 +169,36 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Every image already has a result.", 5000)
         return n
 
+    def set_paused(self, paused: bool) -> None:
+        self.models.set_paused(paused)
+
     def cancel_run(self) -> None:
         self.models.cancel()
         self.actions_["pause"].setChecked(False)
 
-    def _on_run_state(self, state: str) -> None:
-        self.run_label.setText({"running": "Running", "paused": "Paused"}.get(state, ""))
-        if state == "idle":
-            self.fps_plot.stop()
+    def _on_run_state(self, state: RunState) -> None:
+        if state is RunState.IDLE:
             self.actions_["pause"].setChecked(False)
-            self._update_counts()
             self.run_finished.emit()
 
-    def _on_outcome(self, row: int, _model: str) -> None:
-        outcome = self.bench.store.outcome(row, _model)
-        if outcome is not None:
-            self.stats.add(outcome.timings)
-        self.list_panel.model.store_changed(row)
-        if row == self.bench.current_row:
-            self.show_current()
-        self._update_counts()
-
-    # -- current image, thresholds, verdicts -------------------------------------------
-    def _on_current(self, row: int) -> None:
-        self.list_panel.select(row, emit=False)
-        self.info_panel.refresh()
-
-    def show_current(self) -> None:
-        b = self.bench
-        if b.current_row < 0:
-            return
-        row = b.current_row
-        self.viewer.set_content(b.current_image, b.ground_truth_for(row), b.result(row), b.current_error)
-        self.info_panel.refresh()
-
-    def _on_thresholds(self, thresholds, style) -> None:
-        self.viewer.set_style(style, thresholds)
-        self.bench.set_thresholds(thresholds)
-        self.info_panel.refresh()
+    # -- thresholds, verdicts ------------------------------------------------------------
+    def _save_view(self, thresholds: Thresholds) -> None:
         self.settings.set_thresholds(thresholds)
-        self.settings.set_hidden_classes(style.hidden_classes)
+        self.settings.set_hidden_classes(self.bench.render_style.hidden_classes)
 
     def set_verdict(self, verdict: Verdict) -> None:
         self.bench.set_verdict(self.bench.current_row, verdict)
-
-    def _on_verdict(self, row: int) -> None:
-        self.list_panel.model.store_changed(row)
-        self.info_panel.refresh()
-        self._update_counts()
-
-    def _update_counts(self) -> None:
-        store = self.bench.store
-        c = store.counts()
-        n = len(store)
-        done = n - c[ImageState.NO_RESULT]
-        text = (f"{n} images · {c[ImageState.DEFECT]} flagged · {c[ImageState.CLEAN]} clean · "
-                f"{c[ImageState.ERROR]} errors · {c[ImageState.NO_RESULT]} not inspected")
-        if self.bench.review is not None:
-            v = self.bench.review.counts()
-            text += f" · {v[Verdict.CONFIRMED]} confirmed · {v[Verdict.REJECTED]} rejected"
-        self.counts.setText(text)
-        running = self.models.state() != "idle"
-        self.progress.setVisible(running)
-        self.progress.setRange(0, max(1, n))
-        self.progress.setValue(done)
 
     # -- export, drag and drop, closing ---------------------------------------------
     def open_export(self) -> ExportDialog:
         default = str(self.settings.value("last_export_dir", "") or "")
         dialog = ExportDialog(self.bench, self.threshold_panel.render_style(), default, self)
-        dialog.done.connect(lambda s: self.settings.set_value("last_export_dir", str(s.out_dir)))
+        dialog.done.connect(self._remember_export)
         dialog.show()
         return dialog
+
+    def _remember_export(self, summary) -> None:
+        self.settings.set_value("last_export_dir", str(summary.out_dir))
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
         if any(u.isLocalFile() and os.path.isdir(u.toLocalFile()) for u in event.mimeData().urls()):
@@ -270,8 +207,12 @@ class MainWindow(QMainWindow):
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
         for url in event.mimeData().urls():
             path = url.toLocalFile()
-            if os.path.isdir(path):
-                self.add_model(path) if looks_like_model(path) else self.open_folder(path)
+            if not os.path.isdir(path):
+                continue
+            if looks_like_model(path):
+                self.add_model(path)
+            else:
+                self.open_folder(path)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.settings.set_value("window/geometry", self.saveGeometry())
@@ -282,5 +223,5 @@ class MainWindow(QMainWindow):
             dialog.close()
         self.models.shutdown(2000)
         self.metrics.shutdown(2000)
-        self.bench.io_pool.waitForDone(2000)
+        self.bench.io_pool.wait(2000)
         super().closeEvent(event)

@@ -5,6 +5,9 @@ set of results changes (throttled during a run), and re-read at every threshold.
 thread; an evaluation whose first ``at()`` was slow switches to a worker for it.
 Segmentation region filters (connected components over every image) always run in
 a worker. Every worker result is checked against the current state before use.
+
+Observable without Qt (:mod:`app.state`): ``updated(Evaluation, at)``,
+``status(MetricsStatus, message)`` and ``filters_changed([(label, key, count)])``.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 from typing import Callable, Dict, List, Optional, Tuple
 
 import numpy as np
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer
 
 from inspectors.results import Thresholds
 
@@ -26,8 +29,9 @@ from .metrics_data import (
     filters_for,
     region_errors,
 )
+from .state import Event, MetricsStatus, RunState
 from .workbench import Workbench
-from .workers import TaskWorker
+from .workers import FunctionWorker, WorkerPool, error_text
 
 SLOW_AT_MS = 40.0  # an at() slower than this goes to a worker
 MIN_INTERVAL_MS = 1500  # at most one rebuild per interval while results stream in
@@ -40,9 +44,9 @@ NO_FOLDER = "Open an image folder that has ground truth to see metrics (Ctrl+O).
 class MetricsController(QObject):
     """Owns the current :class:`Evaluation` and its reading at the current thresholds."""
 
-    updated = Signal(object, object)  # Evaluation, at() dict at the current thresholds
-    status = Signal(str, str)  # "empty" | "busy" | "ready", message
-    filters_changed = Signal(object)  # [(label, key, count or None)]
+    updated = Event()  # Evaluation, at() dict at the current thresholds
+    status = Event()  # MetricsStatus, message
+    filters_changed = Event()  # [(label, key, count or None)]
 
     def __init__(self, bench: Workbench, parent: Optional[QObject] = None):
         super().__init__(parent)
@@ -51,21 +55,33 @@ class MetricsController(QObject):
         self.current: Optional[dict] = None
         self.thresholds: Thresholds = bench.store.thresholds
         self.message = NO_FOLDER
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
-        self._tasks: List[TaskWorker] = []
+        self.pool = WorkerPool(1, self)
         self._building = self._dirty = False
         self._interval = MIN_INTERVAL_MS
         self._rows: Dict[str, np.ndarray] = {}  # filter rows at self.thresholds
         self._regions_for: Optional[Thresholds] = None  # region filters being computed
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self.rebuild)
-        bench.outcome_stored.connect(lambda _r, _m: self.schedule())
-        bench.folder_opened.connect(lambda _f: (self._set_unavailable("Reading the folder…"), self.schedule(50)))
-        for sig in (bench.ground_truth_changed, bench.active_model_changed):
-            sig.connect(lambda *_: self.schedule(50))
-        bench.models.run_state.connect(lambda state: state == "idle" and self.schedule(0))  # final numbers
+        bench.outcome_stored.connect(self._on_outcome)
+        bench.folder_opened.connect(self._on_folder)
+        bench.ground_truth_changed.connect(self._soon)
+        bench.active_model_changed.connect(self._soon)
+        bench.models.run_state_changed.connect(self._on_run_state)
         bench.thresholds_changed.connect(self.set_thresholds)
+
+    def _on_outcome(self, _row: int, _model: str) -> None:
+        self.schedule()
+
+    def _on_folder(self, _folder: str) -> None:
+        self._set_unavailable("Reading the folder…")
+        self.schedule(50)
+
+    def _soon(self, *_args: object) -> None:
+        self.schedule(50)
+
+    def _on_run_state(self, state: RunState) -> None:
+        if state is RunState.IDLE:
+            self.schedule(0)  # the final numbers at once
 
     # -- rebuilding ------------------------------------------------------------------
     def schedule(self, delay_ms: Optional[int] = None) -> None:
@@ -99,7 +115,7 @@ class MetricsController(QObject):
             self._set_unavailable(str(e))
             return
         self._building, self._dirty = True, False
-        self.status.emit("busy", f"Evaluating {len(snap.items)} images…")
+        self.status.emit(MetricsStatus.BUSY, f"Evaluating {len(snap.items)} images…")
         self._start(lambda: _build(snap), self._on_built, self._on_build_failed, self._build_done)
 
     def build_now(self) -> Optional[Evaluation]:
@@ -109,20 +125,13 @@ class MetricsController(QObject):
 
     def _start(self, fn: Callable[[], object], on_result: Callable, on_error: Callable,
                on_done: Optional[Callable] = None) -> None:
-        task = TaskWorker(fn)
-        task.signals.result.connect(on_result)
-        task.signals.error.connect(on_error)
-        task.signals.finished.connect(lambda t=task: self._finished(t, on_done))
-        self._tasks.append(task)
-        self.pool.start(task)
-
-    def _finished(self, task: TaskWorker, on_done: Optional[Callable]) -> None:
-        if task in self._tasks:
-            self._tasks.remove(task)
+        worker = FunctionWorker(fn)
+        worker.signals.returned.connect(on_result)
+        worker.signals.errored.connect(on_error)
         if on_done is not None:
-            on_done()
+            worker.signals.finished.connect(on_done)
+        self.pool.start(worker)
 
-    @Slot(object)
     def _on_built(self, value: object) -> None:
         snap, ev = value  # type: ignore[misc]
         b = self.bench
@@ -134,16 +143,15 @@ class MetricsController(QObject):
         assert isinstance(ev, Evaluation)
         self._interval = max(MIN_INTERVAL_MS, int(ev.build_s * 3000))  # big sets: rebuild less often
         self.evaluation, self._rows, self._regions_for = ev, {}, None
-        self.status.emit("ready", "")
+        self.status.emit(MetricsStatus.READY, "")
         if ev.snapshot.thresholds == self.thresholds:
             self._show(ev.first)
         else:
             self.set_thresholds(self.thresholds)
 
-    @Slot(str)
-    def _on_build_failed(self, message: str) -> None:
-        self._set_unavailable(f"Metrics could not be computed: {message}")
-        self.status_error(message)
+    def _on_build_failed(self, error: BaseException) -> None:
+        self._set_unavailable(f"Metrics could not be computed: {error_text(error)}")
+        self.status_error(error)
 
     def _build_done(self) -> None:
         self._building = False
@@ -154,11 +162,10 @@ class MetricsController(QObject):
         self.evaluation = self.current = None
         self._rows = {}
         self.message = message
-        self.status.emit("empty", message)
+        self.status.emit(MetricsStatus.EMPTY, message)
         self.filters_changed.emit([])
 
     # -- thresholds --------------------------------------------------------------------
-    @Slot(object)
     def set_thresholds(self, thresholds: Thresholds) -> None:
         """Re-read the evaluation at ``thresholds`` (GUI thread when fast, else a worker)."""
         self.thresholds = thresholds
@@ -175,15 +182,13 @@ class MetricsController(QObject):
         """(worker thread) None while the request is current; skips superseded work."""
         return (ev, thresholds, None) if ev is not self.evaluation or thresholds != self.thresholds else None
 
-    @Slot(object)
     def _on_at(self, value: object) -> None:
         ev, thresholds, at = value  # type: ignore[misc]
         if ev is self.evaluation and thresholds == self.thresholds:
             self._show(at)
 
-    @Slot(str)
-    def status_error(self, message: str) -> None:
-        self.bench.problem.emit("metrics", "", message)
+    def status_error(self, error: BaseException) -> None:
+        self.bench.problem.emit("metrics", "", error_text(error))
 
     def _show(self, at: dict) -> None:
         ev = self.evaluation
@@ -212,7 +217,6 @@ class MetricsController(QObject):
                         self._on_regions, self.status_error)
         return []
 
-    @Slot(object)
     def _on_regions(self, value: object) -> None:
         ev, thresholds, rows = value  # type: ignore[misc]
         if ev is not self.evaluation:
@@ -226,7 +230,7 @@ class MetricsController(QObject):
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Stop rebuilding and wait for the worker (window closing)."""
         self._timer.stop()
-        return self.pool.waitForDone(timeout_ms)
+        return self.pool.wait(timeout_ms)
 
 
 def _build(snap: Snapshot) -> Tuple[Snapshot, object]:

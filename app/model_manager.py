@@ -1,19 +1,21 @@
-"""Loaded models, one long-lived :class:`~app.workers.ModelWorker` each, and the run state."""
+"""Loaded models, one long-lived :class:`~app.workers.ModelWorker` each, and the run state.
+
+Observable without Qt (:mod:`app.state`): ``changed(model id)`` when a model is added,
+loaded or failed, ``removed(model id)``, ``outcome(model id, Outcome)``, and the
+evented ``run_state`` (``run_state_changed(RunState)``)."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Dict, List, Optional, Sequence, Set
-
-from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from inspectors.formats import ModelSpec
 from inspectors.runtime import RuntimeSettings
 
-from .workers import InspectorFactory, ModelWorker, model_label
-
-LOADING, READY, FAILED = "loading", "ready", "failed"
+from .state import Event, Evented, EventedModel, ModelStatus, RunState
+from .workers import InspectorFactory, ModelWorker, WorkerPool, error_text, model_label
 
 
 @dataclass
@@ -21,8 +23,9 @@ class ModelHandle:
     id: str
     path: str
     worker: ModelWorker
-    status: str = LOADING
+    status: ModelStatus = ModelStatus.LOADING
     message: str = ""
+    error: Optional[BaseException] = None  # why it failed
     spec: Optional[ModelSpec] = None
     queued: Set[str] = field(default_factory=set)  # submitted, outcome not arrived yet
 
@@ -36,22 +39,20 @@ class ModelHandle:
         return model_label(self.path)
 
 
-class ModelManager(QObject):
-    changed = Signal(str)  # model id (added, loaded, failed)
-    removed = Signal(str)
-    outcome = Signal(str, object)  # model id, Outcome
-    run_state = Signal(str)  # "idle" | "running" | "paused"
+class ModelManager(EventedModel):
+    changed = Event()  # model id (added, loaded, failed)
+    removed = Event()  # model id
+    outcome = Event()  # model id, Outcome
+    run_state = Evented(RunState.IDLE)  # emits run_state_changed(RunState)
 
     def __init__(self, settings: RuntimeSettings = RuntimeSettings(),
-                 factory: Optional[InspectorFactory] = None, parent: Optional[QObject] = None):
-        super().__init__(parent)
+                 factory: Optional[InspectorFactory] = None):
+        super().__init__()
         self.settings = settings
         self.factory = factory
         self.models: Dict[str, ModelHandle] = {}
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(32)  # workers are long-lived and mostly waiting
+        self.pool = WorkerPool(32)  # workers are long-lived and mostly waiting
         self.paused = False
-        self._state = "idle"
 
     # -- models ------------------------------------------------------------------
     def add(self, path: str) -> str:
@@ -61,7 +62,7 @@ class ModelManager(QObject):
         kwargs = {"factory": self.factory} if self.factory else {}
         worker = ModelWorker(model_id, path, self.settings, **kwargs)
         worker.signals.loaded.connect(self._on_loaded)
-        worker.signals.load_failed.connect(self._on_failed)
+        worker.signals.errored.connect(partial(self._on_failed, worker))
         worker.signals.outcome.connect(self._on_outcome)
         worker.signals.idle.connect(self._on_idle)
         self.models[model_id] = ModelHandle(model_id, path, worker)
@@ -83,20 +84,28 @@ class ModelManager(QObject):
             self.add(handle.path)
 
     def ready(self) -> List[ModelHandle]:
-        return [h for h in self.models.values() if h.status == READY]
+        return [h for h in self.models.values() if h.status is ModelStatus.READY]
+
+    def loadable_paths(self) -> List[str]:
+        """Paths of the models not known to be broken (what the settings remember)."""
+        return [h.path for h in self.models.values() if h.status is not ModelStatus.FAILED]
+
+    def _handle(self, worker: ModelWorker) -> Optional[ModelHandle]:
+        handle = self.models.get(worker.model_id)
+        return handle if handle is not None and handle.worker is worker else None
 
     def _on_loaded(self, model_id: str, spec: ModelSpec) -> None:
         handle = self.models.get(model_id)
         if handle is not None:
-            handle.status, handle.spec = READY, spec
+            handle.status, handle.spec = ModelStatus.READY, spec
             self.changed.emit(model_id)
 
-    def _on_failed(self, model_id: str, message: str) -> None:
-        handle = self.models.get(model_id)
+    def _on_failed(self, worker: ModelWorker, error: BaseException) -> None:
+        handle = self._handle(worker)
         if handle is not None:
-            handle.status, handle.message = FAILED, message
+            handle.status, handle.error, handle.message = ModelStatus.FAILED, error, error_text(error)
             handle.queued.clear()
-            self.changed.emit(model_id)
+            self.changed.emit(handle.id)
             self._update_state()
 
     # -- running -----------------------------------------------------------------
@@ -136,7 +145,7 @@ class ModelManager(QObject):
     def shutdown(self, wait_ms: int = 3000) -> None:
         for h in self.models.values():
             h.worker.stop()
-        self.pool.waitForDone(wait_ms)
+        self.pool.wait(wait_ms)
 
     def _on_outcome(self, model_id: str, outcome) -> None:
         handle = self.models.get(model_id)
@@ -152,12 +161,9 @@ class ModelManager(QObject):
         # so an idle worker changes nothing here; the signal is a cue to re-check.
         self._update_state()
 
-    def state(self) -> str:
-        return self._state
+    def state(self) -> RunState:
+        return self.run_state
 
     def _update_state(self) -> None:
         busy = any(h.queued for h in self.models.values())
-        state = ("paused" if self.paused else "running") if busy else "idle"
-        if state != self._state:
-            self._state = state
-            self.run_state.emit(state)
+        self.run_state = (RunState.PAUSED if self.paused else RunState.RUNNING) if busy else RunState.IDLE

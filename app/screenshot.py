@@ -10,7 +10,10 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from inspectors.session import ImageState
+
 from .main_window import MainWindow
+from .state import ModelStatus, RunState
 
 
 class ScreenshotWhenDone(QObject):
@@ -27,7 +30,7 @@ class ScreenshotWhenDone(QObject):
     def _ready(self) -> bool:
         w = self.window
         models = w.models.models.values()
-        if any(h.status == "loading" for h in models) or w.models.state() != "idle":
+        if any(h.status is ModelStatus.LOADING for h in models) or w.models.state() is not RunState.IDLE:
             return False
         if w.bench.folder is not None and w.bench.current_row >= 0 and w.bench.current_image is None \
                 and not w.bench.current_error:
@@ -46,7 +49,7 @@ class ScreenshotWhenDone(QObject):
         self._taken = True
         self._check.stop()
         w = self.window
-        if w.bench.store.state(w.bench.current_row).value in ("error", "no result"):
+        if w.bench.store.state(w.bench.current_row) in (ImageState.ERROR, ImageState.NO_RESULT):
             w.list_panel.step(1, flagged_only=True)  # show a finding rather than an error
             QTimer.singleShot(1200, self._grab)
         else:

@@ -1,56 +1,57 @@
 """The session behind the window: image folder, ground truth, results, thresholds,
-verdicts and the current image. Widgets read from it and call it; it never draws."""
+verdicts and the current image. Widgets read from it, call it and observe its events
+(:mod:`app.state`, no Qt); it never draws. Background jobs (listing a folder, finding
+ground truth, decoding the current image) run on its :class:`~app.workers.WorkerPool`."""
 
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 import numpy as np
-from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from inspectors.errors import GroundTruthError, InspectorError
 from inspectors.groundtruth import GroundTruthSet, discover, load_ground_truth
+from inspectors.imageio import read_image
 from inspectors.listing import list_image_paths
+from inspectors.render import RenderStyle
 from inspectors.results import Outcome, Result, Thresholds
 from inspectors.session import ResultsStore, ReviewBook, Verdict, work_dir_for
 
 from .model_manager import ModelManager
-from .workers import ImageLoader, TaskWorker
+from .state import Event, Evented, EventedModel, ModelStatus
+from .workers import FunctionWorker, WorkerPool, error_text
 
 _NOT_TRIED = object()  # open_folder was given a ground-truth file: load it separately
 
 
-class Workbench(QObject):
-    folder_opened = Signal(str)
-    ground_truth_changed = Signal()
-    outcome_stored = Signal(int, str)  # row, model id
-    states_changed = Signal()  # many rows may have changed state (thresholds)
-    thresholds_changed = Signal(object)
-    current_changed = Signal(int)
-    image_ready = Signal(int)  # the current image is decoded (or failed)
-    verdict_changed = Signal(int)
-    active_model_changed = Signal(str)
-    classes_changed = Signal()
-    problem = Signal(str, str, str)  # kind, path, message
+class Workbench(EventedModel):
+    folder_opened = Event()  # folder
+    ground_truth_changed = Event()
+    outcome_stored = Event()  # row, model id
+    states_changed = Event()  # many rows may have changed state (thresholds)
+    thresholds_changed = Event()  # Thresholds (the render style may have changed too)
+    image_ready = Event()  # row: the current image is decoded (or failed)
+    verdict_changed = Event()  # row
+    classes_changed = Event()
+    problem = Event()  # kind, path, message
+    current_row = Evented(-1, event="current_changed")  # current_changed(row)
+    active_model = Evented("", event="active_model_changed")  # active_model_changed(model id)
 
-    def __init__(self, models: ModelManager, work_base: Path, parent: Optional[QObject] = None):
-        super().__init__(parent)
+    def __init__(self, models: ModelManager, work_base: Path):
+        super().__init__()
         self.models = models
         self.work_base = Path(work_base)
         self.store = ResultsStore()
         self.folder: Optional[Path] = None
         self.ground_truth: Optional[GroundTruthSet] = None
         self.review: Optional[ReviewBook] = None
-        self.active_model = ""
-        self.current_row = -1
+        self.render_style = RenderStyle()
         self.current_image: Optional[np.ndarray] = None
         self.current_error = ""
-        self.io_pool = QThreadPool(self)
-        self.io_pool.setMaxThreadCount(2)
-        self._tasks: List[TaskWorker] = []
-        self._loaders: Dict[str, ImageLoader] = {}
+        self.io_pool = WorkerPool(2)
         self._seen_names: set = set()
         models.outcome.connect(self._on_outcome)
         models.changed.connect(self._on_model_changed)
@@ -74,11 +75,14 @@ class Workbench(QObject):
                 return images, e
             return (gt.without_annotation_files(images) if gt is not None else images), gt
 
-        task = TaskWorker(work)
-        task.signals.result.connect(lambda r: self._set_images(folder, r[0], ground_truth, r[1]))
-        task.signals.error.connect(lambda msg: self.problem.emit("folder", folder, msg))
-        self._start(task)
+        self._start(work, partial(self._on_listed, folder, ground_truth), partial(self._report, "folder", folder))
         return True
+
+    def _on_listed(self, folder: str, ground_truth: Optional[str], listed: Tuple[List[str], object]) -> None:
+        self._set_images(folder, listed[0], ground_truth, listed[1])
+
+    def _report(self, kind: str, path: str, error: BaseException) -> None:
+        self.problem.emit(kind, path, error_text(error))
 
     def _set_images(self, folder: str, images: List[str], ground_truth: Optional[str],
                     found: object = _NOT_TRIED) -> None:
@@ -86,7 +90,8 @@ class Workbench(QObject):
         self.store.set_images(images)
         self.ground_truth = None
         self.store.ground_truth = None
-        self.current_row, self.current_image = -1, None
+        self.current_image = None
+        self.current_row = -1
         try:
             self.review = ReviewBook(work_dir_for(self.folder, self.work_base), self.folder)
             if self.review.problem:
@@ -113,10 +118,7 @@ class Workbench(QObject):
         def find() -> Optional[GroundTruthSet]:
             return load_ground_truth(path) if path else discover(folder)
 
-        task = TaskWorker(find)
-        task.signals.result.connect(lambda gt, f=folder: self._set_ground_truth(f, gt))
-        task.signals.error.connect(lambda msg: self.problem.emit("ground truth", path or folder, msg))
-        self._start(task)
+        self._start(find, partial(self._set_ground_truth, folder), partial(self._report, "ground truth", path or folder))
 
     def _set_ground_truth(self, folder: str, gt: Optional[GroundTruthSet]) -> None:
         if self.folder is None or str(self.folder) != folder:
@@ -128,10 +130,12 @@ class Workbench(QObject):
         self.ground_truth_changed.emit()
         self.classes_changed.emit()
 
-    def _start(self, task: TaskWorker) -> None:
-        self._tasks.append(task)
-        task.signals.finished.connect(lambda t=task: self._tasks.remove(t) if t in self._tasks else None)
-        self.io_pool.start(task)
+    def _start(self, fn: Callable[[], object], on_result: Callable[[object], None],
+               on_error: Callable[[BaseException], None]) -> None:
+        worker = FunctionWorker(fn)
+        worker.signals.returned.connect(on_result)
+        worker.signals.errored.connect(on_error)
+        self.io_pool.start(worker)
 
     def path(self, row: int) -> str:
         return self.store.images[row]
@@ -141,9 +145,9 @@ class Workbench(QObject):
         handle = self.models.models.get(model_id)
         if handle is None:
             return
-        if handle.status == "failed":
+        if handle.status is ModelStatus.FAILED:
             self.problem.emit("model", handle.path, handle.message)
-        if handle.status == "ready":
+        if handle.status is ModelStatus.READY:
             if not self.active_model or self.active_model not in self.models.models:
                 self.set_active_model(model_id)
             self.inspect_current()
@@ -156,8 +160,7 @@ class Workbench(QObject):
         self.states_changed.emit()
 
     def set_active_model(self, model_id: str) -> None:
-        self.active_model = model_id
-        self.active_model_changed.emit(model_id)
+        self.active_model = model_id  # active_model_changed when it changes
 
     def run_all(self) -> int:
         """Queue every image without a result, the current image first; returns the count."""
@@ -190,7 +193,10 @@ class Workbench(QObject):
         self.outcome_stored.emit(row, model_id)
 
     # -- thresholds, current image, verdicts --------------------------------------
-    def set_thresholds(self, thresholds: Thresholds) -> None:
+    def set_thresholds(self, thresholds: Thresholds, style: Optional[RenderStyle] = None) -> None:
+        """Re-flag every cached result at ``thresholds`` (and draw them in ``style``)."""
+        if style is not None:
+            self.render_style = style
         self.store.set_thresholds(thresholds)
         self.thresholds_changed.emit(thresholds)
         self.states_changed.emit()
@@ -198,24 +204,19 @@ class Workbench(QObject):
     def set_current(self, row: int) -> None:
         if not 0 <= row < len(self.store) or row == self.current_row:
             return
-        self.current_row, self.current_image, self.current_error = row, None, ""
-        self.current_changed.emit(row)
+        self.current_image, self.current_error = None, ""
+        self.current_row = row  # current_changed
         path = self.path(row)
-        loader = ImageLoader(path)
-        loader.signals.loaded.connect(self._on_image)
-        loader.signals.failed.connect(self._on_image_failed)
-        self._loaders[path] = loader
-        self.io_pool.start(loader)
+        self._start(partial(read_image, path), partial(self._on_image, path), partial(self._on_image_failed, path))
         self.inspect_current()
 
     def _on_image(self, path: str, image: np.ndarray) -> None:
-        self._loaders.pop(path, None)
         if self.current_row >= 0 and self.path(self.current_row) == path:
             self.current_image = image
             self.image_ready.emit(self.current_row)
 
-    def _on_image_failed(self, path: str, message: str) -> None:
-        self._loaders.pop(path, None)
+    def _on_image_failed(self, path: str, error: BaseException) -> None:
+        message = error_text(error)
         self.problem.emit("image", path, message)
         if self.current_row >= 0 and self.path(self.current_row) == path:
             self.current_error = message

@@ -1,4 +1,15 @@
-"""Background work on a QThreadPool, superqt style: a QRunnable plus a QObject of signals.
+"""Background work on a QThreadPool in superqt's pattern: a :class:`Worker` is a QRunnable
+with a QObject of signals, started through a :class:`WorkerPool`.
+
+* ``signals.started()``, then ``returned(value)`` or ``errored(exception)`` (the
+  exception object itself; the place that shows it formats it, see :func:`error_text`),
+  then ``finished()`` always; ``aborted()`` instead of the work when it was cancelled
+  before it began.
+* ``cancel()`` sets a flag the work checks (``worker.cancelled``; a function given to
+  :class:`FunctionWorker` gets it as ``cancel=``): cooperative, never a kill.
+* :meth:`WorkerPool.start` holds the worker until its ``finished`` arrives: PySide may
+  otherwise collect a running QRunnable's signals object, and its results with it. This
+  is the only keep-alive in the app.
 
 :class:`ModelWorker` owns one :class:`~inspectors.engine.Inspector` (Inspectors are
 not thread-safe, so each worker builds its own predictor in its own thread) and
@@ -13,39 +24,136 @@ import collections
 import contextlib
 import threading
 from pathlib import Path
-from typing import Callable, Deque, Iterator, Sequence
+from typing import Any, Callable, Deque, Iterator, Optional, Sequence, Set
 
-from PySide6.QtCore import QObject, QRunnable, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from inspectors.engine import Inspector
 from inspectors.errors import InspectorError
-from inspectors.imageio import read_image
 from inspectors.runtime import RuntimeSettings
 
 InspectorFactory = Callable[[str, RuntimeSettings], Inspector]
 
 
-class ModelSignals(QObject):
+def error_text(error: BaseException) -> str:
+    """What the user reads: an InspectorError's own message, else ``TypeName: message``."""
+    return str(error) if isinstance(error, InspectorError) else f"{type(error).__name__}: {error}"
+
+
+class WorkerSignals(QObject):
+    started = Signal()
+    progress = Signal(int, int)  # done, total
+    returned = Signal(object)  # what the work returned
+    errored = Signal(object)  # the exception the work raised
+    aborted = Signal()  # cancelled before the work began
+    finished = Signal()  # always last
+
+
+class Worker(QRunnable):
+    """Subclasses implement :meth:`work`; start it with :meth:`WorkerPool.start`."""
+
+    signals_class = WorkerSignals
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # Python owns it (the pool holds it while it runs)
+        self.signals = self.signals_class()
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def work(self) -> Any:
+        raise NotImplementedError
+
+    def run(self) -> None:
+        self.signals.started.emit()
+        try:
+            if self.cancelled:
+                self.signals.aborted.emit()
+                return
+            try:
+                value = self.work()
+            except Exception as e:  # noqa: BLE001 - handed to the GUI thread as an object
+                self.signals.errored.emit(e)
+            else:
+                self.signals.returned.emit(value)
+        finally:
+            self.signals.finished.emit()
+
+
+class FunctionWorker(Worker):
+    """Run ``fn()`` (or ``fn(progress=..., cancel=...)`` with ``with_progress``)."""
+
+    def __init__(self, fn: Callable[..., Any], with_progress: bool = False):
+        super().__init__()
+        self.fn, self.with_progress = fn, with_progress
+
+    def work(self) -> Any:
+        if self.with_progress:
+            return self.fn(progress=self.signals.progress.emit, cancel=lambda: self.cancelled)
+        return self.fn()
+
+
+class WorkerPool(QObject):
+    """A QThreadPool that keeps its workers alive until they finish."""
+
+    def __init__(self, max_threads: int, parent: Optional[QObject] = None):
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(max_threads)
+        self._running: Set[Worker] = set()
+
+    def start(self, worker: Worker) -> Worker:
+        self._running.add(worker)
+        worker.signals.finished.connect(lambda w=worker: self._release(w))
+        self.pool.start(worker)
+        return worker
+
+    @Slot()
+    def _release(self, worker: Worker) -> None:
+        self._running.discard(worker)
+
+    def running(self) -> int:
+        return len(self._running)
+
+    def cancel_all(self) -> None:
+        for worker in list(self._running):
+            worker.cancel()
+
+    def wait(self, timeout_ms: int = -1) -> bool:
+        return self.pool.waitForDone(timeout_ms)
+
+
+class ModelStopped(InspectorError):
+    """A loaded model failed while running (the engine's exception is the cause)."""
+
+
+class ModelSignals(WorkerSignals):
     loaded = Signal(str, object)  # model id, Inspector.spec
-    load_failed = Signal(str, str)  # model id, message
     outcome = Signal(str, object)  # model id, Outcome
     idle = Signal(str)  # model id: the queue ran dry (or was cancelled)
-    finished = Signal(str)  # model id: the worker thread ended
 
 
-class ModelWorker(QRunnable):
-    """A long-lived worker serving one model."""
+class ModelWorker(Worker):
+    """A long-lived worker serving one model: loads it (``loaded`` or ``errored``), then
+    inspects what is submitted until :meth:`stop`."""
+
+    signals_class = ModelSignals
+    signals: ModelSignals
 
     def __init__(self, model_id: str, path: str, settings: RuntimeSettings,
                  factory: InspectorFactory = Inspector.from_path):
         super().__init__()
-        self.setAutoDelete(False)
         self.model_id, self.path, self.settings = model_id, path, settings
-        self.signals = ModelSignals()
         self._factory = factory
         self._pending: Deque[str] = collections.deque()
         self._cond = threading.Condition()
-        self._paused = self._cancel = self._stop = False
+        self._paused = self._drop = self._stop = False
 
     # -- called from the GUI thread ----------------------------------------------
     def submit(self, paths: Sequence[str], front: bool = False) -> None:
@@ -70,17 +178,19 @@ class ModelWorker(QRunnable):
             self._cond.notify_all()
 
     def cancel(self) -> None:
-        """Drop the queue; the image in flight finishes, nothing after it starts."""
+        """Cancel the run: drop the queue; the image in flight finishes, nothing after it
+        starts. The model stays loaded (:meth:`stop` ends the worker)."""
         with self._cond:
             self._pending.clear()
-            self._cancel = True
+            self._drop = True
             self._paused = False
             self._cond.notify_all()
 
     def stop(self) -> None:
         with self._cond:
             self._pending.clear()
-            self._stop = self._cancel = True
+            self._stop = self._drop = True
+            self._cancel.set()
             self._cond.notify_all()
 
     def pending(self) -> int:
@@ -91,100 +201,32 @@ class ModelWorker(QRunnable):
     def _next_paths(self) -> Iterator[str]:
         while True:
             with self._cond:
-                while self._paused and not self._cancel:
+                while self._paused and not self._drop:
                     self._cond.wait(0.1)
-                if self._cancel or not self._pending:
+                if self._drop or not self._pending:
                     return
                 path = self._pending.popleft()
             yield path
 
-    def _cancelled(self) -> bool:
-        return self._cancel
+    def _dropping(self) -> bool:
+        return self._drop
 
-    def run(self) -> None:
-        try:
-            try:
-                inspector = self._factory(self.path, self.settings)
-            except Exception as e:  # noqa: BLE001 - any load failure is shown, never raised
-                msg = str(e) if isinstance(e, InspectorError) else f"{type(e).__name__}: {e}"
-                self.signals.load_failed.emit(self.model_id, msg)
-                return
-            self.signals.loaded.emit(self.model_id, inspector.spec)
-            while True:
-                with self._cond:
-                    while not self._pending and not self._stop:
-                        self._cond.wait(0.5)
-                    if self._stop:
-                        break
-                    self._cancel = False
-                try:
-                    for outcome in inspector.run(self._next_paths(), cancel=self._cancelled, prefetch=1):
-                        self.signals.outcome.emit(self.model_id, outcome)
-                except Exception as e:  # noqa: BLE001 - an engine bug must not hang the app
-                    self.signals.load_failed.emit(self.model_id, f"the model stopped: {type(e).__name__}: {e}")
+    def work(self) -> None:
+        inspector = self._factory(self.path, self.settings)  # a load failure: errored
+        self.signals.loaded.emit(self.model_id, inspector.spec)
+        while True:
+            with self._cond:
+                while not self._pending and not self._stop:
+                    self._cond.wait(0.5)
+                if self._stop:
                     return
-                self.signals.idle.emit(self.model_id)
-        finally:
-            self.signals.finished.emit(self.model_id)
-
-
-class ImageSignals(QObject):
-    loaded = Signal(str, object)  # path, BGR ndarray
-    failed = Signal(str, str)  # path, message
-
-
-class ImageLoader(QRunnable):
-    """Decode one image off the GUI thread."""
-
-    def __init__(self, path: str):
-        super().__init__()
-        self.path = path
-        self.signals = ImageSignals()
-
-    def run(self) -> None:
-        try:
-            image = read_image(self.path)
-        except InspectorError as e:
-            self.signals.failed.emit(self.path, str(e))
-            return
-        except Exception as e:  # noqa: BLE001
-            self.signals.failed.emit(self.path, f"{type(e).__name__}: {e}")
-            return
-        self.signals.loaded.emit(self.path, image)
-
-
-class TaskSignals(QObject):
-    progress = Signal(int, int)
-    result = Signal(object)
-    error = Signal(str)
-    finished = Signal()
-
-
-class TaskWorker(QRunnable):
-    """Run ``fn(progress=..., cancel=...)`` in the pool (ground-truth discovery, export)."""
-
-    def __init__(self, fn: Callable[..., object], with_progress: bool = False):
-        super().__init__()
-        self.fn = fn
-        self.with_progress = with_progress
-        self.signals = TaskSignals()
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def run(self) -> None:
-        try:
-            kwargs = {}
-            if self.with_progress:
-                kwargs = {"progress": self.signals.progress.emit, "cancel": self._cancel.is_set}
-            value = self.fn(**kwargs)
-        except Exception as e:  # noqa: BLE001 - reported in the window
-            self.signals.error.emit(str(e) if isinstance(e, InspectorError) else f"{type(e).__name__}: {e}")
-        else:
-            self.signals.result.emit(value)
-        finally:
-            self.signals.finished.emit()
+                self._drop = False
+            try:
+                for outcome in inspector.run(self._next_paths(), cancel=self._dropping, prefetch=1):
+                    self.signals.outcome.emit(self.model_id, outcome)
+            except Exception as e:  # an engine bug must not hang the app
+                raise ModelStopped(f"the model stopped: {error_text(e)}") from e
+            self.signals.idle.emit(self.model_id)
 
 
 def model_label(path: str) -> str:
@@ -192,4 +234,4 @@ def model_label(path: str) -> str:
     return p.name or str(p)
 
 
-__all__ = ["ImageLoader", "ModelWorker", "TaskWorker", "model_label"]
+__all__ = ["FunctionWorker", "ModelWorker", "Worker", "WorkerPool", "WorkerSignals", "error_text", "model_label"]

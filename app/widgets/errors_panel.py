@@ -8,6 +8,7 @@ from typing import Optional, Set, Tuple
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDockWidget,
     QHeaderView,
     QPushButton,
     QTableWidget,
@@ -16,13 +17,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..workbench import Workbench
+
 
 class ErrorsPanel(QWidget):
+    """Lists the bench's problems; a double-clicked image becomes the current one. The
+    dock it sits in is titled with the count."""
+
     open_path = Signal(str)
     count_changed = Signal(int)
 
-    def __init__(self, parent: Optional[QWidget] = None):
+    def __init__(self, bench: Workbench, parent: Optional[QWidget] = None):
         super().__init__(parent)
+        self.bench = bench
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Kind", "File", "Problem"])
         self.table.verticalHeader().setVisible(False)
@@ -40,7 +47,21 @@ class ErrorsPanel(QWidget):
         lay.addWidget(self.table, 1)
         lay.addWidget(clear)
         self._seen: Set[Tuple[str, str, str]] = set()
-        self.table.cellDoubleClicked.connect(lambda r, _c: self.open_path.emit(self.table.item(r, 1).text()))
+        self.table.cellDoubleClicked.connect(self._on_double_click)
+        self.open_path.connect(self._show_path)
+        self.count_changed.connect(self._title_dock)
+        bench.problem.connect(self.add)
+
+    def _on_double_click(self, row: int, _column: int) -> None:
+        self.open_path.emit(self.table.item(row, 1).text())
+
+    def _show_path(self, path: str) -> None:
+        self.bench.set_current(self.bench.store.row_of(path))
+
+    def _title_dock(self, n: int) -> None:
+        dock = self.parent()
+        if isinstance(dock, QDockWidget):
+            dock.setWindowTitle(f"Errors ({n})" if n else "Errors")
 
     def add(self, kind: str, path: str, message: str) -> None:
         key = (kind, path, message)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, List, Optional
 
-from PySide6.QtCore import QThreadPool, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,7 +35,7 @@ from inspectors.export import (
 from inspectors.session import Filter, Verdict
 
 from ..workbench import Workbench
-from ..workers import TaskWorker
+from ..workers import FunctionWorker, WorkerPool, error_text
 
 SCOPES = (("Flagged images", "flagged"), ("Confirmed defects", "confirmed"),
           ("All inspected images", "inspected"))
@@ -48,15 +48,15 @@ def ask_overwrite(parent: QWidget, message: str) -> bool:
 
 class ExportDialog(QDialog):
     done = Signal(object)  # ExportSummary
-    failed = Signal(str)
+    failed = Signal(str)  # the message shown
 
     def __init__(self, bench: Workbench, style, default_dir: str = "", parent: Optional[QWidget] = None,
                  confirm_overwrite: Callable[[QWidget, str], bool] = ask_overwrite):
         super().__init__(parent)
         self.setWindowTitle("Export images and report")
         self.bench, self.render_style, self.confirm_overwrite = bench, style, confirm_overwrite
-        self.pool = QThreadPool(self)
-        self.worker: Optional[TaskWorker] = None
+        self.pool = WorkerPool(1, self)
+        self.worker: Optional[FunctionWorker] = None
         self.folder = QLineEdit(default_dir)
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
@@ -147,10 +147,10 @@ class ExportDialog(QDialog):
             return export_flagged(items, target, b.folder, model, b.store.thresholds, self.render_style,
                                   options, overwrite, progress, cancel)
 
-        self.worker = TaskWorker(job, with_progress=True)
+        self.worker = FunctionWorker(job, with_progress=True)
         self.worker.signals.progress.connect(self._on_progress)
-        self.worker.signals.result.connect(self._on_done)
-        self.worker.signals.error.connect(self._on_error)
+        self.worker.signals.returned.connect(self._on_done)
+        self.worker.signals.errored.connect(self._on_error)
         self.progress.setRange(0, max(1, len(items)))
         self.progress.setValue(0)
         self.export_btn.setEnabled(False)
@@ -166,7 +166,7 @@ class ExportDialog(QDialog):
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Cancel a running export and wait for it to stop (the app is closing)."""
         self.cancel()
-        return self.pool.waitForDone(timeout_ms)
+        return self.pool.wait(timeout_ms)
 
     def _on_progress(self, done: int, total: int) -> None:
         self.progress.setMaximum(max(1, total))
@@ -179,7 +179,8 @@ class ExportDialog(QDialog):
         self.status.setText(f"Exported {len(summary.rows)} image(s) to {summary.out_dir}{extra}.")
         self.done.emit(summary)
 
-    def _on_error(self, message: str) -> None:
+    def _on_error(self, error: BaseException) -> None:
+        message = error_text(error)
         self.export_btn.setEnabled(True)
         self.cancel_btn.setEnabled(False)
         self.status.setText(message)

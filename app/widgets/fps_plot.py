@@ -11,7 +11,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from ..state import RunState
 from ..stats import STAGES, RunStats
+from ..workbench import Workbench
 
 STAGE_COLORS = {"read": "#8da0cb", "preprocess": "#fc8d62", "inference": "#e5484d",
                 "postprocess": "#66c2a5"}
@@ -19,9 +21,13 @@ HISTORY = 240  # samples kept (two minutes at 2 Hz)
 
 
 class FpsPlot(QWidget):
-    def __init__(self, stats: RunStats, parent: Optional[QWidget] = None):
+    """Counts the bench's stored outcomes into ``stats``; stops sampling when the run ends
+    (:meth:`start` begins a run's plot)."""
+
+    def __init__(self, stats: RunStats, bench: Optional[Workbench] = None, parent: Optional[QWidget] = None):
         super().__init__(parent)
         self.stats = stats
+        self.bench = bench
         pg.setConfigOptions(antialias=False, background="#1d2127", foreground="#b8c0cc")
         self.fps_plot = pg.PlotWidget()
         self.fps_plot.setLabel("left", "images/s")
@@ -52,6 +58,18 @@ class FpsPlot(QWidget):
         self._t0 = time.perf_counter()
         self.timer = QTimer(self, interval=500)
         self.timer.timeout.connect(self.sample)
+        if bench is not None:
+            bench.outcome_stored.connect(self._on_outcome)
+            bench.models.run_state_changed.connect(self._on_run_state)
+
+    def _on_outcome(self, row: int, model_id: str) -> None:
+        outcome = self.bench.store.outcome(row, model_id) if self.bench is not None else None
+        if outcome is not None:
+            self.stats.add(outcome.timings)
+
+    def _on_run_state(self, state: RunState) -> None:
+        if state is RunState.IDLE:
+            self.stop()
 
     def start(self) -> None:
         self._t0 = time.perf_counter()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from inspectors.session import Filter, ImageState, Verdict
 
+from ..metrics_glue import MetricsController
 from ..workbench import Workbench
 
 STATE_COLORS = {ImageState.DEFECT: "#e5484d", ImageState.CLEAN: "#46a758",
@@ -129,11 +130,14 @@ class ImageListModel(QAbstractListModel):
 
 
 class ImageListPanel(QWidget):
-    """Filter / sort controls over the list; emits the store row chosen."""
+    """Filter / sort controls over the list; the row chosen becomes the bench's current
+    image (and is emitted). Follows the bench (folder, results, verdicts, current image)
+    and, given one, the metrics' error filters."""
 
     row_chosen = Signal(int)
 
-    def __init__(self, bench: Workbench, parent: Optional[QWidget] = None):
+    def __init__(self, bench: Workbench, metrics: Optional[MetricsController] = None,
+                 parent: Optional[QWidget] = None):
         super().__init__(parent)
         self.bench = bench
         self.model = ImageListModel(bench, self)
@@ -170,6 +174,25 @@ class ImageListPanel(QWidget):
         self.sort_box.toggled.connect(self._view_changed)
         self.view.selectionModel().currentChanged.connect(self._on_current)
         self.model.modelReset.connect(self._reselect)
+        self.row_chosen.connect(bench.set_current)
+        bench.folder_opened.connect(self._on_folder)
+        bench.states_changed.connect(self.model.store_changed)
+        bench.ground_truth_changed.connect(self.model.store_changed)
+        bench.outcome_stored.connect(self._on_outcome)
+        bench.verdict_changed.connect(self.model.store_changed)
+        bench.current_changed.connect(self._on_bench_current)
+        if metrics is not None:
+            self.model.error_rows = metrics.rows_for
+            metrics.filters_changed.connect(self.set_error_filters)
+
+    def _on_folder(self, _folder: str) -> None:
+        self.model.rebuild()
+
+    def _on_outcome(self, row: int, _model: str) -> None:
+        self.model.store_changed(row)
+
+    def _on_bench_current(self, row: int) -> None:
+        self.select(row, emit=False)
 
     def set_filter(self, which: Union[Filter, str]) -> None:
         """A session filter, or the key of an error-analysis filter."""

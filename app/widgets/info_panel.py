@@ -31,6 +31,8 @@ def _findings(result, thresholds) -> str:
 
 
 class InfoPanel(QScrollArea):
+    """Follows the bench: current image, its results, verdict, thresholds."""
+
     def __init__(self, bench: Workbench, parent: Optional[QWidget] = None):
         super().__init__(parent)
         self.bench = bench
@@ -41,8 +43,16 @@ class InfoPanel(QScrollArea):
         self.label.setMargin(6)
         self.setWidget(self.label)
         self.setWidgetResizable(True)
+        for event in (bench.current_changed, bench.image_ready, bench.verdict_changed, bench.thresholds_changed,
+                      bench.ground_truth_changed, bench.active_model_changed):
+            event.connect(self.refresh)
+        bench.outcome_stored.connect(self._on_outcome)
 
-    def refresh(self) -> None:
+    def _on_outcome(self, row: int, _model: str) -> None:
+        if row == self.bench.current_row:
+            self.refresh()
+
+    def refresh(self, *_args: object) -> None:
         b = self.bench
         row = b.current_row
         if row < 0:

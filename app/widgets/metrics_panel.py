@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 from inspectors.metrics import OperatingPoint, choose_operating_point
 
 from ..metrics_data import Evaluation, confusion, headline, per_class_values
+from ..metrics_glue import MetricsController
+from ..state import MetricsStatus
 from .metric_plots import ClassBars, ConfusionPlot, PrCurves, RecallFprPlot
 
 TASK_TITLES = {"segmentation": "Segmentation", "detection": "Detection", "classification": "Classification"}
@@ -39,11 +41,11 @@ def fmt(v: Optional[float], digits: int = 4) -> str:
 
 
 class MetricsPanel(QWidget):
-    """Fed by :class:`~app.metrics_glue.MetricsController`; emits the threshold to apply."""
+    """Follows a :class:`~app.metrics_glue.MetricsController`; emits the threshold to apply."""
 
     apply_threshold = Signal(float)
 
-    def __init__(self, parent: Optional[QWidget] = None):
+    def __init__(self, metrics: Optional[MetricsController] = None, parent: Optional[QWidget] = None):
         super().__init__(parent)
         self.setStyleSheet(STYLE)
         self.evaluation: Optional[Evaluation] = None
@@ -61,6 +63,9 @@ class MetricsPanel(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.stack)
         self.setMinimumHeight(235)  # the number column must never be squashed
+        if metrics is not None:
+            metrics.updated.connect(self.show_metrics)
+            metrics.status.connect(self.set_status)
 
     def _content(self) -> QWidget:
         self.title = QLabel()
@@ -128,19 +133,23 @@ class MetricsPanel(QWidget):
         page.setLayout(row)
         self.mode.currentIndexChanged.connect(self._choose)
         self.min_recall.valueChanged.connect(self._choose)
-        self.use.clicked.connect(lambda: self.point and self.apply_threshold.emit(self.point.threshold))
+        self.use.clicked.connect(self._apply_point)
         self.curve.threshold_picked.connect(self.apply_threshold)
         return page
 
+    def _apply_point(self) -> None:
+        if self.point is not None:
+            self.apply_threshold.emit(self.point.threshold)
+
     # -- fed by the controller -----------------------------------------------------------
-    def set_status(self, kind: str, message: str) -> None:
-        """"empty": show ``message`` instead of the metrics; "busy": a note over them."""
-        if kind == "empty":
+    def set_status(self, kind: MetricsStatus, message: str) -> None:
+        """EMPTY: show ``message`` instead of the metrics; BUSY: a note over them."""
+        if kind is MetricsStatus.EMPTY:
             self.evaluation = self.at = None
             self.values = {}
             self.empty.setText(message)
             self.stack.setCurrentIndex(0)
-        elif kind == "busy":
+        elif kind is MetricsStatus.BUSY:
             if self.evaluation is None:
                 self.empty.setText(message)
             self.busy.setText(message)

@@ -21,17 +21,22 @@ from PySide6.QtWidgets import (
 
 from inspectors.runtime import DEVICES, RuntimeSettings
 
-from ..model_manager import FAILED, LOADING, ModelManager
+from ..model_manager import ModelManager
+from ..state import ModelStatus
+from ..workbench import Workbench
 
-STATUS_MARK = {LOADING: "⏳", FAILED: "⚠", "ready": "●"}
+STATUS_MARK = {ModelStatus.LOADING: "⏳", ModelStatus.FAILED: "⚠", ModelStatus.READY: "●"}
 
 
 class ModelPanel(QWidget):
+    """Follows the models and the bench's active model; the model chosen in the list
+    becomes the active one."""
+
     add_clicked = Signal()
     active_chosen = Signal(str)
     settings_changed = Signal(object)  # RuntimeSettings
 
-    def __init__(self, models: ModelManager, parent: Optional[QWidget] = None):
+    def __init__(self, models: ModelManager, bench: Workbench, parent: Optional[QWidget] = None):
         super().__init__(parent)
         self.models = models
         self.list = QListWidget()
@@ -72,10 +77,15 @@ class ModelPanel(QWidget):
         lay.addLayout(form)
         add.clicked.connect(self.add_clicked)
         self.remove_btn.clicked.connect(self._remove)
-        reload_btn.clicked.connect(lambda: self.settings_changed.emit(self.settings()))
+        reload_btn.clicked.connect(self._reload)
         self.list.currentItemChanged.connect(self._on_current)
+        self.active_chosen.connect(bench.set_active_model)
         models.changed.connect(self.refresh)
         models.removed.connect(self.refresh)
+        bench.active_model_changed.connect(self.select)
+
+    def _reload(self) -> None:
+        self.settings_changed.emit(self.settings())
 
     def settings(self) -> RuntimeSettings:
         return RuntimeSettings(device=self.device.currentText(), threads=self.threads.value(),
@@ -113,10 +123,10 @@ class ModelPanel(QWidget):
             self.message.setText("No model loaded. Add an exported PaddleSeg, PaddleDetection, "
                                  "PaddleClas or PaddleX folder." if not n else "Select a model.")
             self.message.setObjectName("muted")
-        elif h.status == FAILED:
+        elif h.status is ModelStatus.FAILED:
             self.message.setText(f"Could not load {h.path}:\n{h.message}")
             self.message.setObjectName("error")
-        elif h.status == LOADING:
+        elif h.status is ModelStatus.LOADING:
             self.message.setText(f"Loading {h.path} …")
             self.message.setObjectName("muted")
         else:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from inspectors.render import RenderStyle, class_color
 from inspectors.results import Thresholds
 
+from ..workbench import Workbench
 from .qimage import swatch
 
 GLOBAL = -0.01  # a per-class spin box at this value follows the global threshold
@@ -36,10 +37,13 @@ def _slider(maximum: int, value: int) -> QSlider:
 
 
 class ThresholdPanel(QWidget):
+    """Sets the bench's thresholds and render style; a row per class the bench knows."""
+
     changed = Signal(object, object)  # Thresholds, RenderStyle
 
-    def __init__(self, parent: Optional[QWidget] = None):
+    def __init__(self, bench: Workbench, parent: Optional[QWidget] = None):
         super().__init__(parent)
+        self.bench = bench
         self.slider = _slider(100, 50)
         self.slider.setPageStep(5)
         self.value = QDoubleSpinBox()
@@ -87,6 +91,11 @@ class ThresholdPanel(QWidget):
         self.contours.toggled.connect(self._emit)
         self.labels.toggled.connect(self._emit)
         self.table.itemChanged.connect(self._emit)
+        bench.classes_changed.connect(self._update_classes)
+        bench.models.changed.connect(self._update_classes)
+
+    def _update_classes(self, *_args: object) -> None:
+        self.set_classes(self.bench.class_names())
 
     def _set_global(self, v: float) -> None:
         if self._quiet:
@@ -152,4 +161,6 @@ class ThresholdPanel(QWidget):
 
     def _emit(self, *_args) -> None:
         if not self._quiet:
-            self.changed.emit(self.thresholds(), self.render_style())
+            thresholds, style = self.thresholds(), self.render_style()
+            self.bench.set_thresholds(thresholds, style)
+            self.changed.emit(thresholds, style)

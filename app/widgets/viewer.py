@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QStackedWidget, QV
 from inspectors.render import RenderStyle, annotate, diff
 from inspectors.results import Result, Thresholds
 
+from ..workbench import Workbench
 from .image_view import ImageView
 
 OVERLAY, SIDE_BY_SIDE, DIFF, ORIGINAL = "overlay", "side by side", "diff", "original"
@@ -42,10 +43,14 @@ class _Titled(QWidget):
 
 
 class Viewer(QWidget):
+    """Shows what it is given (:meth:`set_content`); given a bench, follows its current
+    image, results, ground truth and thresholds."""
+
     mode_changed = Signal(str)
 
-    def __init__(self, parent: Optional[QWidget] = None):
+    def __init__(self, bench: Optional[Workbench] = None, parent: Optional[QWidget] = None):
         super().__init__(parent)
+        self.bench = bench
         self.mode = OVERLAY
         self.style_ = RenderStyle()
         self.thresholds = Thresholds()
@@ -70,6 +75,33 @@ class Viewer(QWidget):
         self._linking = False
         self.left.view.view_changed.connect(lambda: self._link(self.left.view, self.right.view))
         self.right.view.view_changed.connect(lambda: self._link(self.right.view, self.left.view))
+        if bench is not None:
+            for event in (bench.image_ready, bench.ground_truth_changed, bench.active_model_changed):
+                event.connect(self.show_current)
+            bench.outcome_stored.connect(self._on_outcome)
+            bench.thresholds_changed.connect(self._on_thresholds)
+            bench.folder_opened.connect(self._on_folder)
+
+    # -- following the bench ----------------------------------------------------------
+    def show_current(self, *_args: object) -> None:
+        b = self.bench
+        if b is None or b.current_row < 0:
+            return
+        row = b.current_row
+        self.set_content(b.current_image, b.ground_truth_for(row), b.result(row), b.current_error)
+
+    def _on_outcome(self, row: int, _model: str) -> None:
+        if self.bench is not None and row == self.bench.current_row:
+            self.show_current()
+
+    def _on_thresholds(self, thresholds: Thresholds) -> None:
+        if self.bench is not None:
+            self.set_style(self.bench.render_style, thresholds)
+
+    def _on_folder(self, folder: str) -> None:
+        if self.bench is not None and not len(self.bench.store):
+            self.show_empty(f"<p style='font-size:14pt'>No images in {folder}</p>"
+                            "<p>Supported: BMP, JPEG, PNG, TIFF, WebP …</p>")
 
     def _link(self, src: ImageView, dst: ImageView) -> None:
         if self._linking:

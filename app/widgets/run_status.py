@@ -1,0 +1,58 @@
+"""The status bar's run summary: image counts by state and verdict, the run state and
+the progress of a run, following the bench and its models."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
+
+from inspectors.session import ImageState, Verdict
+
+from ..state import RunState
+from ..workbench import Workbench
+
+RUN_TEXT = {RunState.RUNNING: "Running", RunState.PAUSED: "Paused", RunState.IDLE: ""}
+
+
+class RunStatus:
+    """Three status-bar widgets; :meth:`install` puts them into a status bar."""
+
+    def __init__(self, bench: Workbench):
+        self.bench = bench
+        self.counts = QLabel("Open a folder to start")
+        self.run_label = QLabel("")
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(260)
+        self.progress.setVisible(False)
+        for event in (bench.folder_opened, bench.states_changed, bench.outcome_stored, bench.verdict_changed):
+            event.connect(self.update_counts)
+        bench.models.run_state_changed.connect(self._on_run_state)
+
+    def install(self, bar: QStatusBar) -> None:
+        bar.addWidget(self.counts)
+        bar.addWidget(self.run_label)
+        bar.addPermanentWidget(self.progress)
+
+    def _on_run_state(self, state: RunState) -> None:
+        self.run_label.setText(RUN_TEXT[state])
+        if state is RunState.IDLE:
+            self.update_counts()
+
+    def update_counts(self, *_args: object) -> None:
+        b = self.bench
+        store = b.store
+        c = store.counts()
+        n = len(store)
+        done = n - c[ImageState.NO_RESULT]
+        text = (f"{n} images · {c[ImageState.DEFECT]} flagged · {c[ImageState.CLEAN]} clean · "
+                f"{c[ImageState.ERROR]} errors · {c[ImageState.NO_RESULT]} not inspected")
+        if b.review is not None:
+            v = b.review.counts()
+            text += f" · {v[Verdict.CONFIRMED]} confirmed · {v[Verdict.REJECTED]} rejected"
+        self.counts.setText(text)
+        running = b.models.state() is not RunState.IDLE
+        self.progress.setVisible(running)
+        self.progress.setRange(0, max(1, n))
+        self.progress.setValue(done)
+
+
+__all__ = ["RunStatus"]
