@@ -25,10 +25,10 @@ import cv2
 import numpy as np
 import pytest
 import yaml
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from inspectors.errors import GroundTruthError, ImageReadError, InspectorError, ModelFormatError
+from inspectors.errors import GroundTruthError, InspectorError, ModelFormatError
 from inspectors.formats import load_model_spec
 from inspectors.groundtruth import (
     load_cls_list,
@@ -43,18 +43,19 @@ from inspectors.groundtruth import (
     read_label_names,
 )
 from inspectors.groundtruth.severstal import parse_rle, rle_decode
-from inspectors.imageio import image_size, read_image
+from inspectors.imageio import MAX_PIXELS, image_size, read_image
 
 #: One reproducible, database-less profile for every property here (CI runs the same
 #: examples each time and nothing is written into the repository).
 FUZZ = settings(
-    max_examples=150,
+    max_examples=200,
     deadline=None,
     derandomize=True,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-FEW = settings(FUZZ, max_examples=80)
+FEW = settings(FUZZ, max_examples=100)
+MANY = settings(FUZZ, max_examples=400)
 
 
 def clean(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -635,6 +636,33 @@ def test_severstal_csv(data):
                     gt.is_defective(image)
 
 
+@FEW
+@given(jpeg_files())
+def test_severstal_with_fuzzed_image_header(case):
+    data, h, w = case
+    assume(h * w <= 1 << 22 or h * w > MAX_PIXELS)  # in between: a real 400 MB mask
+    with folder() as d:
+        write(d / "train_images" / "a.jpg", data)
+        path = write(d / "train.csv", b"ImageId,ClassId,EncodedPixels\na.jpg,1,1 3\n")
+        gt = clean(load_severstal, path)
+        if not isinstance(gt, InspectorError):
+            gt.validate()
+            for image in gt.images:
+                gt.is_defective(image)
+
+
+def test_severstal_huge_image_header_is_refused(tmp_path):
+    """Regression: a JPEG header declaring 65535x65535 made the mask decoder allocate
+    tens of gigabytes (np.zeros of the header's size, then a cumulative sum)."""
+    real = bytearray(JPEG)
+    sof = real.find(b"\xff\xc0")
+    real[sof + 5 : sof + 9] = struct.pack(">HH", 65535, 65535)
+    write(tmp_path / "train_images" / "a.jpg", bytes(real))
+    gt = load_severstal(write(tmp_path / "train.csv", b"ImageId,ClassId,EncodedPixels\na.jpg,1,1 3\n"))
+    with pytest.raises(GroundTruthError, match="megapixels"):
+        gt.get(gt.images[0])
+
+
 @FUZZ
 @given(rle=RLE, h=st.integers(0, 8), w=st.integers(0, 8))
 @example(rle="1 99999999999999999999", h=6, w=8)
@@ -733,13 +761,15 @@ def _check_spec(d: Path) -> Any:
     return spec
 
 
-@FUZZ
+@MANY
 @given(name=st.sampled_from(sorted(CONFIGS)), data=st.data())
 def test_model_configs_mutated(name, data):
     doc = mutate(data, CONFIGS[name][0])
     text = yaml.safe_dump(doc, allow_unicode=data.draw(st.booleans())).encode("utf-8", "surrogatepass")
     with folder() as d:
         _model_folder(d, name, text)
+        if data.draw(st.booleans(), label="without labels.txt"):
+            (d / "labels.txt").unlink()
         _check_spec(d)
 
 
@@ -767,6 +797,7 @@ CONFIG_BUGS = [
     ("deploy.yaml", "Deploy.model", 5),
     ("deploy.yaml", "Deploy.model", "a" * 300),
     ("deploy.yaml", "num_classes", 10**12),
+    ("deploy.yaml", "Deploy.transforms.0.type", []),  # unhashable: `kind in TRAINING_ONLY`
     ("infer_cfg.yml", "label_list", 5),
     ("infer_cfg.yml", "draw_threshold", "high"),
     ("infer_cfg.yml", "draw_threshold", None),
@@ -815,12 +846,20 @@ def test_label_file_not_utf8_is_a_clean_error(tmp_path):
 
 
 @FEW
-@given(name=st.sampled_from(sorted(CONFIGS)), text=st.binary(max_size=200))
-@example(name="deploy.yaml", text=b"\xff\xfe")
-@example(name="model.yml", text=b"\x00")
-def test_model_configs_random_bytes(name, text):
+@given(
+    name=st.sampled_from(sorted(CONFIGS)),
+    text=st.binary(max_size=200),
+    labels=st.one_of(st.none(), st.binary(max_size=60)),
+)
+@example(name="deploy.yaml", text=b"\xff\xfe", labels=None)
+@example(name="model.yml", text=b"\x00", labels=None)
+@example(name="deploy.yaml", text=yaml.safe_dump(CONFIGS["deploy.yaml"][0]).encode(), labels=b"\xff")
+@example(name="inference.yml", text=b"[" * 600 + b"]" * 600, labels=None)
+def test_model_configs_random_bytes(name, text, labels):
     with folder() as d:
         _model_folder(d, name, text)
+        if labels is not None:
+            write(d / "labels.txt", labels)
         _check_spec(d)
 
 
@@ -902,7 +941,7 @@ def test_program_check_random_bytes(model, params):
     _check_program(model, params)
 
 
-@FEW
+@FUZZ
 @given(programs())
 def test_program_check_structured(case):
     _check_program(*case)
@@ -911,6 +950,8 @@ def test_program_check_structured(case):
 def test_program_check_overflowing_dims_is_refused(tmp_path):
     """Regression: dims whose product wraps around int64 were taken as 0 bytes (accepted)
     or as a negative size (the walk went backwards and struct.error escaped)."""
+    from inspectors.program_check import check_program
+
     pb2 = _pb2()
     model = _program(pb2, ["conv2d"], 1)
     for dims in ([2**62, 4], [2**32, 2**32], [2**63 - 1, 3], [2**62 + 1, 2]):
@@ -918,10 +959,5 @@ def test_program_check_overflowing_dims_is_refused(tmp_path):
         params = _tensor(pb2, dims, data_len=0)
         m, p = write(tmp_path / "model.pdmodel", model), write(tmp_path / "model.pdiparams", params)
         with pytest.raises(ModelFormatError, match="model.pdiparams"):
-            from inspectors.program_check import check_program
-
             check_program(m, p)
 
-
-# keep these imported names used (they document the error classes a reader may raise)
-_ = (ImageReadError, GroundTruthError)

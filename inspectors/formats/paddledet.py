@@ -17,6 +17,8 @@ def det_op(t: Dict) -> Op | None:
         raise PreprocessError(f"PaddleDetection preprocess step {t!r:.60} is not a mapping with a 'type'")
     t = dict(t)
     kind = t.pop("type", None)
+    if not isinstance(kind, str):
+        raise PreprocessError(f"PaddleDetection preprocess step {t!r:.60} has no 'type' name (got {kind!r:.60})")
     try:
         if kind == "Resize":
             return P.DetResize(t["target_size"], t.get("keep_ratio", True), t.get("interp", 1))

@@ -32,6 +32,8 @@ def seg_op(t: Dict) -> Op | None:
         raise PreprocessError(f"PaddleSeg transform {t!r:.60} is not a mapping with a 'type'")
     t = dict(t)
     kind = t.pop("type", None)
+    if not isinstance(kind, str):
+        raise PreprocessError(f"PaddleSeg transform {t!r:.60} has no 'type' name (got {kind!r:.60})")
     try:
         if kind == "Resize":
             return P.SegResize(**t)

@@ -84,7 +84,7 @@ def _category_map(data: dict, where: str) -> Tuple[Dict[int, int], Tuple[str, ..
     names: List[str] = []
     for cat in data["categories"]:
         if not isinstance(cat, dict) or not _is_id(cat.get("id")):
-            raise GroundTruthError(f"{where}: a category has no id (or not a number)")
+            raise GroundTruthError(f"{where}: a category has no id (a number or string)")
         cat_ids.append(cat["id"])
         names.append(str(cat.get("name", cat["id"])))
     if len(set(cat_ids)) != len(cat_ids):

@@ -20,7 +20,7 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 import numpy as np
 
 from ..errors import GroundTruthError, ImageReadError
-from ..imageio import image_size, list_images
+from ..imageio import MAX_PIXELS, image_size, list_images
 from ..results import SegmentationResult
 from .lists import read_text
 from .types import GroundTruthProblem, GroundTruthSet, LazyEntry, PathLike, path_key
@@ -106,6 +106,11 @@ class RleEntry(LazyEntry):
         # error when it is inspected
         with contextlib.suppress(ImageReadError):
             shape = image_size(self.image)
+        if shape[0] * shape[1] > MAX_PIXELS:  # a corrupt header; the mask would need gigabytes
+            raise GroundTruthError(
+                f"{self.source()}: the image is {shape[1]}x{shape[0]}, above the limit of "
+                f"{MAX_PIXELS / 1e6:g} megapixels; no mask is decoded for it"
+            )
         label = np.zeros(shape, np.uint8)
         for class_id, rle in sorted(self.rows):  # where classes overlap the higher id wins
             label[rle_decode(rle, shape)] = class_id
