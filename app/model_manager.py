@@ -7,9 +7,10 @@ evented ``run_state`` (``run_state_changed(RunState)``)."""
 from __future__ import annotations
 
 import os
+import weakref
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Dict, List, Optional, Sequence, Set
+from typing import Callable, Dict, List, Optional, Sequence, Set
 
 from inspectors.formats import ModelSpec
 from inspectors.runtime import RuntimeSettings
@@ -62,7 +63,7 @@ class ModelManager(EventedModel):
         kwargs = {"factory": self.factory} if self.factory else {}
         worker = ModelWorker(model_id, path, self.settings, **kwargs)
         worker.signals.loaded.connect(self._on_loaded)
-        worker.signals.errored.connect(partial(self._on_failed, worker))
+        worker.signals.errored.connect(partial(self._on_failed, weakref.ref(worker)))  # no cycle
         worker.signals.outcome.connect(self._on_outcome)
         worker.signals.idle.connect(self._on_idle)
         self.models[model_id] = ModelHandle(model_id, path, worker)
@@ -90,8 +91,9 @@ class ModelManager(EventedModel):
         """Paths of the models not known to be broken (what the settings remember)."""
         return [h.path for h in self.models.values() if h.status is not ModelStatus.FAILED]
 
-    def _handle(self, worker: ModelWorker) -> Optional[ModelHandle]:
-        handle = self.models.get(worker.model_id)
+    def _handle(self, ref: Callable[[], Optional[ModelWorker]]) -> Optional[ModelHandle]:
+        worker = ref()
+        handle = self.models.get(worker.model_id) if worker is not None else None
         return handle if handle is not None and handle.worker is worker else None
 
     def _on_loaded(self, model_id: str, spec: ModelSpec) -> None:
@@ -100,7 +102,7 @@ class ModelManager(EventedModel):
             handle.status, handle.spec = ModelStatus.READY, spec
             self.changed.emit(model_id)
 
-    def _on_failed(self, worker: ModelWorker, error: BaseException) -> None:
+    def _on_failed(self, worker: Callable[[], Optional[ModelWorker]], error: BaseException) -> None:
         handle = self._handle(worker)
         if handle is not None:
             handle.status, handle.error, handle.message = ModelStatus.FAILED, error, error_text(error)

@@ -24,7 +24,7 @@ import collections
 import contextlib
 import threading
 from pathlib import Path
-from typing import Any, Callable, Deque, Iterator, Optional, Sequence, Set
+from typing import Any, Callable, Deque, Dict, Iterator, Optional, Sequence
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
@@ -106,23 +106,25 @@ class WorkerPool(QObject):
         super().__init__(parent)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
-        self._running: Set[Worker] = set()
+        self._running: Dict[QObject, Worker] = {}  # by its signals object
 
     def start(self, worker: Worker) -> Worker:
-        self._running.add(worker)
-        worker.signals.finished.connect(lambda w=worker: self._release(w))
+        self._running[worker.signals] = worker
+        # a slot of this QObject, found by sender(): a callable holding the worker would
+        # tie it to its own signals object, a cycle the garbage collector cannot see
+        worker.signals.finished.connect(self._release)
         self.pool.start(worker)
         return worker
 
     @Slot()
-    def _release(self, worker: Worker) -> None:
-        self._running.discard(worker)
+    def _release(self) -> None:
+        self._running.pop(self.sender(), None)
 
     def running(self) -> int:
         return len(self._running)
 
     def cancel_all(self) -> None:
-        for worker in list(self._running):
+        for worker in list(self._running.values()):
             worker.cancel()
 
     def wait(self, timeout_ms: int = -1) -> bool:
