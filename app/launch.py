@@ -50,9 +50,9 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
 def bundled_models() -> List[str]:
     if not BUNDLED_MODELS.is_dir():
         return []
-    from .main_window import looks_like_model
+    from inspectors.formats import is_model_folder
 
-    return [str(p) for p in sorted(BUNDLED_MODELS.iterdir()) if p.is_dir() and looks_like_model(str(p))]
+    return [str(p) for p in sorted(BUNDLED_MODELS.iterdir()) if p.is_dir() and is_model_folder(p)]
 
 
 def demo_choice(which: str = "auto") -> Tuple[Optional[str], List[str]]:

@@ -11,6 +11,7 @@ from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QWidget
 
+from inspectors.formats import is_model_folder
 from inspectors.results import Thresholds
 from inspectors.session import Verdict
 
@@ -33,11 +34,10 @@ from .widgets.viewer import Viewer
 from .workbench import Workbench
 from .workers import InspectorFactory
 
-MODEL_FILES = ("deploy.yaml", "deploy.yml", "infer_cfg.yml", "model.yml", "inference.pdmodel", "__model__")
-
 
 def looks_like_model(folder: str) -> bool:
-    return any(os.path.isfile(os.path.join(folder, n)) for n in MODEL_FILES)
+    """Exactly the folders the engine loads (:func:`inspectors.formats.is_model_folder`)."""
+    return is_model_folder(folder)
 
 
 class MainWindow(QMainWindow):

@@ -6,16 +6,16 @@ error filters. The Qt half (threads, debouncing, signals) is :mod:`app.metrics_g
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from inspectors.errors import GroundTruthError, InspectorError
+from inspectors.errors import InspectorError
 from inspectors.groundtruth import GroundTruthSet
 from inspectors.metrics import ImageLevelCurve, LiveEvaluator
-from inspectors.metrics.alignment import class_mapping, to_gt_space
 from inspectors.metrics.errors import CATEGORIES, segmentation_region_errors
+from inspectors.metrics.pairing import Pairs, pair_with_ground_truth
 from inspectors.results import Result, Thresholds
 
 #: Image-list filters from error analysis, per task: (label, key).
@@ -46,14 +46,6 @@ class Snapshot:
 
 
 @dataclass
-class Pairs:
-    pairs: List[Tuple[Result, Result]] = field(default_factory=list)
-    rows: List[int] = field(default_factory=list)
-    paths: List[str] = field(default_factory=list)
-    notes: List[str] = field(default_factory=list)
-
-
-@dataclass
 class Evaluation:
     """A LiveEvaluator over the pairs of one snapshot, plus threshold-free curves."""
 
@@ -77,43 +69,14 @@ class Evaluation:
 
 
 def collect_pairs(snap: Snapshot) -> Pairs:
-    """Ground truth for each cached prediction, the prediction in the ground truth's classes."""
-    gt_set, out = snap.ground_truth, Pairs()
-    mappings: Dict[Tuple[str, ...], np.ndarray] = {}
-    no_gt = bad_gt = bad_size = 0
-    for row, path, pred in snap.items:
-        if pred.task != gt_set.task:
-            raise Unavailable(f"The model is a {pred.task} model but the ground truth is for "
-                              f"{gt_set.task}: metrics cannot be computed.")
-        try:
-            gt = gt_set.get(path)
-        except GroundTruthError:
-            bad_gt += 1
-            continue
-        if gt is None:
-            no_gt += 1
-            continue
-        if pred.class_names not in mappings:
-            try:
-                mapping, notes = class_mapping(pred.class_names, gt_set.class_names, gt_set.task)
-            except InspectorError as e:
-                raise Unavailable(str(e)) from None
-            mappings[pred.class_names] = mapping
-            out.notes += notes
-        mapped = to_gt_space(pred, mappings[pred.class_names], gt_set.class_names)
-        if gt.task == "segmentation" and gt.image_size != mapped.image_size:
-            bad_size += 1
-            continue
-        out.pairs.append((gt, mapped))
-        out.rows.append(row)
-        out.paths.append(path)
-    if no_gt:
-        out.notes.append(f"{no_gt} inspected image(s) without ground truth left out")
-    if bad_gt:
-        out.notes.append(f"{bad_gt} image(s) with unreadable ground truth left out (see Errors)")
-    if bad_size:
-        out.notes.append(f"{bad_size} label map(s) of another size than the image left out")
-    return out
+    """Ground truth for each cached prediction, the prediction in the ground truth's classes
+    (:func:`inspectors.metrics.pairing.pair_with_ground_truth`); keys are store rows."""
+    try:
+        p = pair_with_ground_truth(snap.ground_truth, snap.items)
+    except InspectorError as e:
+        raise Unavailable(str(e)) from None
+    p.notes += p.left_out()
+    return p
 
 
 def build_evaluation(snap: Snapshot) -> Evaluation:
@@ -124,15 +87,12 @@ def build_evaluation(snap: Snapshot) -> Evaluation:
     p = collect_pairs(snap)
     if not p.pairs:
         raise Unavailable(f"None of the {len(snap.items)} inspected images has ground truth.")
-    difficult = None
-    if snap.ground_truth.task == "detection":
-        difficult = [snap.ground_truth.difficult_flags(path) for path in p.paths]
-    live = LiveEvaluator(p.pairs, snap.ground_truth.task, difficult=difficult)
+    live = LiveEvaluator(p.pairs, snap.ground_truth.task, difficult=p.difficult)
     pr = live.matches.pr_curves() if live.matches is not None else []
     t1 = time.perf_counter()
     first = live.at(snap.thresholds)
     at_ms = (time.perf_counter() - t1) * 1000
-    return Evaluation(live, np.asarray(p.rows, np.int64), snap, live.curve(), pr, p.notes, first, at_ms,
+    return Evaluation(live, np.asarray(p.keys, np.int64), snap, live.curve(), pr, p.notes, first, at_ms,
                       time.perf_counter() - t0)
 
 
@@ -140,7 +100,7 @@ def region_errors(ev: Evaluation, thresholds: Thresholds) -> Dict[str, np.ndarra
     """Segmentation: store rows with false-positive / missed defect regions (slow: a worker)."""
     pairs = collect_pairs(ev.snapshot)
     regions = segmentation_region_errors(pairs.pairs, thresholds)
-    rows = np.asarray(pairs.rows, np.int64)
+    rows = np.asarray(pairs.keys, np.int64)
     return {k: rows[[r[k] > 0 for r in regions]] if len(rows) else rows for k in REGION_KEYS}
 
 

@@ -133,7 +133,8 @@ class DetectionResult:
         return float(self.scores.max()) if len(self) else 0.0
 
     def is_defective(self, thresholds: Union[Thresholds, float, None] = None) -> bool:
-        return len(self.filtered(thresholds)) > 0
+        """A box reaches its class threshold: see :func:`is_defective`."""
+        return is_defective(self, thresholds)
 
     def areas(self) -> np.ndarray:
         return (self.boxes[:, 2] - self.boxes[:, 0]) * (self.boxes[:, 3] - self.boxes[:, 1])
@@ -245,14 +246,15 @@ class SegmentationResult:
         """Highest confidence per defect class present."""
         out: Dict[int, float] = {}
         for cid in self.class_areas():
-            if cid == self.background_id:
+            if cid in (self.background_id, self.ignore_index):
                 continue
             m = self.label_map == cid
             out[cid] = 1.0 if self.confidence is None else float(self.confidence[m].max())
         return out
 
     def is_defective(self, thresholds: Union[Thresholds, float, None] = None) -> bool:
-        return bool(self.filtered(thresholds).defect_mask().any())
+        """A defect pixel keeps its class after ``filtered``: see :func:`is_defective`."""
+        return is_defective(self, thresholds)
 
     def to_dict(self) -> dict:
         areas = self.class_areas()
@@ -338,9 +340,8 @@ class ClassificationResult:
         return 0.0 if self.class_id in self.clean_ids else self.score
 
     def is_defective(self, thresholds: Union[Thresholds, float, None] = None) -> bool:
-        if self.class_id in self.clean_ids:
-            return False
-        return self.score >= _as_thresholds(thresholds).for_class(self.class_id, self.class_names)
+        """The top class is a defect class and reaches its threshold: see :func:`is_defective`."""
+        return is_defective(self, thresholds)
 
     def to_dict(self) -> dict:
         return {
@@ -355,6 +356,52 @@ class ClassificationResult:
 
 
 Result = Union[DetectionResult, SegmentationResult, ClassificationResult]
+
+
+# -- the flagging decision: one rule for the image list, the session, the metrics, exports --
+def defect_class_scores(result: Result) -> np.ndarray:
+    """Highest score per class that can make the image defective (float32, ``-inf`` where none).
+
+    Detection: the best box of each class. Segmentation: the best pixel confidence of each
+    defect class present (1.0 without a confidence map; background and ignore pixels never
+    count). Classification: the top class's probability unless it is a clean class.
+    """
+    out = np.full(len(result.class_names), -np.inf, np.float32)
+    if isinstance(result, DetectionResult):
+        if len(result):
+            np.maximum.at(out, result.class_ids, result.scores)
+    elif isinstance(result, SegmentationResult):
+        for cid, score in result.class_scores().items():
+            out[cid] = score
+    elif isinstance(result, ClassificationResult):
+        if result.class_id not in result.clean_ids:
+            out[result.class_id] = result.score
+    else:
+        raise TypeError(f"not a result: {type(result).__name__}")
+    return out
+
+
+def flagged_classes(class_scores: np.ndarray, thresholds: Union[Thresholds, float, None],
+                    class_names: Sequence[str]) -> np.ndarray:
+    """Which classes reach their threshold: ``score >= threshold`` compared in float32, as
+    :meth:`DetectionResult.filtered` / :meth:`SegmentationResult.filtered` compare.
+
+    ``class_scores`` is :func:`defect_class_scores` of one image (shape (C,)) or of many
+    (shape (N, C)); the result has its shape. ``thresholds`` None means 0.0 everywhere.
+    """
+    return np.asarray(class_scores, np.float32) >= _as_thresholds(thresholds).vector(class_names)
+
+
+def is_defective(result: Result, thresholds: Union[Thresholds, float, None] = None) -> bool:
+    """THE decision whether an image is flagged at ``thresholds``: some defect class's best
+    score (:func:`defect_class_scores`) reaches that class's threshold (:func:`flagged_classes`).
+
+    For detection and segmentation this is exactly "``result.filtered(thresholds)`` still
+    holds a box / a defect pixel". The image list, the session summary, image-level metrics,
+    exports and the CLI all decide through this function; ground truth (scores 1.0, no
+    thresholds) is defective when it holds any defect.
+    """
+    return bool(flagged_classes(defect_class_scores(result), thresholds, result.class_names).any())
 
 
 @dataclass(frozen=True)

@@ -21,14 +21,14 @@ from ..atomic import atomic_write_text
 from ..errors import GroundTruthError, InspectorError
 from ..groundtruth import load_ground_truth
 from ..metrics import (
-    box_iou,
     choose_operating_point,
     evaluate,
     image_level_curve,
     plot_tp_fp,
     write_tp_fp_list,
 )
-from ..metrics.alignment import class_mapping, to_gt_space
+from ..metrics.detection import box_outcomes
+from ..metrics.pairing import Pairs, pair_with_ground_truth
 from ..metrics.plots import plot_confusion, plot_per_class, plot_pr_curves
 from ..outdir import StagedFolder, check_apart
 from ..problems import Problem
@@ -63,16 +63,14 @@ def add_parser(sub) -> None:
     p.set_defaults(func=run)
 
 
-def disagreement(gt: Result, pred: Result, thresholds: Thresholds) -> float:
-    """How wrong one image is, for ranking the worst cases."""
+def disagreement(gt: Result, pred: Result, thresholds: Thresholds,
+                 difficult: Optional[np.ndarray] = None) -> float:
+    """How wrong one image is, for ranking the worst cases. Detection: false-positive plus
+    missed boxes at ``thresholds`` by the metrics' own matching (:func:`box_outcomes`)."""
     pred = pred.filtered(thresholds)
     if isinstance(gt, DetectionResult):
-        if not len(gt) or not len(pred):
-            return float(len(gt) + len(pred))
-        iou = box_iou(gt.boxes, pred.boxes)
-        same = gt.class_ids[:, None] == pred.class_ids[None, :]
-        hit = (iou > 0.5) & same
-        return float((~hit.any(axis=1)).sum() + (~hit.any(axis=0)).sum())
+        _tp, fp, fn = box_outcomes(gt, pred, difficult=difficult).counts()
+        return float(fp + fn)
     if isinstance(gt, SegmentationResult):
         a, b = gt.defect_mask(), pred.defect_mask()
         union = (a | b).sum()
@@ -80,29 +78,22 @@ def disagreement(gt: Result, pred: Result, thresholds: Thresholds) -> float:
     return pred.score if pred.class_id != gt.class_id else 0.0
 
 
-def _collect(inspector, gt, images, quiet: bool) -> Tuple[List, List[str], List[Problem], List[str]]:
-    """(pairs, image ids, (file, message) of images that failed to run, notes)."""
+def _collect(inspector, gt, images, quiet: bool) -> Tuple[Pairs, List[Problem]]:
+    """The pairs (:func:`pair_with_ground_truth`) and (file, message) of images that failed to run."""
     from tqdm import tqdm
 
-    mapping = None
-    pairs, ids, failed, notes = [], [], [], []
-    with tqdm(total=len(images), unit="img", file=sys.stderr, disable=quiet, mininterval=0.5) as bar:
-        for outcome in inspector.run(images):
-            bar.update(1)
-            if not outcome.ok:
-                failed.append((str(outcome.path), outcome.error or "error"))
-                continue
-            try:
-                target = gt.get(outcome.path)
-            except GroundTruthError:  # recorded in gt.problems by get()
-                continue
-            if target is None:
-                continue
-            if mapping is None:
-                mapping, notes = class_mapping(outcome.result.class_names, gt.class_names, gt.task)
-            pairs.append((target, to_gt_space(outcome.result, mapping, gt.class_names)))
-            ids.append(str(outcome.path))
-    return pairs, ids, failed, list(notes)
+    failed: List[Problem] = []
+
+    def predictions():
+        with tqdm(total=len(images), unit="img", file=sys.stderr, disable=quiet, mininterval=0.5) as bar:
+            for outcome in inspector.run(images):
+                bar.update(1)
+                if not outcome.ok:
+                    failed.append((str(outcome.path), outcome.error or "error"))
+                    continue
+                yield str(outcome.path), outcome.path, outcome.result
+
+    return pair_with_ground_truth(gt, predictions()), failed
 
 
 def write_charts(out: Path, report: dict, task: str) -> None:
@@ -123,11 +114,13 @@ def write_charts(out: Path, report: dict, task: str) -> None:
         plot_confusion(out / "confusion_matrix.png", m["confusion_matrix"], names, names)
 
 
-def write_worst(out: Path, pairs, ids, thresholds: Thresholds, n: int) -> List[str]:
+def write_worst(out: Path, pairs, ids, thresholds: Thresholds, n: int,
+                difficult: Optional[List[np.ndarray]] = None) -> List[str]:
     from ..imageio import read_image, write_image
     from ..render import RenderStyle, compare
 
-    scores = np.array([disagreement(g, p, thresholds) for g, p in pairs])
+    flags = difficult if difficult is not None else [None] * len(pairs)
+    scores = np.array([disagreement(g, p, thresholds, d) for (g, p), d in zip(pairs, flags)])
     order = [i for i in np.argsort(-scores, kind="stable")[:n] if scores[i] > 0]
     written = []
     for rank, i in enumerate(order, 1):
@@ -161,7 +154,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"ground truth: {gt.describe()} ({len(images)} images)", file=sys.stderr)
     thr = Thresholds(args.threshold if args.threshold is not None else inspector.spec.default_threshold)
     t0 = time.perf_counter()
-    pairs, ids, failed, notes = _collect(inspector, gt, images, args.quiet)
+    paired, failed = _collect(inspector, gt, images, args.quiet)
+    pairs, ids, difficult = paired.pairs, [str(k) for k in paired.keys], paired.difficult
+    notes = paired.notes + paired.left_out()
     gt_problems = [(p.path, p.message) for p in gt.problems]
     print_problems("ground-truth problems", gt_problems)
     print_problems("images that could not be inspected", failed)
@@ -171,7 +166,6 @@ def run(args: argparse.Namespace) -> int:
         print("error: no image could be evaluated", file=sys.stderr)
         return 1
     elapsed = time.perf_counter() - t0
-    difficult = [gt.difficult_flags(i) for i in ids] if gt.task == "detection" else None
     report = evaluate(pairs, gt.task, thr, min_recall=args.min_recall, image_ids=ids, difficult=difficult)
     report["model"] = inspector.spec.summary()
     report["data"] = {"path": str(data), "layout": getattr(gt, "layout", None),
@@ -185,7 +179,7 @@ def run(args: argparse.Namespace) -> int:
         write_tp_fp_list(work / "tp_fp_list.txt", curve)
         plot_tp_fp(work / "image-level_tp_fp.png", curve, choose_operating_point(curve, args.min_recall))
         write_charts(work, report, gt.task)
-        report["worst_cases"] = write_worst(work, pairs, ids, thr, args.worst)
+        report["worst_cases"] = write_worst(work, pairs, ids, thr, args.worst, difficult)
         atomic_write_text(work / "metrics.json", json.dumps(report, ensure_ascii=False, indent=1))
     print(headline(report), file=sys.stderr)
     return 0

@@ -1,6 +1,6 @@
 """Readers for each exporting tool's folder layout, all producing a :class:`ModelSpec`."""
 
-from .detect import load_model_spec
+from .detect import NotAModelError, Recognized, is_model_folder, load_model_spec, recognize
 from .spec import ModelSpec
 
-__all__ = ["ModelSpec", "load_model_spec"]
+__all__ = ["ModelSpec", "NotAModelError", "Recognized", "is_model_folder", "load_model_spec", "recognize"]

@@ -73,6 +73,7 @@ class ImageMatch:
     gt_index: np.ndarray  # best same-class ground-truth box, -1 if the class has none
     best_iou: np.ndarray  # IoU with it, -1.0 if none
     iou: np.ndarray  # (P, G) IoU of sorted predictions with all ground-truth boxes
+    counted: np.ndarray  # bool per ground-truth box: False for difficult boxes (not ground truth)
 
 
 def match_image(
@@ -83,18 +84,22 @@ def match_image(
     difficult: Optional[np.ndarray] = None,
     evaluate_difficult: bool = False,
 ) -> ImageMatch:
+    """THE box matching of the project (mAP, error analysis, the diff view, evaluate's worst
+    cases): ppdet's VOC rule as described in the module docstring, on one image."""
     order = np.argsort(-pred.scores, kind="stable")
     cls = pred.class_ids[order]
     iou = box_iou(pred.boxes[order], gt.boxes, plus_one)
     n_pred, n_gt = iou.shape
     status = np.zeros(n_pred, np.int8)
+    hard = np.zeros(n_gt, bool) if difficult is None or evaluate_difficult else np.asarray(difficult, bool)
+    if hard.shape != (n_gt,):
+        raise ValueError(f"{hard.size} difficult flags for {n_gt} ground-truth boxes")
     if n_gt == 0:
-        return ImageMatch(order, status, np.full(n_pred, -1), np.full(n_pred, -1.0), iou)
+        return ImageMatch(order, status, np.full(n_pred, -1), np.full(n_pred, -1.0), iou, ~hard)
     masked = np.where(cls[:, None] == gt.class_ids[None, :], iou, -1.0)
     best = masked.argmax(axis=1)
     best_iou = masked[np.arange(n_pred), best]
     best = np.where(best_iou >= 0, best, -1)
-    hard = np.zeros(n_gt, bool) if difficult is None or evaluate_difficult else np.asarray(difficult, bool)
     taken = np.zeros(n_gt, bool)
     for i in np.flatnonzero(best_iou > iou_threshold):
         g = best[i]
@@ -103,7 +108,43 @@ def match_image(
         elif not taken[g]:
             taken[g] = True
             status[i] = 1
-    return ImageMatch(order, status, best, best_iou, iou)
+    return ImageMatch(order, status, best, best_iou, iou, ~hard)
+
+
+@dataclass(frozen=True)
+class BoxOutcomes:
+    """:func:`match_image` of one image, back in the prediction's and ground truth's own order."""
+
+    pred: np.ndarray  # int8 per prediction: 1 hit (true positive), 0 false positive, -1 ignored (difficult)
+    gt_matched: np.ndarray  # bool per ground-truth box: a prediction matched it
+    gt_counted: np.ndarray  # bool per ground-truth box: False for difficult boxes
+
+    @property
+    def missed(self) -> np.ndarray:
+        """Ground-truth boxes no prediction matched (difficult boxes are never missed)."""
+        return self.gt_counted & ~self.gt_matched
+
+    def counts(self) -> tuple:
+        """(true positives, false positives, false negatives)."""
+        return int((self.pred == 1).sum()), int((self.pred == 0).sum()), int(self.missed.sum())
+
+
+def box_outcomes(
+    gt: DetectionResult,
+    pred: DetectionResult,
+    iou_threshold: float = 0.5,
+    plus_one: bool = True,
+    difficult: Optional[np.ndarray] = None,
+    evaluate_difficult: bool = False,
+) -> BoxOutcomes:
+    """Hit / false positive / ignored per prediction and matched / missed per ground-truth
+    box, by :func:`match_image` (threshold ``pred`` first: ``pred.filtered(t)``)."""
+    m = match_image(gt, pred, iou_threshold, plus_one, difficult, evaluate_difficult)
+    status = np.empty(len(m.order), np.int8)
+    status[m.order] = m.status
+    matched = np.zeros(len(gt), bool)
+    matched[m.gt_index[m.status == 1]] = True
+    return BoxOutcomes(status, matched, m.counted)
 
 
 def precision_recall(tp: np.ndarray, num_gt: int) -> tuple:
@@ -161,8 +202,7 @@ class DetectionMatches:
             diff = None if difficult is None else np.asarray(difficult[i], bool)
             m = match_image(gt, pred, iou_threshold, plus_one, diff, evaluate_difficult)
             self.images.append(m)
-            counted = gt.class_ids if diff is None or evaluate_difficult else gt.class_ids[~diff]
-            self.num_gt += np.bincount(counted, minlength=c)
+            self.num_gt += np.bincount(gt.class_ids[m.counted], minlength=c)
             keep = m.status >= 0
             scores.append(pred.scores[m.order][keep])
             flags.append(m.status[keep] == 1)

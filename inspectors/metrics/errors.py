@@ -10,7 +10,9 @@ order as the VOC matching in ``detection``, so "correct" = a VOC true positive):
 * ``background``        -- none of the above (IoU < 0.1 with every same-class box).
 
 The first rule that applies wins. A ground-truth box is *missed* at a threshold
-when no kept prediction matched it. Per-class confusion: rows are ground-truth
+when no kept prediction matched it (difficult boxes are never missed: they are not
+ground truth for the VOC metrics either). The diff view and ``evaluate``'s worst
+cases use the same matching (``detection.box_outcomes``). Per-class confusion: rows are ground-truth
 classes plus "background", columns predicted classes plus "missed".
 
 Segmentation: class-agnostic defect regions (8-connected components); a predicted
@@ -47,7 +49,7 @@ class DetectionErrors:
         self.num_images = len(pairs)
         thr = matches.iou_threshold
         img, cls, score, kind, row = [], [], [], [], []
-        g_img, g_cls, g_score = [], [], []
+        g_img, g_cls, g_score, g_counted = [], [], [], []
         for i, ((gt, pred), m) in enumerate(zip(pairs, matches.images)):
             c = pred.class_ids[m.order]
             s = pred.scores[m.order]
@@ -76,10 +78,12 @@ class DetectionErrors:
             g_img.append(np.full(len(gt), i))
             g_cls.append(gt.class_ids)
             g_score.append(match_score)
+            g_counted.append(m.counted)
         cat = np.concatenate
         self.det_image, self.det_class, self.det_score = cat(img), cat(cls).astype(np.int64), cat(score)
         self.det_kind, self.det_gt_class = cat(kind), cat(row)
         self.gt_image, self.gt_class, self.gt_match_score = cat(g_img), cat(g_cls).astype(np.int64), cat(g_score)
+        self.gt_counted = cat(g_counted).astype(bool)  # difficult boxes are never missed
 
     def _masks(self, thresholds: ThresholdsLike) -> Dict[str, np.ndarray]:
         thr = threshold_vector(thresholds, self.class_names)
@@ -96,7 +100,7 @@ class DetectionErrors:
 
     def _missed(self, thresholds: ThresholdsLike) -> np.ndarray:
         thr = threshold_vector(thresholds, self.class_names)
-        return ~(self.gt_match_score >= thr[self.gt_class])
+        return self.gt_counted & ~(self.gt_match_score >= thr[self.gt_class])
 
     def per_image(self, thresholds: ThresholdsLike) -> np.ndarray:
         """Counts (num_images, len(CATEGORIES)) in the order of :data:`CATEGORIES`."""

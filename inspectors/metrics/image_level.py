@@ -2,9 +2,10 @@
 
 An image is *reported defective* at a threshold when its prediction still holds a
 defect after ``filtered(thresholds)``: a box (detection), a defect pixel
-(segmentation), a defect top-1 class (classification) -- ``Result.is_defective``.
-That is, its per-class best score (``defect_score`` split by class) is >= the
-class threshold, compared in float32 as the result types do. Image-level recall:
+(segmentation), a defect top-1 class (classification). That is the one flagging
+rule, :func:`inspectors.results.is_defective`: some class's best score
+(``defect_class_scores``) is >= its threshold in float32 (``flagged_classes``),
+the function the app's image list and session flag with too. Image-level recall:
 share of defective ground-truth images reported defective. False-positive rate:
 share of defect-free ground-truth images reported defective. A rate without any
 image to count is NaN (JSON null), never 0.
@@ -29,43 +30,12 @@ from inspectors.metrics._common import (
     Pair,
     ThresholdsLike,
     safe_div,
-    threshold_vector,
 )
-from inspectors.results import ClassificationResult, DetectionResult, Result, SegmentationResult
+from inspectors.results import defect_class_scores, flagged_classes, is_defective
 
 NO_CLEAN = "no defect-free images: false-positive rate undefined (NaN)"
 NO_DEFECTIVE = "no defective images: recall undefined (NaN)"
 NO_PREDICTIONS = "no image has any prediction"
-
-
-def class_max_scores(pred: Result) -> np.ndarray:
-    """Best score per class that can make the image defective; -inf where none."""
-    c = len(pred.class_names)
-    out = np.full(c, -np.inf, np.float32)
-    if isinstance(pred, DetectionResult):
-        if len(pred):
-            np.maximum.at(out, pred.class_ids, pred.scores)
-    elif isinstance(pred, SegmentationResult):
-        lm = pred.label_map
-        present = np.flatnonzero(np.bincount(lm.ravel(), minlength=c)[:c])
-        for k in present:
-            if k == pred.background_id:
-                continue
-            out[k] = 1.0 if pred.confidence is None else pred.confidence[lm == k].max()
-    elif isinstance(pred, ClassificationResult):
-        if pred.class_id not in pred.clean_ids:
-            out[pred.class_id] = pred.score
-    else:
-        raise TypeError(f"not a result: {type(pred).__name__}")
-    return out
-
-
-def gt_is_defective(gt: Result) -> bool:
-    if isinstance(gt, DetectionResult):
-        return len(gt) > 0
-    if isinstance(gt, SegmentationResult):
-        return bool(gt.defect_mask().any())
-    return gt.class_id not in gt.clean_ids
 
 
 @dataclass(frozen=True)
@@ -104,8 +74,8 @@ class ImageScores:
     @classmethod
     def from_pairs(cls, pairs: Sequence[Pair]) -> ImageScores:
         names = pairs[0][0].class_names
-        gt = np.array([gt_is_defective(g) for g, _ in pairs], bool)
-        scores = np.stack([class_max_scores(p) for _, p in pairs]) if len(pairs) else np.zeros((0, len(names)))
+        gt = np.array([is_defective(g) for g, _ in pairs], bool)
+        scores = np.stack([defect_class_scores(p) for _, p in pairs]) if len(pairs) else np.zeros((0, len(names)))
         return cls(gt, scores, names)
 
     def _notes(self, n_def: int, n_clean: int) -> List[str]:
@@ -115,8 +85,7 @@ class ImageScores:
 
     def predicted(self, thresholds: ThresholdsLike) -> np.ndarray:
         """Images reported defective at ``thresholds`` (per-class overrides honoured)."""
-        thr = threshold_vector(thresholds, self.class_names)
-        return (self.class_scores >= thr[None, :]).any(axis=1)
+        return flagged_classes(self.class_scores, thresholds, self.class_names).any(axis=1)
 
     def at(self, thresholds: ThresholdsLike) -> dict:
         hit = self.predicted(thresholds)

@@ -4,7 +4,7 @@ Every function returns a new BGR uint8 image and leaves its input untouched.
 """
 
 from .annotate import annotate, as_bgr
-from .compare import compare, diff, iou_matrix, match_boxes
+from .compare import box_marks, compare, diff, match_boxes
 from .palette import FALSE_POSITIVE, HIT, MISS, PALETTE, class_color
 from .style import DEFAULT_STYLE, RenderStyle
 
@@ -17,9 +17,9 @@ __all__ = [
     "RenderStyle",
     "annotate",
     "as_bgr",
+    "box_marks",
     "class_color",
     "compare",
     "diff",
-    "iou_matrix",
     "match_boxes",
 ]

@@ -8,10 +8,11 @@ from typing import List, Optional, Sequence, Tuple
 import cv2
 import numpy as np
 
+from ..metrics.detection import box_outcomes
 from ..results import ClassificationResult, DetectionResult, Result, SegmentationResult, Thresholds
 from . import text
 from .annotate import _fit, annotate, as_bgr
-from .palette import CONFUSED, FALSE_POSITIVE, HIT, MISS, Color
+from .palette import CONFUSED, FALSE_POSITIVE, HIT, IGNORED, MISS, Color
 from .style import DEFAULT_STYLE, RenderStyle
 
 
@@ -64,36 +65,29 @@ def compare(image: np.ndarray, gt: Optional[Result], pred: Optional[Result],
     return side_by_side([titled(left, titles[0], m), titled(right, titles[1], m)], vertical)
 
 
-def iou_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """IoU between every box in ``a`` (N, 4) and ``b`` (M, 4)."""
-    if not len(a) or not len(b):
-        return np.zeros((len(a), len(b)), np.float32)
-    x1 = np.maximum(a[:, None, 0], b[None, :, 0])
-    y1 = np.maximum(a[:, None, 1], b[None, :, 1])
-    x2 = np.minimum(a[:, None, 2], b[None, :, 2])
-    y2 = np.minimum(a[:, None, 3], b[None, :, 3])
-    inter = np.clip(x2 - x1, 0, None) * np.clip(y2 - y1, 0, None)
-    area_a = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
-    area_b = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
-    union = area_a[:, None] + area_b[None, :] - inter
-    return np.where(union > 0, inter / np.maximum(union, 1e-9), 0.0).astype(np.float32)
+def match_boxes(gt: DetectionResult, pred: DetectionResult, iou: float = 0.5,
+                difficult: Optional[np.ndarray] = None) -> Tuple[np.ndarray, np.ndarray]:
+    """(hit flag per prediction, matched flag per ground-truth box) by the metrics' own
+    matching (:func:`inspectors.metrics.detection.box_outcomes`, ppdet's VOC rule)."""
+    o = box_outcomes(gt, pred, iou, difficult=difficult)
+    return o.pred == 1, o.gt_matched
 
 
-def match_boxes(gt: DetectionResult, pred: DetectionResult, iou: float = 0.5) -> Tuple[np.ndarray, np.ndarray]:
-    """Greedy best-score-first matching of same-class boxes at ``iou``.
+def box_marks(gt: DetectionResult, pred: DetectionResult, iou: float = 0.5,
+              difficult: Optional[np.ndarray] = None) -> Tuple[List[str], List[Optional[str]]]:
+    """What the diff view writes on each box: per prediction ``hit`` / ``FP`` /
+    ``difficult`` (matched to a difficult box: neither), per ground-truth box ``miss``,
+    ``difficult`` (an unmatched difficult box) or None (matched: its prediction is the hit).
+    The words are the metrics' TP / FP / ignored and FN, by construction."""
+    o = box_outcomes(gt, pred, iou, difficult=difficult)
+    pred_words = [_PRED_WORDS[int(s)] for s in o.pred]
+    gt_words = [None if hit else ("miss" if counted else "difficult")
+                for hit, counted in zip(o.gt_matched, o.gt_counted)]
+    return pred_words, gt_words
 
-    Returns (matched flag per prediction, matched flag per ground-truth box)."""
-    ious = iou_matrix(pred.boxes, gt.boxes)
-    pred_hit = np.zeros(len(pred), bool)
-    gt_hit = np.zeros(len(gt), bool)
-    for i in np.argsort(-pred.scores, kind="stable"):
-        if not len(gt):
-            break
-        cand = np.where((gt.class_ids == pred.class_ids[i]) & ~gt_hit, ious[i], -1.0)
-        j = int(np.argmax(cand))
-        if cand[j] >= iou:
-            pred_hit[i] = gt_hit[j] = True
-    return pred_hit, gt_hit
+
+_PRED_WORDS = {1: "hit", 0: "FP", -1: "difficult"}
+_MARK_COLOURS = {"hit": HIT, "FP": FALSE_POSITIVE, "miss": MISS, "difficult": IGNORED}
 
 
 def _diff_segmentation(out: np.ndarray, gt: SegmentationResult, pred: SegmentationResult,
@@ -113,17 +107,18 @@ def _diff_segmentation(out: np.ndarray, gt: SegmentationResult, pred: Segmentati
 
 
 def _diff_detection(out: np.ndarray, gt: DetectionResult, pred: DetectionResult, m: text.Metrics,
-                    iou: float) -> List[Tuple[str, Color]]:
-    pred_hit, gt_hit = match_boxes(gt, pred, iou)
-    items = [(gt, j, MISS, "miss") for j in np.where(~gt_hit)[0]]
-    items += [(pred, i, HIT if pred_hit[i] else FALSE_POSITIVE, "hit" if pred_hit[i] else "FP")
-              for i in range(len(pred))]
-    for res, k, colour, word in items:
+                    iou: float, difficult: Optional[np.ndarray]) -> List[Tuple[str, Color]]:
+    pred_words, gt_words = box_marks(gt, pred, iou, difficult)
+    items = [(gt, j, w) for j, w in enumerate(gt_words) if w is not None]
+    items += [(pred, i, w) for i, w in enumerate(pred_words)]
+    for res, k, word in items:
+        colour = _MARK_COLOURS[word]
         x1, y1, x2, y2 = (int(round(float(v))) for v in res.boxes[k])
         cv2.rectangle(out, (x1, y1), (x2, y2), colour, m.line, cv2.LINE_8)
         name = res.class_names[int(res.class_ids[k])]
         text.label(out, f"{word} {name}", x1, y2, colour, m, above=False)
-    return [("hit", HIT), ("false positive", FALSE_POSITIVE), ("miss", MISS)]
+    legend = [("hit", HIT), ("false positive", FALSE_POSITIVE), ("miss", MISS)]
+    return legend + ([("difficult (not counted)", IGNORED)] if "difficult" in pred_words + gt_words else [])
 
 
 def _diff_classification(gt: ClassificationResult, pred: ClassificationResult,
@@ -137,9 +132,15 @@ def _diff_classification(gt: ClassificationResult, pred: ClassificationResult,
 
 
 def diff(image: np.ndarray, gt: Optional[Result], pred: Optional[Result],
-         threshold: Optional[Thresholds] = None, iou: float = 0.5, opacity: float = 0.55) -> np.ndarray:
+         threshold: Optional[Thresholds] = None, iou: float = 0.5, opacity: float = 0.55,
+         difficult: Optional[np.ndarray] = None) -> np.ndarray:
     """Mark hits (green), false positives (red) and misses (orange) of ``pred`` at
-    ``threshold`` against ``gt``; a copy of ``image`` is returned."""
+    ``threshold`` against ``gt``; a copy of ``image`` is returned.
+
+    Boxes are matched as the metrics match them (:func:`box_marks`); pass the ground
+    truth's ``difficult`` flags (``GroundTruthSet.difficult_flags``) for the colours to be
+    the error filters' exactly: predictions matched to a difficult box and unmatched
+    difficult boxes are then grey, neither hits, false positives nor misses."""
     out = as_bgr(image)
     if pred is not None and threshold is not None:
         pred = pred.filtered(threshold)
@@ -155,7 +156,7 @@ def diff(image: np.ndarray, gt: Optional[Result], pred: Optional[Result],
         out = _fit(out, pred.image_size)
         text.legend(out, _diff_segmentation(out, gt, pred, opacity), m)
     elif isinstance(pred, DetectionResult):
-        text.legend(out, _diff_detection(out, gt, pred, m, iou), m)
+        text.legend(out, _diff_detection(out, gt, pred, m, iou, difficult), m)
     else:
         flagged = pred.is_defective(threshold) if threshold is not None else pred.class_id not in pred.clean_ids
         text.banner(out, _diff_classification(gt, pred, flagged), m)

@@ -24,6 +24,8 @@ HIT: Color = (60, 200, 60)
 FALSE_POSITIVE: Color = (40, 40, 235)
 MISS: Color = (0, 165, 255)
 CONFUSED: Color = (0, 230, 255)
+#: Diff mark of a difficult ground-truth box and of a prediction matched to one (not counted).
+IGNORED: Color = (170, 170, 170)
 
 
 def class_color(class_id: int) -> Color:

@@ -1,11 +1,10 @@
 """A compact per-result summary that makes re-flagging at a new threshold cheap.
 
-For every result type, ``result.is_defective(t)`` is true exactly when some defect
-class reaches its threshold: a segmentation class whose best pixel confidence is
->= its threshold keeps that pixel; a detection class keeps its best box; a
-classifier flags its top class unless that class means "clean". So the highest
-score per defect class is all that flagging needs, and the label maps and boxes
-are not touched again when the slider moves.
+Flagging is :func:`inspectors.results.is_defective`: some defect class's best score
+(:func:`~inspectors.results.defect_class_scores`) reaches its threshold. That vector of
+best scores is all the decision needs, so it is kept here and the label maps and boxes
+are not touched again when the slider moves; the comparison itself is the results'
+:func:`~inspectors.results.flagged_classes`, the one the metrics use too.
 """
 
 from __future__ import annotations
@@ -13,38 +12,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, Tuple
 
-from ..results import ClassificationResult, DetectionResult, Result, SegmentationResult, Thresholds
+import numpy as np
+
+from ..results import Result, Thresholds, defect_class_scores, flagged_classes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Summary:
-    """Highest score per defect class id, and the result's class names."""
+    """Highest score per class (float32, -inf where the class cannot flag the image)."""
 
-    class_scores: Dict[int, float]
+    scores: np.ndarray
     class_names: Tuple[str, ...]
 
     @property
+    def class_scores(self) -> Dict[int, float]:
+        """Highest score per defect class present."""
+        return {int(c): float(self.scores[c]) for c in np.flatnonzero(np.isfinite(self.scores))}
+
+    @property
     def defect_score(self) -> float:
-        return max(self.class_scores.values(), default=0.0)
+        return float(self.scores.max()) if np.isfinite(self.scores).any() else 0.0
 
     def flagged(self, thresholds: Thresholds) -> bool:
-        return any(s >= thresholds.for_class(c, self.class_names) for c, s in self.class_scores.items())
+        return bool(flagged_classes(self.scores, thresholds, self.class_names).any())
 
     def flagged_classes(self, thresholds: Thresholds) -> Tuple[str, ...]:
-        return tuple(self.class_names[c] for c, s in sorted(self.class_scores.items())
-                     if s >= thresholds.for_class(c, self.class_names))
+        hit = flagged_classes(self.scores, thresholds, self.class_names)
+        return tuple(self.class_names[c] for c in np.flatnonzero(hit))
 
 
 def summarize(result: Result) -> Summary:
-    if isinstance(result, SegmentationResult):
-        scores = {c: s for c, s in result.class_scores().items() if c != result.background_id}
-    elif isinstance(result, DetectionResult):
-        scores = {}
-        for cid, s in zip(result.class_ids.tolist(), result.scores.tolist()):
-            if s > scores.get(cid, -1.0):
-                scores[cid] = float(s)
-    elif isinstance(result, ClassificationResult):
-        scores = {} if result.class_id in result.clean_ids else {result.class_id: result.score}
-    else:
-        raise TypeError(f"cannot summarize {type(result).__name__}")
-    return Summary(scores, tuple(result.class_names))
+    return Summary(defect_class_scores(result), tuple(result.class_names))

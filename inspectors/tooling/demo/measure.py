@@ -8,6 +8,7 @@ from typing import Any, Dict, List
 
 from ...assets import models_dir
 from ...groundtruth.discover import discover
+from ...metrics.image_level import ImageScores
 from .generate import DEMO_DIR
 
 MODELS_DIR = models_dir()
@@ -16,13 +17,11 @@ PAIRS = {"neu_cls": "neu_cls", "neu_det": "neu_det", "magnetic_tile": "magnetic_
 
 
 def _image_level(pairs: List, threshold: float = 0.5) -> Dict[str, float]:
-    """Defective images flagged (recall) and defect-free images flagged (FPR)."""
-    defective = [p for g, p in pairs if g.is_defective()]
-    clean = [p for g, p in pairs if not g.is_defective()]
-    hit = sum(p.is_defective(threshold) for p in defective)
-    fp = sum(p.is_defective(threshold) for p in clean)
-    return {"recall": hit / max(1, len(defective)), "fpr": fp / max(1, len(clean)),
-            "defective": len(defective), "clean": len(clean)}
+    """Defective images flagged (recall) and defect-free images flagged (FPR), by the
+    metrics' image-level counts (the one flagging rule, ``inspectors.results.is_defective``)."""
+    at = ImageScores.from_pairs(pairs).at(threshold)
+    return {"recall": at["recall"], "fpr": at["false_positive_rate"],
+            "defective": at["num_defective"], "clean": at["num_clean"]}
 
 
 def measure(models_dir: Path = MODELS_DIR, demo_dir: Path = DEMO_DIR) -> List[Dict[str, Any]]:
@@ -45,7 +44,7 @@ def measure(models_dir: Path = MODELS_DIR, demo_dir: Path = DEMO_DIR) -> List[Di
         else:
             row["miou"] = metrics["miou"]
             row["class_iou"] = {c["class_name"]: c["iou"] for c in metrics["per_class"]}
-            row["image_level@0.5"] = _image_level(predict_pairs(model, gt)[0])
+            row["image_level@0.5"] = _image_level(predict_pairs(model, gt)[0].pairs)
         rows.append(row)
     return rows
 

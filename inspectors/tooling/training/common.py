@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, Optional, TextIO
 import yaml
 
 from ...errors import InspectorError
-from ...formats.detect import CONFIGS, PADDLECLAS_FILES
+from ...formats.detect import recognize
 from ...outdir import StagedFolder
 
 
@@ -177,13 +177,14 @@ def set_threads() -> None:
 
 
 def is_model_export(folder: Path) -> bool:
-    """A folder holding one exported model and nothing else (files only, with a config)."""
+    """A folder holding one exported model and nothing else: files only, and the folder
+    itself is what the engine recognizes as a model (:func:`inspectors.formats.recognize`)."""
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return False
-    names = {e.name for e in entries}
-    return all(e.is_file() for e in entries) and bool(names & (set(CONFIGS) | PADDLECLAS_FILES))
+    found = recognize(folder)
+    return all(e.is_file() for e in entries) and found is not None and found.directory == Path(folder).resolve()
 
 
 def publish_export(best: Path, dest: Path, finish: Optional[Callable[[Path], None]] = None) -> Path:

@@ -5,34 +5,39 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Tuple
 
+from ...errors import InspectorError
 from ...groundtruth.types import GroundTruthSet
+from ...metrics.pairing import Pairs, pair_with_ground_truth
 from .common import TrainingError
 
 
-def predict_pairs(model_dir: Path, gt: GroundTruthSet, threads: int = 2,
-                  paths: Optional[List[Path]] = None) -> Tuple[List, float]:
-    """``(ground truth, prediction)`` for every image of ``gt`` through
-    :class:`inspectors.engine.Inspector`; also the seconds per image. ``paths``, when
-    given, receives each pair's image path."""
+def predict_pairs(model_dir: Path, gt: GroundTruthSet, threads: int = 2) -> Tuple[Pairs, float]:
+    """Every image of ``gt`` through :class:`inspectors.engine.Inspector`, paired with its
+    ground truth in the ground truth's classes (:func:`pair_with_ground_truth`, as
+    ``evaluate`` and the app pair); also the seconds per image."""
     from ...engine import Inspector
     from ...runtime import RuntimeSettings
 
     inspector = Inspector.from_path(model_dir, RuntimeSettings(threads=threads))
-    pairs: List = []
     t0 = time.perf_counter()
-    for outcome in inspector.run(gt.images):
-        if not outcome.ok:
-            raise TrainingError(f"evaluation failed on {outcome.path}: {outcome.error}")
-        truth = gt.get(outcome.path)
-        if truth is not None:
-            pairs.append((truth, outcome.result))
-            if paths is not None:
-                paths.append(outcome.path)
-    if not pairs:
+
+    def predictions():
+        for outcome in inspector.run(gt.images):
+            if not outcome.ok:
+                raise TrainingError(f"evaluation failed on {outcome.path}: {outcome.error}")
+            yield outcome.path, outcome.path, outcome.result
+
+    try:
+        paired = pair_with_ground_truth(gt, predictions())
+    except TrainingError:
+        raise
+    except InspectorError as e:
+        raise TrainingError(f"evaluation: {e}") from None
+    if not paired.pairs:
         raise TrainingError("no evaluation image has ground truth")
-    return pairs, (time.perf_counter() - t0) / max(1, len(gt.images))
+    return paired, (time.perf_counter() - t0) / max(1, len(gt.images))
 
 
 def best_f1_threshold(matches: Any) -> Dict[str, float]:
@@ -52,8 +57,8 @@ def evaluate_export(model_dir: Path, gt: GroundTruthSet, threads: int = 2) -> Di
     """Task metrics of an export on ``gt``: classification accuracy / per class, the
     segmentation summary (mIoU, per-class IoU, ...) at threshold 0, or VOC mAP@0.5 as
     PaddleDetection computes it (difficult boxes ignored) plus COCO mAP@[.5:.95]."""
-    paths: List[Path] = []
-    pairs, per_image = predict_pairs(Path(model_dir), gt, threads, paths)
+    paired, per_image = predict_pairs(Path(model_dir), gt, threads)
+    pairs = paired.pairs
     names = gt.class_names
     if gt.task == "classification":
         from ...metrics import ClassificationData
@@ -71,7 +76,7 @@ def evaluate_export(model_dir: Path, gt: GroundTruthSet, threads: int = 2) -> Di
     elif gt.task == "detection":
         from ...metrics import DetectionMatches, coco_map
 
-        matches = DetectionMatches(pairs, difficult=[gt.difficult_flags(p) for p in paths])
+        matches = DetectionMatches(pairs, difficult=paired.difficult)
         out = matches.summary(None)
         out["map"] = out["voc_map"]["area"]
         out["coco"] = coco_map(pairs, None)
