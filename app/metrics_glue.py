@@ -12,6 +12,7 @@ Observable without Qt (:mod:`app.state`): ``updated(Evaluation, at)``,
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Callable, Dict, List, Optional, Tuple
 
 import numpy as np
@@ -175,12 +176,15 @@ class MetricsController(QObject):
         if ev.at_ms <= SLOW_AT_MS:
             self._show(ev.live.at(thresholds))
         else:
-            self._start(lambda: self._stale(ev, thresholds) or (ev, thresholds, ev.live.at(thresholds)),
-                        self._on_at, self.status_error)
+            self._start(partial(self._unless_stale, ev, thresholds, ev.live.at), self._on_at, self.status_error)
 
-    def _stale(self, ev: Evaluation, thresholds: Thresholds) -> Optional[Tuple]:
-        """(worker thread) None while the request is current; skips superseded work."""
-        return (ev, thresholds, None) if ev is not self.evaluation or thresholds != self.thresholds else None
+    def _unless_stale(self, ev: Evaluation, thresholds: Thresholds,
+                      compute: Callable[[Thresholds], object]) -> Tuple[Evaluation, Thresholds, object]:
+        """(worker thread) ``(ev, thresholds, compute(thresholds))``, or ``None`` in place of
+        the value when the request was superseded meanwhile (the work is skipped)."""
+        if ev is not self.evaluation or thresholds != self.thresholds:
+            return ev, thresholds, None
+        return ev, thresholds, compute(thresholds)
 
     def _on_at(self, value: object) -> None:
         ev, thresholds, at = value  # type: ignore[misc]
@@ -213,8 +217,8 @@ class MetricsController(QObject):
         ev = self.evaluation
         if ev is not None and key in REGION_KEYS and self._regions_for != self.thresholds:
             t = self._regions_for = self.thresholds
-            self._start(lambda: self._stale(ev, t) or (ev, t, region_errors(ev, t)),
-                        self._on_regions, self.status_error)
+            self._start(partial(self._unless_stale, ev, t, partial(region_errors, ev)), self._on_regions,
+                        self.status_error)
         return []
 
     def _on_regions(self, value: object) -> None:
