@@ -227,11 +227,35 @@ def image_size(path: PathLike) -> Tuple[int, int]:
     return _oriented(found)
 
 
+def _tiff_dims(data: bytes) -> Optional[Tuple[int, int, int]]:
+    """(h, w, 1) from the first IFD of a TIFF (tags 256/257), for the pixel limit only."""
+    if len(data) < 8 or data[:4] not in (b"II*\x00", b"MM\x00*"):
+        return None
+    e = "<" if data[:2] == b"II" else ">"
+    (ifd,) = struct.unpack(e + "I", data[4:8])
+    if ifd + 2 > len(data):
+        return None
+    (count,) = struct.unpack(e + "H", data[ifd : ifd + 2])
+    dims = {}
+    for k in range(min(count, 4096)):
+        off = ifd + 2 + 12 * k
+        if off + 12 > len(data):
+            break
+        tag, typ = struct.unpack(e + "HH", data[off : off + 4])
+        if tag in (256, 257):  # ImageWidth, ImageLength: SHORT (3) or LONG (4)
+            fmt = e + ("H" if typ == 3 else "I")
+            dims[tag] = struct.unpack(fmt, data[off + 8 : off + 8 + struct.calcsize(fmt)])[0]
+    if 256 in dims and 257 in dims:
+        return dims[257], dims[256], 1
+    return None
+
+
 def check_pixels(data: bytes, path: PathLike, max_pixels: int) -> None:
     """Refuse an image whose header declares more than ``max_pixels`` pixels, before
-    decoding it: a 256-byte PNG can declare 60,000 x 60,000 and decode to gigabytes."""
+    decoding it: a 256-byte PNG can declare 60,000 x 60,000 and decode to gigabytes.
+    JPEG, PNG, BMP and TIFF headers are read; other formats go to the decoder."""
     try:
-        found = _header_size(io.BytesIO(data))
+        found = _header_size(io.BytesIO(data)) or _tiff_dims(data)
     except (struct.error, ValueError, IndexError):
         return  # a header too short to read: the decoder gives the error
     if found is None:

@@ -506,3 +506,19 @@ def test_app_threshold_out_of_range_is_one_line(value):
     assert r.returncode == 2
     assert r.stderr.strip().splitlines() == [
         f"error: main.py: argument --threshold: must be a number from 0 to 1, got {value} (see --help)"]
+
+
+def test_tiff_header_over_the_limit_is_refused_before_decoding(tmp_path):
+    """A TIFF written by OpenCV: its size is read from the first IFD, so one above the limit
+    is refused before the decoder allocates anything (TIFF is not in OpenCV's JPEG/PNG/BMP
+    header path)."""
+    from inspectors.errors import ImageReadError
+    from inspectors.imageio import read_image
+
+    ok, buf = cv2.imencode(".tif", np.zeros((300, 200), np.uint8))
+    assert ok
+    path = tmp_path / "big.tif"
+    path.write_bytes(buf.tobytes())
+    assert read_image(path).shape == (300, 200, 3)
+    with pytest.raises(ImageReadError, match="200x300"):
+        read_image(path, max_pixels=200 * 300 - 1)
