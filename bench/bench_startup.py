@@ -1,7 +1,7 @@
 """Start-up time and engine throughput, optionally against an earlier commit.
 
-Figures (medians over ``--repeat`` fresh processes, each started with this venv's Python
-in the measured tree, so ``python main.py`` of that tree is what runs):
+Figures (median and best over fresh processes started with this venv's Python in the
+measured tree, so ``python main.py`` of that tree is what runs):
 
     import inspectors.engine   seconds for the import inside a process, and the whole
                                ``python -c "import inspectors.engine"`` (interpreter included)
@@ -9,19 +9,22 @@ in the measured tree, so ``python main.py`` of that tree is what runs):
                                window shown (its "Defect Inspector is running" line), offscreen
     screenshot, exit           process start until ``--screenshot`` of the empty window has been
                                written and the app has quit (includes the screenshot's fixed
-                               ~1.1 s settle time)
-    engine images/s            ``Inspector.run`` of the bundled classifier (models/neu_cls_resnet_small)
-                               over N generated 200x200 gray images read from PNG files
-                               (read, preprocess, inference, postprocess overlapped)
+                               settle delays, ~1-2 s)
+    import paddle              what the first model load pays once (the app imports Paddle lazily)
+    load classifier            ``Inspector.from_path`` of models/neu_cls_resnet_small, Paddle imported
+    engine images/s            ``Inspector.run`` of that classifier over N generated 200x200
+                               gray images read from PNG files (read, preprocess, inference,
+                               postprocess overlapped)
 
     python bench/bench_startup.py                      # this checkout
     python bench/bench_startup.py --compare HEAD~8     # and REV, in a temporary git worktree
     python bench/bench_startup.py --images 200 --repeat 5 --threads 2 --json out.json
 
 ``--compare`` runs the same measurements (this file's version) in ``git worktree add
---detach TMP REV`` and in this checkout, alternating, ``--rounds`` times, and prints both
-with the change. Noise on a shared 2-core machine is several percent: only differences
-well beyond it mean anything.
+--detach TMP REV`` and in this checkout, alternating sample by sample so that other load
+on the machine hits both alike. Noise on a shared 2-core machine is 10 % and more for a
+median; the best (lowest time, highest rate) is steadier. Only differences seen in both
+mean anything.
 """
 
 from __future__ import annotations
@@ -52,55 +55,43 @@ def child_env() -> Dict[str, str]:
     return env
 
 
-def measure_import(root: Path, repeat: int) -> Dict[str, float]:
-    inside, whole = [], []
-    for i in range(repeat + 1):  # the first run warms the file cache and writes .pyc: not counted
-        t = time.perf_counter()
-        r = subprocess.run([sys.executable, "-c", IMPORT_PROBE], cwd=root, env=child_env(),
-                           capture_output=True, text=True, timeout=300)
-        elapsed = time.perf_counter() - t
-        if r.returncode != 0:
-            raise SystemExit(f"import inspectors.engine failed in {root}:\n{r.stderr[-2000:]}")
-        if i:
-            inside.append(float(r.stdout.strip().splitlines()[-1]))
-            whole.append(elapsed)
-    return {"import_engine_s": statistics.median(inside), "import_engine_process_s": statistics.median(whole)}
+def sample_import(root: Path) -> Dict[str, float]:
+    t = time.perf_counter()
+    r = subprocess.run([sys.executable, "-c", IMPORT_PROBE], cwd=root, env=child_env(),
+                       capture_output=True, text=True, timeout=300)
+    elapsed = time.perf_counter() - t
+    if r.returncode != 0:
+        raise SystemExit(f"import inspectors.engine failed in {root}:\n{r.stderr[-2000:]}")
+    return {"import_engine_s": float(r.stdout.strip().splitlines()[-1]), "import_engine_process_s": elapsed}
 
 
-def measure_window(root: Path, repeat: int) -> Dict[str, float]:
-    shown, done = [], []
-    with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
-        for i in range(repeat + 1):
-            shot = Path(tmp) / f"empty{i}.png"
-            cmd = [sys.executable, "main.py", "--no-restore", "--settings", str(Path(tmp) / f"s{i}.ini"),
-                   "--work-dir", str(Path(tmp) / f"work{i}"), "--screenshot", str(shot),
-                   "--screenshot-timeout", "60"]
-            t = time.perf_counter()
-            proc = subprocess.Popen(cmd, cwd=root, env=child_env(), stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.PIPE, text=True)
-            ready: Optional[float] = None
-            err: List[str] = []
-            for line in proc.stderr:  # type: ignore[union-attr]
-                err.append(line)
-                if ready is None and READY_LINE in line:
-                    ready = time.perf_counter() - t
-            code = proc.wait(timeout=120)
-            elapsed = time.perf_counter() - t
-            if code != 0 or not shot.is_file():
-                raise SystemExit(f"main.py --screenshot failed in {root} (exit {code}):\n{''.join(err)[-2000:]}")
-            if i:
-                done.append(elapsed)
-                if ready is not None:
-                    shown.append(ready)
-    out = {"screenshot_exit_s": statistics.median(done)}
-    if shown:
-        out["window_shown_s"] = statistics.median(shown)
+def sample_window(root: Path, tmp: Path) -> Dict[str, float]:
+    shot = tmp / "empty.png"
+    shot.unlink(missing_ok=True)
+    cmd = [sys.executable, "main.py", "--no-restore", "--settings", str(tmp / "s.ini"),
+           "--work-dir", str(tmp / "work"), "--screenshot", str(shot), "--screenshot-timeout", "60"]
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=root, env=child_env(), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    ready: Optional[float] = None
+    err: List[str] = []
+    for line in proc.stderr:  # type: ignore[union-attr]
+        err.append(line)
+        if ready is None and READY_LINE in line:
+            ready = time.perf_counter() - t
+    code = proc.wait(timeout=120)
+    elapsed = time.perf_counter() - t
+    if code != 0 or not shot.is_file():
+        raise SystemExit(f"main.py --screenshot failed in {root} (exit {code}):\n{''.join(err)[-2000:]}")
+    out = {"screenshot_exit_s": elapsed}
+    if ready is not None:
+        out["window_shown_s"] = ready
     return out
 
 
-def measure_throughput(root: Path, images: int, repeat: int, threads: int) -> Dict[str, float]:
+def sample_throughput(root: Path, images: int, runs: int, threads: int) -> Dict[str, float]:
     r = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child-throughput",
-                        "--root", str(root), "--images", str(images), "--repeat", str(repeat),
+                        "--root", str(root), "--images", str(images), "--repeat", str(runs),
                         "--threads", str(threads)],
                        cwd=root, env=child_env(), capture_output=True, text=True, timeout=1800)
     if r.returncode != 0:
@@ -131,6 +122,9 @@ def child_throughput(root: Path, images: int, repeat: int, threads: int) -> None
             cv2.imwrite(str(p), np.clip(base, 0, 255).astype(np.uint8))
             paths.append(p)
         t = time.perf_counter()
+        import paddle  # noqa: F401 - what the first model load pays once, timed on its own
+        paddle_s = time.perf_counter() - t
+        t = time.perf_counter()
         insp = Inspector.from_path(root / CLS_MODEL, RuntimeSettings(threads=threads))
         load = time.perf_counter() - t
         list(insp.run(paths[:4]))  # warm-up: first-run allocations and kernel choice
@@ -141,16 +135,31 @@ def child_throughput(root: Path, images: int, repeat: int, threads: int) -> None
             rates.append(ok / (time.perf_counter() - t))
             if ok != len(paths):
                 raise SystemExit(f"{len(paths) - ok} of {len(paths)} images failed")
-    print(json.dumps({"model_load_s": load, "engine_images_per_s": statistics.median(rates),
-                      "engine_images_per_s_best": max(rates)}))
+    print(json.dumps({"paddle_import_s": paddle_s, "model_load_s": load, "engine_images_per_s": rates}))
 
 
-def measure(root: Path, args: argparse.Namespace) -> Dict[str, float]:
-    out: Dict[str, float] = {}
-    out.update(measure_import(root, args.repeat))
-    out.update(measure_window(root, args.repeat))
-    out.update(measure_throughput(root, args.images, args.repeat, args.threads))
-    return out
+def measure(roots: List[Path], args: argparse.Namespace) -> List[Dict[str, List[float]]]:
+    """Samples of every figure for each tree, the trees alternating sample by sample (so a
+    load change on the machine hits both alike); a warm-up of each (file cache, .pyc) first."""
+    samples: List[Dict[str, List[float]]] = [{} for _ in roots]
+
+    def add(i: int, figures: Dict[str, object]) -> None:
+        for key, value in figures.items():
+            samples[i].setdefault(key, []).extend(value if isinstance(value, list) else [value])
+
+    with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
+        for root in roots:
+            sample_import(root)
+            sample_window(root, Path(tmp))
+        for _ in range(args.repeat):
+            for i, root in enumerate(roots):
+                add(i, sample_import(root))
+            for i, root in enumerate(roots):
+                add(i, sample_window(root, Path(tmp)))
+        for _ in range(args.rounds):
+            for i, root in enumerate(roots):
+                add(i, sample_throughput(root, args.images, args.repeat, args.threads))
+    return samples
 
 
 FIGURES = [  # key, label, unit, higher is better
@@ -158,9 +167,9 @@ FIGURES = [  # key, label, unit, higher is better
     ("import_engine_process_s", "python -c 'import inspectors.engine'", "s", False),
     ("window_shown_s", "start -> empty window shown", "s", False),
     ("screenshot_exit_s", "start -> --screenshot written, exit", "s", False),
+    ("paddle_import_s", "import paddle (before the first model)", "s", False),
     ("model_load_s", "load the bundled classifier", "s", False),
-    ("engine_images_per_s", "Inspector.run, images/s (median)", "/s", True),
-    ("engine_images_per_s_best", "Inspector.run, images/s (best)", "/s", True),
+    ("engine_images_per_s", "Inspector.run, images/s", "/s", True),
 ]
 
 
@@ -169,32 +178,35 @@ def describe(rev: str, cwd: Path = ROOT) -> str:
     return r.stdout.strip()[:70] if r.returncode == 0 else rev
 
 
-def print_table(columns: List[str], results: List[Dict[str, float]]) -> None:
+def summarise(samples: Dict[str, List[float]]) -> Dict[str, Dict[str, float]]:
+    """Median and best (lowest time, highest rate) of each figure."""
+    higher = {key: h for key, _, _, h in FIGURES}
+    return {k: {"median": statistics.median(v), "best": (max if higher.get(k) else min)(v), "n": len(v)}
+            for k, v in samples.items()}
+
+
+def print_table(columns: List[str], results: List[Dict[str, Dict[str, float]]]) -> None:
     width = 40
-    print(f"{'':{width}}" + "".join(f"{c:>16}" for c in columns) + ("      change" if len(results) == 2 else ""))
+    head = "".join(f"{c[:22]:>24}" for c in columns)
+    print(f"{'(median / best)':{width}}{head}" + ("   change of median, best" if len(results) == 2 else ""))
     for key, label, unit, higher in FIGURES:
-        values = [r.get(key) for r in results]
-        cells = "".join(f"{v:>14.3f} {unit:<1}" if v is not None else f"{'-':>16}" for v in values)
+        stats = [r.get(key) for r in results]
+        cells = "".join(f"{s['median']:>11.3f} /{s['best']:>8.3f} {unit:<2}" if s else f"{'-':>24}" for s in stats)
         change = ""
-        if len(values) == 2 and None not in values and values[0]:
-            pct = 100 * (values[1] - values[0]) / values[0]
-            better = (pct > 0) == higher
-            change = f"  {pct:+7.1f} %" + (" (better)" if better and abs(pct) >= 5 else
-                                          " (worse)" if not better and abs(pct) >= 5 else "")
+        if len(stats) == 2 and None not in stats:
+            pcts = [100 * (stats[1][m] - stats[0][m]) / stats[0][m] for m in ("median", "best")]
+            change = "   " + ", ".join(f"{p:+6.1f} %" for p in pcts)
+            worse = [(p > 0) != higher and abs(p) >= 5 for p in pcts]
+            change += " (worse)" if all(worse) else ""
         print(f"{label:{width}}{cells}{change}")
-
-
-def median_of(rounds: List[Dict[str, float]]) -> Dict[str, float]:
-    keys = {k for r in rounds for k in r}
-    return {k: statistics.median([r[k] for r in rounds if k in r]) for k in keys}
 
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--compare", metavar="REV", help="also measure this git revision (a temporary worktree)")
     p.add_argument("--images", type=int, default=120, help="generated images for the throughput run")
-    p.add_argument("--repeat", type=int, default=3, help="processes / runs per figure (median)")
-    p.add_argument("--rounds", type=int, default=1, help="with --compare: alternate REV and this tree N times")
+    p.add_argument("--repeat", type=int, default=5, help="start-ups per figure; engine runs per process")
+    p.add_argument("--rounds", type=int, default=2, help="engine processes per tree (each --repeat runs)")
     p.add_argument("--threads", type=int, default=2, help="Paddle CPU threads")
     p.add_argument("--json", help="write the figures to this file")
     p.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
@@ -204,9 +216,11 @@ def main() -> int:
         child_throughput(args.root.resolve(), args.images, args.repeat, args.threads)
         return 0
     here = f"this tree ({describe('HEAD')[:7]}+)"
+    setup = (f"{args.images} images, {args.threads} threads; {args.repeat} start-ups and "
+             f"{args.rounds} x {args.repeat} engine runs per tree")
     if not args.compare:
-        result = measure(args.root.resolve(), args)
-        print(f"{here}: {args.images} images, {args.threads} threads, median of {args.repeat}")
+        (result,) = [summarise(s) for s in measure([args.root.resolve()], args)]
+        print(f"{here}: {setup}")
         print_table(["this tree"], [result])
         report = {"this": result}
     else:
@@ -215,16 +229,11 @@ def main() -> int:
             subprocess.run(["git", "worktree", "add", "--quiet", "--detach", str(tree), args.compare],
                            cwd=ROOT, check=True)
             try:
-                old_rounds, new_rounds = [], []
-                for _ in range(args.rounds):
-                    old_rounds.append(measure(tree, args))
-                    new_rounds.append(measure(args.root.resolve(), args))
+                old, new = (summarise(s) for s in measure([tree, args.root.resolve()], args))
             finally:
                 subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
-        old, new = median_of(old_rounds), median_of(new_rounds)
-        print(f"{args.compare} = {describe(args.compare)}\n{here}\n"
-              f"{args.images} images, {args.threads} threads, median of {args.repeat} x {args.rounds} round(s)")
-        print_table([args.compare[:14], "this tree"], [old, new])
+        print(f"{args.compare} = {describe(args.compare)}\n{here}\n{setup}, alternating")
+        print_table([args.compare, "this tree"], [old, new])
         report = {"rev": args.compare, "rev_commit": describe(args.compare), "old": old, "this": new}
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1), encoding="utf-8")
