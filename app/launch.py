@@ -153,8 +153,13 @@ def run_gui(argv: Optional[List[str]] = None) -> int:
     if folder:
         window.open_folder(folder, args.ground_truth)
     auto_run = bool(folder and (args.model or args.demo))
-    if auto_run:
-        window.models.changed.connect(lambda _id: window.run_all() if window.models.ready() else None)
+    if auto_run:  # once a model is ready and the folder listed, whichever comes last
+        def run_when_ready(*_args: object) -> None:
+            if window.models.ready() and window.bench.folder is not None:
+                window.run_all()
+
+        window.models.changed.connect(run_when_ready)
+        window.bench.folder_opened.connect(run_when_ready)
     shot = ScreenshotWhenDone(window, args.screenshot, args.screenshot_timeout) if args.screenshot else None
     QTimer.singleShot(0, lambda: print(
         f"Defect Inspector is running (pid {os.getpid()}); Ctrl+C or SIGTERM closes it.",
