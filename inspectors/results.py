@@ -37,6 +37,9 @@ class Thresholds:
 
     default: float = 0.5
     per_class: Mapping[Union[int, str], float] = field(default_factory=dict)
+    #: vector() per class-name tuple: flagging thousands of images at one setting is cheap
+    _vectors: Dict[Tuple[str, ...], np.ndarray] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         values = [self.default, *self.per_class.values()]
@@ -52,10 +55,14 @@ class Thresholds:
         return float(self.default)
 
     def vector(self, class_names: Sequence[str]) -> np.ndarray:
-        """Threshold per class id as a float32 array (length = number of classes)."""
-        return np.array(
-            [self.for_class(i, class_names) for i in range(len(class_names))], dtype=np.float32
-        )
+        """Threshold per class id as a float32 array (length = number of classes; read-only)."""
+        key = tuple(class_names)
+        vec = self._vectors.get(key)
+        if vec is None:
+            vec = np.array([self.for_class(i, key) for i in range(len(key))], dtype=np.float32)
+            vec.flags.writeable = False
+            self._vectors[key] = vec
+        return vec
 
 
 def _as_thresholds(t: Union[Thresholds, float, None]) -> Thresholds:

@@ -261,13 +261,44 @@ def test_pairing_maps_classes_by_name_and_counts_what_it_leaves_out():
         pair_with_ground_truth(gt, [(0, "a", seg)])
 
 
-def test_training_evaluation_pairs_through_the_same_function():
-    """predict_pairs used the model's class ids as they came: now it aligns by name too."""
-    import inspect
+def test_diff_view_compares_in_the_ground_truths_classes():
+    """The viewer hands the diff the model's raw result: it used to match class *ids* across
+    two class lists (dent painted as a false positive of 'scratch' and a missed dent)."""
+    g = DetectionResult([[10, 10, 60, 60]], [1], [1], ("scratch", "dent"), SIZE)
+    p = DetectionResult([[10, 10, 60, 60]], [0.9], [0], ("dent", "scratch"), SIZE)
+    out = diff(np.zeros((*SIZE, 3), np.uint8), g, p, Thresholds(0.5))
+    assert tuple(out[35, 10]) == HIT
+    wrong = DetectionResult([[10, 10, 60, 60]], [0.9], [0], ("a", "b", "c"), SIZE)
+    out = diff(np.zeros((*SIZE, 3), np.uint8), g, wrong, Thresholds(0.5))
+    assert tuple(out[35, 10]) == (0, 0, 0)  # not compared: a banner says why
 
-    from inspectors.tooling.training import evaluation
 
-    assert "pair_with_ground_truth" in inspect.getsource(evaluation.predict_pairs)
+def test_training_evaluation_aligns_classes_by_name(tmp_path):
+    """predict_pairs used the model's class ids as they came: a dataset listing the same
+    classes in another order failed (or, with equal names in another order, was misread)."""
+    import shutil
+
+    from inspectors.assets import models_dir
+    from inspectors.groundtruth.discover import discover
+    from inspectors.tooling.training.evaluation import evaluate_export, predict_pairs
+
+    model = models_dir() / "neu_cls_resnet_small"
+    demo = Path(__file__).resolve().parents[1] / "resources" / "demo" / "neu_cls"
+    if not model.is_dir() or not demo.is_dir():
+        pytest.skip("no bundled classifier / demo set")
+    names = (demo / "labels.txt").read_text().split()
+    lines = [ln.split() for ln in (demo / "val_list.txt").read_text().splitlines() if ln.strip()][::5]
+    for root, order in (("same", names), ("reversed", names[::-1])):
+        d = tmp_path / root
+        for rel, _ in lines:
+            (d / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(demo / rel, d / rel)
+        (d / "labels.txt").write_text("\n".join(order) + "\n")
+        (d / "val_list.txt").write_text("".join(f"{rel} {order.index(names[int(c)])}\n" for rel, c in lines))
+    same, reordered = discover(tmp_path / "same"), discover(tmp_path / "reversed")
+    paired, _ = predict_pairs(model, reordered)
+    assert all(p.class_names == tuple(names[::-1]) for _g, p in paired.pairs)
+    assert evaluate_export(model, reordered)["accuracy"] == evaluate_export(model, same)["accuracy"]
 
 
 # ------------------------------------------------------------------ model folders

@@ -59,6 +59,13 @@ class Pairs:
         return out
 
 
+def in_gt_classes(pred: Result, gt_names: Tuple[str, ...], task: str) -> Result:
+    """One prediction in the ground truth's classes, by the pairing's class rule (the diff
+    view uses it for the image on screen). Raises InspectorError when they cannot be matched."""
+    mapping, _notes = class_mapping(pred.class_names, gt_names, task)
+    return to_gt_space(pred, mapping, tuple(gt_names))
+
+
 def pair_with_ground_truth(gt_set: GroundTruthLike, predictions: Iterable[Tuple[Any, Any, Result]]) -> Pairs:
     """Pair ``(key, image path, prediction)`` items with ``gt_set``, in the items' order.
 

@@ -8,8 +8,17 @@ from typing import List, Optional, Sequence, Tuple
 import cv2
 import numpy as np
 
+from ..errors import InspectorError
 from ..metrics.detection import box_outcomes
-from ..results import ClassificationResult, DetectionResult, Result, SegmentationResult, Thresholds
+from ..metrics.pairing import in_gt_classes
+from ..results import (
+    ClassificationResult,
+    DetectionResult,
+    Result,
+    SegmentationResult,
+    Thresholds,
+    is_defective,
+)
 from . import text
 from .annotate import _fit, annotate, as_bgr
 from .palette import CONFUSED, FALSE_POSITIVE, HIT, IGNORED, MISS, Color
@@ -123,7 +132,7 @@ def _diff_detection(out: np.ndarray, gt: DetectionResult, pred: DetectionResult,
 
 def _diff_classification(gt: ClassificationResult, pred: ClassificationResult,
                          flagged: bool) -> List[Tuple[str, Color]]:
-    gt_defect = gt.class_id not in gt.clean_ids
+    gt_defect = is_defective(gt)
     if gt.class_id == pred.class_id and flagged == gt_defect:
         colour = HIT
     else:
@@ -135,7 +144,8 @@ def diff(image: np.ndarray, gt: Optional[Result], pred: Optional[Result],
          threshold: Optional[Thresholds] = None, iou: float = 0.5, opacity: float = 0.55,
          difficult: Optional[np.ndarray] = None) -> np.ndarray:
     """Mark hits (green), false positives (red) and misses (orange) of ``pred`` at
-    ``threshold`` against ``gt``; a copy of ``image`` is returned.
+    ``threshold`` against ``gt``; a copy of ``image`` is returned. The prediction is put
+    into the ground truth's classes first (by name, as the metrics pair them).
 
     Boxes are matched as the metrics match them (:func:`box_marks`); pass the ground
     truth's ``difficult`` flags (``GroundTruthSet.difficult_flags``) for the colours to be
@@ -152,12 +162,19 @@ def diff(image: np.ndarray, gt: Optional[Result], pred: Optional[Result],
     if gt.task != pred.task:
         text.banner(out, [(f"ground truth is {gt.task}, prediction is {pred.task}", (200, 200, 200))], m)
         return out
+    # a classifier's verdict as the image list flags it, in the model's own classes
+    flagged = isinstance(pred, ClassificationResult) and is_defective(pred, threshold)
+    if pred.class_names != gt.class_names:  # compare in the ground truth's classes, as the metrics do
+        try:
+            pred = in_gt_classes(pred, gt.class_names, gt.task)
+        except InspectorError as e:
+            text.banner(out, [(str(e), (200, 200, 200))], m)
+            return out
     if isinstance(pred, SegmentationResult):
         out = _fit(out, pred.image_size)
         text.legend(out, _diff_segmentation(out, gt, pred, opacity), m)
     elif isinstance(pred, DetectionResult):
         text.legend(out, _diff_detection(out, gt, pred, m, iou, difficult), m)
     else:
-        flagged = pred.is_defective(threshold) if threshold is not None else pred.class_id not in pred.clean_ids
         text.banner(out, _diff_classification(gt, pred, flagged), m)
     return out
