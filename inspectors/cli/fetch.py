@@ -10,9 +10,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..assets import models_dir
 from ..tooling.public_data import DATASETS, cache_root, fetch
 
-MODELS = {"neu-det": "models/neu_det_picodet_s", "neu-cls": "models/neu_cls_resnet_small"}
+MODELS = {"neu-det": "neu_det_picodet_s", "neu-cls": "neu_cls_resnet_small"}
 
 
 def add_parser(sub) -> None:
@@ -39,8 +40,9 @@ def run(args: argparse.Namespace) -> int:
     if sys.stderr.isatty():
         print(file=sys.stderr)
     folder = info["folder"]
+    model = models_dir() / MODELS[args.dataset]
     print(f"{args.dataset}: {info['images']} images in {folder} (archive sha256 {info['sha256']})")
-    print(f"open it: python main.py --folder {folder} --model {MODELS[args.dataset]}")
-    print(f"measure: python main.py evaluate --model {MODELS[args.dataset]} --data {folder} "
+    print(f"open it: python main.py --folder {folder} --model {model}")
+    print(f"measure: python main.py evaluate --model {model} --data {folder} "
           f"--out out/eval/{args.dataset}")
     return 0
