@@ -127,7 +127,7 @@ def _recognize(path: Union[str, Path], nested: bool = False) -> Recognized:
         raise NotAModelError(
             f"{directory} holds {len(subs)} models ({', '.join(s.name for s in subs)}); choose one folder"
         )
-    old = " (its __model__ is a Paddle 1.x program: export it again with PaddlePaddle 2.x)" \
+    old = " (a __model__ program needs the model.yml of its PaddleX 1.x export beside it)" \
         if "__model__" in names else ""
     raise NotAModelError(
         f"{directory} is not an exported Paddle model{old}: expected deploy.yaml (PaddleSeg), "
