@@ -129,17 +129,11 @@ class BoxOutcomes:
         return int((self.pred == 1).sum()), int((self.pred == 0).sum()), int(self.missed.sum())
 
 
-def box_outcomes(
-    gt: DetectionResult,
-    pred: DetectionResult,
-    iou_threshold: float = 0.5,
-    plus_one: bool = True,
-    difficult: Optional[np.ndarray] = None,
-    evaluate_difficult: bool = False,
-) -> BoxOutcomes:
+def box_outcomes(gt: DetectionResult, pred: DetectionResult, *args, **kwargs) -> BoxOutcomes:
     """Hit / false positive / ignored per prediction and matched / missed per ground-truth
-    box, by :func:`match_image` (threshold ``pred`` first: ``pred.filtered(t)``)."""
-    m = match_image(gt, pred, iou_threshold, plus_one, difficult, evaluate_difficult)
+    box: :func:`match_image` (same arguments) in the results' own order. Threshold ``pred``
+    first (``pred.filtered(t)``): greedy score order makes that the metrics' cut at ``t``."""
+    m = match_image(gt, pred, *args, **kwargs)
     status = np.empty(len(m.order), np.int8)
     status[m.order] = m.status
     matched = np.zeros(len(gt), bool)
