@@ -11,10 +11,17 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 
 
 def prepare() -> None:
-    """Make importing paddle (and ppdet after it) safe; cheap and idempotent."""
+    """Make importing paddle (and ppdet after it) safe; cheap and idempotent.
+
+    When paddle is already loaded (a host program imported it first) it is too late:
+    loading pycocotools now is the crash itself, so nothing is loaded (COCO metrics
+    then use their replica, see metrics.coco)."""
+    if "paddle" in sys.modules and "pycocotools._mask" not in sys.modules:
+        return
     with contextlib.suppress(ImportError):  # a dependency; without it there is no conflict
         import pycocotools.mask  # noqa: F401
     os.environ.setdefault("GLOG_minloglevel", "2")  # Paddle's C++ INFO lines are noise here

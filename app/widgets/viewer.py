@@ -58,6 +58,7 @@ class Viewer(QWidget):
         self._gt: Optional[Result] = None
         self._pred: Optional[Result] = None
         self._message = ""
+        self._difficult: Optional[np.ndarray] = None
         self.empty = QLabel(EMPTY_HTML)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setObjectName("emptyState")
@@ -88,7 +89,9 @@ class Viewer(QWidget):
         if b is None or b.current_row < 0:
             return
         row = b.current_row
-        self.set_content(b.current_image, b.ground_truth_for(row), b.result(row), b.current_error)
+        gt = b.ground_truth_for(row)
+        difficult = b.ground_truth.difficult_flags(b.path(row)) if gt is not None else None
+        self.set_content(b.current_image, gt, b.result(row), b.current_error, difficult)
 
     def _on_outcome(self, row: int, _model: str) -> None:
         if self.bench is not None and row == self.bench.current_row:
@@ -125,8 +128,11 @@ class Viewer(QWidget):
         self.mode_changed.emit(mode)
 
     def set_content(self, image: Optional[np.ndarray], gt: Optional[Result], pred: Optional[Result],
-                    message: str = "") -> None:
+                    message: str = "", difficult: Optional[np.ndarray] = None) -> None:
+        """``difficult``: per ground-truth box, True for VOC difficult / COCO crowd boxes, which
+        the diff marks as the metrics count them (neither hit nor miss)."""
         self._image, self._gt, self._pred, self._message = image, gt, pred, message
+        self._difficult = difficult
         self.refresh()
 
     def set_style(self, style: RenderStyle, thresholds: Thresholds) -> None:
@@ -156,7 +162,8 @@ class Viewer(QWidget):
         self.stack.setCurrentIndex(1)
         if self.mode == DIFF:
             self.single.caption.setText("Diff: green hit · red false positive · orange miss")
-            self.single.view.set_image(diff(img, self._gt, self._pred, self.thresholds))
+            self.single.view.set_image(diff(img, self._gt, self._pred, self.thresholds,
+                                                difficult=self._difficult))
         elif self.mode == ORIGINAL:
             self.single.caption.setText("Original")
             self.single.view.set_image(img)
