@@ -23,32 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import pycocotools.coco  # noqa: E402,F401 - before paddle (zlib segfault otherwise)
-
-
-def rss_mb() -> float:
-    with open("/proc/self/status", encoding="ascii") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024.0
-    return float("nan")
-
-
-def make_images(folder: Path, n: int, h: int, w: int) -> None:
-    import cv2
-    import numpy as np
-
-    folder.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(0)
-    base = rng.integers(60, 120, (h, w, 3), dtype=np.uint8)
-    for i in range(n):
-        img = base.copy()
-        x = (i * 37) % max(1, w - 20)
-        cv2.line(img, (x, 0), (x + 15, h - 1), (20, 20, 20), 3)  # a dark "crack"
-        cv2.imwrite(str(folder / f"strip_{i:05d}.jpg"), img)
+from soak_common import ROOT, make_images, rss_mb  # noqa: E402 - bench/ is on sys.path when run
 
 
 def main(argv=None) -> int:
