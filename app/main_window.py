@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Optional
 
 from PySide6.QtCore import QByteArray, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QWidget
 
 from inspectors.formats import is_model_folder
@@ -99,8 +99,19 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
             self.restoreState(settings.value("window/state", QByteArray()))
         else:
-            self.resize(1600, 1000)
+            self._fit_to_screen(1600, 1000)
         self.viewer.show_empty()
+
+    def _fit_to_screen(self, width: int, height: int) -> None:
+        """Open at ``width`` x ``height``, or maximised on a screen too small for it (a
+        1280x720 line PC would otherwise cut the right docks off)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry() if screen is not None else None
+        if room is not None and (room.width() < width or room.height() < height):
+            self.resize(min(width, room.width()), min(height, room.height()))
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+        else:
+            self.resize(width, height)
 
     def add_panel(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         """Dock ``widget`` (also where later panels, e.g. metrics, plug in)."""
