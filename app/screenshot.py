@@ -22,6 +22,7 @@ class ScreenshotWhenDone(QObject):
         self.window, self.path = window, path
         self.exit_code = 3  # until a screenshot is saved
         self._taken = False
+        self._stable = 0
         self._check = QTimer(self, interval=300)
         self._check.timeout.connect(self._poll)
         self._check.start()
@@ -39,9 +40,11 @@ class ScreenshotWhenDone(QObject):
                     and not w.bench.store.inspected_rows())
 
     def _poll(self) -> None:
-        if self._ready():
-            self._check.stop()
-            QTimer.singleShot(800, self.take)  # let the last repaint and plot update land
+        # done for three polls in a row (~0.9 s): a run that goes idle between the current
+        # image and the queued rest is not mistaken for the end; the last paints land too
+        self._stable = self._stable + 1 if self._ready() else 0
+        if self._stable >= 3:
+            self.take()
 
     def take(self) -> None:
         if self._taken:
