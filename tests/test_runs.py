@@ -389,3 +389,28 @@ def test_bundled_classifier_through_the_engine(tmp_path):
         st = run.status_of(paths)
         assert st.done == paths and not st.missing and not st.stale
     json.dumps(store.runs()[0].settings)
+
+
+def test_full_disk_is_a_message_and_leaves_nothing(setup, monkeypatch):
+    store, folder, model, images = setup
+    with store.open(folder, model) as run:
+        run.put(Outcome(str(images[0]), result=seg_result(0)))
+        before = sorted(f.name for f in (run.path / "masks").iterdir())
+        import inspectors.runs.store as store_module
+
+        calls = []
+
+        def full(path, data):
+            if calls:
+                raise OSError(28, "No space left on device")
+            calls.append(path)
+            return real(path, data)
+
+        real = store_module.atomic_write_bytes
+        monkeypatch.setattr(store_module, "atomic_write_bytes", full)
+        with pytest.raises(InspectorError, match="cannot store img_001.png: No space left on device"):
+            run.put(Outcome(str(images[1]), result=seg_result(1)))
+        monkeypatch.undo()
+        assert sorted(f.name for f in (run.path / "masks").iterdir()) == before  # label file removed
+        assert run.rels() == [images[0].name]
+        np.testing.assert_array_equal(run.get(images[0].name).result.label_map, seg_result(0).label_map)

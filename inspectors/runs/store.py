@@ -411,7 +411,10 @@ class Run:
         self._need_writer()
         rel = self.rel_of(outcome.path)
         if size is None or mtime_ns is None:
-            st = os.stat(self.path_of(rel))
+            try:
+                st = os.stat(self.path_of(rel))
+            except OSError as e:
+                raise RunError(f"cannot store {rel}: the image cannot be read ({e.strerror or e})") from None
             size, mtime_ns = st.st_size, st.st_mtime_ns
         row: Dict[str, Any] = {"rel": rel, "size": int(size), "mtime_ns": int(mtime_ns),
                                "status": "ok" if outcome.ok else "error", "error": outcome.error,
@@ -420,8 +423,25 @@ class Run:
         row.update(t_read=t.read, t_preprocess=t.preprocess, t_inference=t.inference,
                    t_postprocess=t.postprocess)
         files: List[str] = []
-        if outcome.result is not None:
-            row.update(self._encode(outcome.result, rel, files))
+        try:
+            if outcome.result is not None:
+                row.update(self._encode(outcome.result, rel, files))
+            self._write_row(rel, row, files)
+        except OSError as e:  # a full disk, a store folder gone: one line, nothing else lost
+            self._drop(files)
+            raise RunError(f"run {self.run_id}: cannot store {rel}: {e.strerror or e}") from None
+        except sqlite3.Error as e:
+            self._drop(files)
+            raise RunError(f"run {self.run_id}: cannot store {rel}: {e}") from None
+        return rel
+
+    def _drop(self, files: Sequence[str]) -> None:
+        for name in files:
+            with contextlib.suppress(OSError):
+                os.unlink(self.path / MASKS / name)
+
+    def _write_row(self, rel: str, row: Dict[str, Any], files: List[str]) -> None:
+        """The row in one transaction; on failure the new files go, after success the old ones."""
         cols = ", ".join(row)
         marks = ", ".join("?" * len(row))
         sets = ", ".join(f"{k} = excluded.{k}" for k in _ROW_COLUMNS if k != "rel")
@@ -441,14 +461,9 @@ class Run:
                     raise
             old = [x for x in (prev or ()) if x]
         except BaseException:
-            for name in files:  # not referenced: remove now rather than at the next open
-                with contextlib.suppress(OSError):
-                    os.unlink(self.path / MASKS / name)
+            self._drop(files)  # not referenced: removed now rather than at the next open
             raise
-        for name in old:
-            with contextlib.suppress(OSError):
-                os.unlink(self.path / MASKS / name)
-        return rel
+        self._drop(old)
 
     def _check_names(self, result: Result) -> None:
         names = tuple(result.class_names)
