@@ -667,7 +667,8 @@ class RunStore:
         except FileNotFoundError:
             return []
         for entry in entries:
-            if not entry.is_dir() or not os.path.exists(os.path.join(entry.path, INDEX)):
+            if entry.name.startswith(".") or not entry.is_dir() \
+                    or not os.path.exists(os.path.join(entry.path, INDEX)):
                 continue
             try:
                 with Run(Path(entry.path), write=False) as run:
