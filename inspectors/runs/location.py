@@ -29,6 +29,6 @@ def default_work_dir() -> Path:
     return base / ORG / APP
 
 
-def runs_root(work_dir: Optional[Union[str, "os.PathLike[str]"]] = None) -> Path:
+def runs_root(work_dir: Optional[Union[str, os.PathLike[str]]] = None) -> Path:
     """The store root for ``work_dir`` (None: the default work dir)."""
     return (Path(work_dir).expanduser() if work_dir else default_work_dir()) / "runs"
