@@ -14,6 +14,7 @@ PRODUCT = [p for d in ("inspectors", "app") for p in (ROOT / d).rglob("*.py")]
 
 RMTREE_ALLOWED = {
     "inspectors/outdir.py",  # staging folders, and outputs that carry its marker
+    "inspectors/runs/store.py",  # runs in its own store root (deleted from the Runs view)
     "inspectors/tooling/public_data.py",  # its own temp download / extraction folders
     "inspectors/tooling/demo/generate.py",  # regenerates resources/demo/<set> in the repository
     "inspectors/tooling/exporters/paddledet_export.py",  # its own temp work folder
