@@ -176,6 +176,40 @@ def test_a_busy_run_is_one_line_exit_2(capsys, images, tmp_path):
     assert predict(capsys, images, tmp_path / "o1")[0] == 0  # released: fine again
 
 
+@pytest.fixture(scope="module")
+def tiny_seg(tmp_path_factory):
+    import paddle
+
+    from inspectors.tooling.exporters.paddleseg_export import build_unet, export_paddleseg
+
+    paddle.seed(3)
+    out = tmp_path_factory.mktemp("models") / "unet3"
+    tf = [{"type": "Resize", "target_size": [64, 64]}, {"type": "Normalize"}]
+    export_paddleseg(build_unet(num_classes=3), out, tf, output_op="softmax")
+    (out / "labels.txt").write_text("background\nscratch\npit\n")
+    return out
+
+
+def test_segmentation_predict_reuses_masks_and_retries_failed_images(capsys, images, tmp_path, tiny_seg,
+                                                                    monkeypatch):
+    (images / "broken.jpg").write_bytes(b"")
+    args = ("predict", "--model", tiny_seg, "--input", images, "-q")
+    code, err = run(capsys, *args, "--out", tmp_path / "o1")
+    assert code == 0, err
+    reused, rid, stale, new = reuse_line(err)
+    assert (reused, stale, new) == (0, 0, 5)
+    masks = list((runs_root(os.environ["DEFECT_INSPECTOR_HOME"]) / rid / "masks").glob("*.label.png"))
+    assert len(masks) == 4  # one label map per image read (the broken one is an error row)
+    counting = Counting(monkeypatch)
+    code, err = run(capsys, *args, "--out", tmp_path / "o2")
+    assert code == 0, err
+    assert "4 images already in run" in err and "1 that failed before retried" in err, err
+    assert [Path(p).name for p in counting.paths] == ["broken.jpg"]
+    first, second = results(tmp_path / "o1"), results(tmp_path / "o2")
+    assert first == second and first["broken.jpg.json"] is None
+    assert first["a.png.json"]["task"] == "segmentation"
+
+
 @pytest.fixture()
 def cls_dataset(tmp_path) -> Path:
     data = tmp_path / "neu_cls"

@@ -1,6 +1,12 @@
 """``predict``: run a model over a file, a folder or a list of images; one JSON per image
 and a CSV summary, written into a new folder that replaces an older ``predict`` output
-only when the run finishes."""
+only when the run finishes.
+
+The results go into an inspection run (:mod:`inspectors.runs`, chosen by
+:func:`.runuse.open_run`: the input folder's, a single image's folder's or a list file's
+folder's run of this model); images it already holds unchanged are not inferred again,
+and the JSON / CSV files are exports of the run for this command's images. ``--no-store``
+skips the run (each JSON written as its image is done, as before runs existed)."""
 
 from __future__ import annotations
 
