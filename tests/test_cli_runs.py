@@ -241,8 +241,11 @@ def test_evaluate_reuses_the_run_and_gives_the_same_metrics(capsys, cls_dataset,
     assert len(counting.paths) == 30  # the predictor was not called for stored images
     assert numbers(tmp_path / "e2") == numbers(tmp_path / "e1")
     # and the same as without the store at all
+    runs_before = sorted((runs_root(os.environ["DEFECT_INSPECTOR_HOME"])).iterdir())
     code, err = evaluate(capsys, cls_dataset, tmp_path / "e3", "--no-store")
-    assert code == 0, err and "reused" not in err
+    assert code == 0, err
+    assert "reused" not in err and len(counting.paths) == 60  # all 30 inferred again
+    assert sorted((runs_root(os.environ["DEFECT_INSPECTOR_HOME"])).iterdir()) == runs_before
     a, b = numbers(tmp_path / "e1"), numbers(tmp_path / "e3")
     assert a["metrics"]["accuracy"] == b["metrics"]["accuracy"]
     assert a["metrics"]["confusion_matrix"] == b["metrics"]["confusion_matrix"]
@@ -298,6 +301,12 @@ def test_sigkill_in_the_middle_then_predict_continues(tmp_path):
     proc.communicate(timeout=60)
     stored = _rows(work / "runs")
     assert 10 <= stored < n
+    (index,) = (work / "runs").glob("*/index.sqlite")
+    con = sqlite3.connect(index)
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        con.close()
     assert not (tmp_path / "killed").exists()
 
     r = subprocess.run([*cmd, "--out", str(tmp_path / "resumed")], cwd=ROOT, capture_output=True,
