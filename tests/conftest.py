@@ -151,6 +151,13 @@ def _randomized(layer: Any, size: Tuple[int, int], seed: int = 0) -> Any:
     return randomize_weights(layer, seed, paddle.to_tensor(sample))
 
 
+@pytest.fixture(autouse=True)
+def _private_work_dir(tmp_path_factory, monkeypatch):
+    """Inspection runs of every test go to a fresh folder, never the real user data folder
+    (subprocesses inherit the variable)."""
+    monkeypatch.setenv("DEFECT_INSPECTOR_HOME", str(tmp_path_factory.mktemp("home")))
+
+
 @pytest.fixture(scope="session")
 def seg_hrnet_export(tmp_path_factory: pytest.TempPathFactory) -> ExportedModel:
     """PaddleSeg layout, HRNet-W18 + FCN, 5 classes, argmax head, dynamic shape (64x128)."""

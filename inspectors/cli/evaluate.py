@@ -33,6 +33,7 @@ from ..metrics.plots import plot_confusion, plot_per_class, plot_pr_curves
 from ..outdir import StagedFolder, check_apart
 from ..problems import Problem
 from ..results import DetectionResult, Result, SegmentationResult, Thresholds
+from . import runuse
 from .common import (
     CliError,
     add_runtime_args,
@@ -60,6 +61,7 @@ def add_parser(sub) -> None:
     p.add_argument("--worst", type=non_negative_int, default=20, help="compare images written for the N worst images")
     p.add_argument("--limit", type=non_negative_int, default=0, help="evaluate only the first N images (0: all)")
     add_runtime_args(p)
+    runuse.add_store_args(p)
     p.set_defaults(func=run)
 
 
@@ -78,13 +80,32 @@ def disagreement(gt: Result, pred: Result, thresholds: Thresholds,
     return pred.score if pred.class_id != gt.class_id else 0.0
 
 
-def _collect(inspector, gt, images, quiet: bool) -> Tuple[Pairs, List[Problem]]:
-    """The pairs (:func:`pair_with_ground_truth`) and (file, message) of images that failed to run."""
+def _collect(inspector, gt, images, quiet: bool, store=None) -> Tuple[Pairs, List[Problem]]:
+    """The pairs (:func:`pair_with_ground_truth`) and (file, message) of images that failed to run.
+
+    With a run (``store``), stored unchanged images are reused and the others inferred and
+    stored; every prediction is then read back from the run, in the images' order."""
     from tqdm import tqdm
 
     failed: List[Problem] = []
+    if store is not None:
+        plan = runuse.plan(store, images)
+        with tqdm(total=len(plan.todo), unit="img", file=sys.stderr, disable=quiet, mininterval=0.5) as bar:
+            kept = runuse.infer_into(store, inspector, plan.todo, bar)
+        print(f"reused {plan.reused} results from run {store.run_id}; inferred {len(plan.todo)} "
+              f"({plan.stale} stale, {plan.new} new, {plan.retried} failed before)", file=sys.stderr)
+        source = zip(images, runuse.outcomes(store, images, kept))
+    else:
+        source = None
 
     def predictions():
+        if source is not None:
+            for image, outcome in source:
+                if not outcome.ok:
+                    failed.append((str(image), outcome.error or "error"))
+                    continue
+                yield str(image), str(image), outcome.result
+            return
         with tqdm(total=len(images), unit="img", file=sys.stderr, disable=quiet, mininterval=0.5) as bar:
             for outcome in inspector.run(images):
                 bar.update(1)
@@ -154,7 +175,12 @@ def run(args: argparse.Namespace) -> int:
     print(f"ground truth: {gt.describe()} ({len(images)} images)", file=sys.stderr)
     thr = Thresholds(args.threshold if args.threshold is not None else inspector.spec.default_threshold)
     t0 = time.perf_counter()
-    paired, failed = _collect(inspector, gt, images, args.quiet)
+    store = runuse.open_run(args, data if data.is_dir() else data.parent, images, inspector.settings)
+    try:
+        paired, failed = _collect(inspector, gt, images, args.quiet, store)
+    finally:
+        if store is not None:
+            store.close()
     pairs, ids, difficult = paired.pairs, [str(k) for k in paired.keys], paired.difficult
     notes = paired.notes + paired.left_out()
     gt_problems = [(p.path, p.message) for p in gt.problems]

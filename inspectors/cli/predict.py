@@ -1,6 +1,12 @@
 """``predict``: run a model over a file, a folder or a list of images; one JSON per image
 and a CSV summary, written into a new folder that replaces an older ``predict`` output
-only when the run finishes."""
+only when the run finishes.
+
+The results go into an inspection run (:mod:`inspectors.runs`, chosen by
+:func:`.runuse.open_run`: the input folder's, a single image's folder's or a list file's
+folder's run of this model); images it already holds unchanged are not inferred again,
+and the JSON / CSV files are exports of the run for this command's images. ``--no-store``
+skips the run (each JSON written as its image is done, as before runs existed)."""
 
 from __future__ import annotations
 
@@ -19,6 +25,7 @@ from ..imageio import is_image_file, list_images
 from ..outdir import StagedFolder, check_apart
 from ..problems import Problem
 from ..results import Outcome, Thresholds
+from . import runuse
 from .common import (
     CliError,
     add_runtime_args,
@@ -44,6 +51,7 @@ def add_parser(sub) -> None:
     p.add_argument("--threshold", type=unit_interval, default=None,
                    help="confidence threshold for flagging, 0-1 (default: the model's, else 0.5)")
     add_runtime_args(p)
+    runuse.add_store_args(p)
     p.set_defaults(func=run)
 
 
@@ -123,6 +131,20 @@ def summary_row(outcome: Outcome, name: str, thresholds: Thresholds) -> dict:
             "classes": ";".join(classes), "n_objects": n}
 
 
+def export_one(work: Path, name: str, image: Path, outcome: Outcome, inspector, thr: Thresholds,
+               errors: List[Problem]) -> dict:
+    """The image's JSON in ``work`` and its summary.csv row."""
+    payload = {"file": str(image), "model": inspector.spec.summary(), "threshold": thr.default}
+    if outcome.ok:
+        payload["result"] = outcome.result.to_dict()
+        payload["flagged"] = outcome.result.is_defective(thr)
+    else:
+        payload["error"] = outcome.error
+        errors.append((str(image), outcome.error or "error"))
+    atomic_write_text(work / (name + ".json"), json.dumps(payload, ensure_ascii=False, indent=1))
+    return summary_row(outcome, name, thr)
+
+
 def run(args: argparse.Namespace) -> int:
     src = Path(os.path.abspath(os.path.expanduser(args.input)))
     images, root, problems = inputs(src)
@@ -131,29 +153,40 @@ def run(args: argparse.Namespace) -> int:
     staged = StagedFolder(out, "predict", info={"input": str(src), "model": str(args.model)})
     inspector = load_inspector(args)
     thr = Thresholds(args.threshold if args.threshold is not None else inspector.spec.default_threshold)
+    store = runuse.open_run(args, root, images, inspector.settings)
+    try:
+        return _predict(args, images, root, problems, out, staged, inspector, thr, store)
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _predict(args, images, root, problems, out, staged, inspector, thr, store) -> int:
     rows: List[dict] = []
     errors: List[Problem] = []
     used: Dict[str, int] = {}
     t0 = time.perf_counter()
     from tqdm import tqdm
 
-    with staged as work, tqdm(total=len(images), unit="img", file=sys.stderr, disable=args.quiet) as bar:
-        for outcome in inspector.run(images):
-            name = _unique(relative_name(Path(outcome.path), root), used)
-            payload = {"file": str(outcome.path), "model": inspector.spec.summary(),
-                       "threshold": thr.default}
-            if outcome.ok:
-                payload["result"] = outcome.result.to_dict()
-                payload["flagged"] = outcome.result.is_defective(thr)
-            else:
-                payload["error"] = outcome.error
-                errors.append((str(outcome.path), outcome.error or "error"))
-            atomic_write_text(work / (name + ".json"), json.dumps(payload, ensure_ascii=False, indent=1))
-            rows.append(summary_row(outcome, name, thr))
-            bar.update(1)
-        if len(rows) != len(images):
-            raise InspectorError(f"the run ended after {len(rows)} of {len(images)} images")
-        atomic_write_text(work / "summary.csv", csv_text(SUMMARY_FIELDS, rows))
+    if store is None:  # the behaviour without a store: each JSON written as its image is done
+        with staged as work, tqdm(total=len(images), unit="img", file=sys.stderr, disable=args.quiet) as bar:
+            for outcome in inspector.run(images):
+                name = _unique(relative_name(Path(outcome.path), root), used)
+                rows.append(export_one(work, name, Path(outcome.path), outcome, inspector, thr, errors))
+                bar.update(1)
+            if len(rows) != len(images):
+                raise InspectorError(f"the run ended after {len(rows)} of {len(images)} images")
+            atomic_write_text(work / "summary.csv", csv_text(SUMMARY_FIELDS, rows))
+    else:
+        todo = runuse.plan(store, images)
+        print(todo.line(store), file=sys.stderr)
+        with staged as work:
+            with tqdm(total=len(todo.todo), unit="img", file=sys.stderr, disable=args.quiet) as bar:
+                kept = runuse.infer_into(store, inspector, todo.todo, bar)
+            for image, outcome in zip(images, runuse.outcomes(store, images, kept)):
+                name = _unique(relative_name(image, root), used)
+                rows.append(export_one(work, name, image, outcome, inspector, thr, errors))
+            atomic_write_text(work / "summary.csv", csv_text(SUMMARY_FIELDS, rows))
     elapsed = time.perf_counter() - t0
     flagged = sum(1 for r in rows if r.get("flagged"))
     print_problems("skipped while listing the input", problems)
