@@ -141,6 +141,7 @@ def run_gui(argv: Optional[List[str]] = None) -> int:
     start = args.threshold if args.threshold is not None else (
         demo_threshold(models) if args.demo else None)
     if start is not None:
+        window.bench.start_threshold = min(1.0, max(0.0, start))  # new runs start there
         window.threshold_panel.value.setValue(min(1.0, max(0.0, start)))
 
     def close_on_signal() -> None:

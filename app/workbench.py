@@ -75,6 +75,7 @@ class Workbench(EventedModel):
         self.runs: Dict[str, Run] = {}  # model id -> its run over the open folder
         self.run_notes: Dict[str, str] = {}  # model id -> why its run is read-only / missing
         self._decisions: Dict[str, DecisionSettings] = {}  # model id -> its run's settings
+        self.start_threshold: Optional[float] = None  # a new run's threshold (--threshold, demo)
         self.store = ResultsStore()
         self.folder: Optional[Path] = None
         self.ground_truth: Optional[GroundTruthSet] = None
@@ -261,11 +262,9 @@ class Workbench(EventedModel):
             self.states_changed.emit()
         if run.has_decision_settings:
             decision = run.decision_settings
-        else:  # a new run: the settings in use, as far as they concern its classes
-            names = set(handle.spec.class_names if handle.spec else summ.class_names)
-            t = self.store.thresholds
-            decision = DecisionSettings(t.default, {k: v for k, v in t.per_class.items() if k in names},
-                                        tuple(sorted(h for h in self.render_style.hidden_classes if h in names)))
+        else:  # a new run starts fresh: another model's settings never carry over
+            decision = DecisionSettings() if self.start_threshold is None else \
+                DecisionSettings(float(self.start_threshold))
             if run.writable:
                 run.decision_settings = decision
         self._decisions[model_id] = decision

@@ -174,6 +174,15 @@ def test_decision_settings_belong_to_each_models_run(qtbot, make_window, tmp_pat
     w.bench.set_active_model(a)  # restored from its own run, the 0.26 did not leak
     assert w.bench.store.thresholds.per_class == {"Break": 0.9}
     assert w.bench.store.thresholds.default == pytest.approx(0.5)
+
+    make_images(tmp_path / "other", n=1, corrupt=False)  # new runs: nothing carried over
+    _open(qtbot, w, tmp_path / "other")
+    qtbot.waitUntil(lambda: len(w.bench.runs) == 2, timeout=10_000)
+    assert w.bench.store.thresholds.default == pytest.approx(0.5)
+    assert w.bench.store.thresholds.per_class == {}
+    _open(qtbot, w, tmp_path / "src")
+    qtbot.waitUntil(lambda: len(w.bench.runs) == 2, timeout=10_000)
+    assert w.bench.store.thresholds.per_class == {"Break": 0.9}
     w.close()
 
     again = make_window()  # the settings are in the runs: a new window finds them
