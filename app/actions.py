@@ -32,6 +32,7 @@ class Commands(Protocol):
     def set_paused(self, paused: bool) -> None: ...
     def cancel_run(self) -> None: ...
     def open_export(self) -> object: ...
+    def open_runs(self) -> object: ...
     def set_verdict(self, verdict: Verdict) -> None: ...
 
 
@@ -63,6 +64,7 @@ def build_actions(w: QMainWindow, commands: Commands, viewer: Viewer, images: Im
     act("pause", "Pause", c.set_paused, ["Ctrl+P"], checkable=True)
     act("cancel", "Cancel", c.cancel_run, ["Esc"], "Stop the run")
     act("export", "Export…", c.open_export, ["Ctrl+E"], "Export flagged images with a report")
+    act("runs", "Runs…", c.open_runs, tip="The folder's saved inspection runs (delete one)")
     # triggered(checked) would fill a partial's free parameters: zero-argument lambdas
     act("next", "Next image", lambda: images.step(1), ["Right", "J"])
     act("prev", "Previous image", lambda: images.step(-1), ["Left", "K"])
@@ -115,6 +117,8 @@ def build_actions(w: QMainWindow, commands: Commands, viewer: Viewer, images: Im
     run_menu = menu.addMenu("&Run")
     for name in ("run", "pause", "cancel"):
         run_menu.addAction(a[name])
+    run_menu.addSeparator()
+    run_menu.addAction(a["runs"])
     view_menu = menu.addMenu("&View")
     for name in [f"mode:{m}" for m in MODES] + ["fit", "actual"]:
         view_menu.addAction(a[name])

@@ -37,7 +37,8 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
     p.add_argument("--threshold", type=unit_interval, default=None,
                    help="starting confidence, 0-1 (default: the last one used; the demo starts at its "
                    "models' own draw_threshold)")
-    p.add_argument("--work-dir", help="where review files are kept (default: the user data folder)")
+    p.add_argument("--work-dir", help="the app's work dir: inspection runs (in runs/) and review files "
+                   "(default: $DEFECT_INSPECTOR_HOME, else the user data folder)")
     p.add_argument("--settings", help="settings file (.ini) instead of the user's settings")
     p.add_argument("--no-restore", action="store_true", help="do not reopen the last models")
     p.add_argument("--view", choices=["overlay", "side-by-side", "diff", "original"], default=None,
@@ -113,9 +114,14 @@ def run_gui(argv: Optional[List[str]] = None) -> int:
     app.setApplicationName("Defect Inspector")
     apply_theme(app)
     q = QSettings(args.settings, QSettings.Format.IniFormat) if args.settings else QSettings()
+    from inspectors.runs.location import default_work_dir
+
+    # one work dir for the runs (the same rule as predict / evaluate); review files stay
+    # where they were kept: the work dir given, else the data folder's sessions/
+    work = Path(args.work_dir) if args.work_dir else default_work_dir()
     data = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    work = Path(args.work_dir) if args.work_dir else Path(data or Path.home() / ".defect-inspector") / "sessions"
-    window = MainWindow(AppSettings(q), work)
+    reviews = None if args.work_dir else Path(data or Path.home() / ".defect-inspector") / "sessions"
+    window = MainWindow(AppSettings(q), work, review_dir=reviews)
     window.show()
 
     models = list(args.model)
@@ -135,6 +141,7 @@ def run_gui(argv: Optional[List[str]] = None) -> int:
     start = args.threshold if args.threshold is not None else (
         demo_threshold(models) if args.demo else None)
     if start is not None:
+        window.bench.start_threshold = min(1.0, max(0.0, start))  # new runs start there
         window.threshold_panel.value.setValue(min(1.0, max(0.0, start)))
 
     def close_on_signal() -> None:

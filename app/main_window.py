@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QWidget
 
 from inspectors.formats import is_model_folder
 from inspectors.results import Thresholds
+from inspectors.runs.location import runs_root
 from inspectors.session import Verdict
 
 from .actions import build_actions
@@ -29,6 +30,7 @@ from .widgets.info_panel import InfoPanel
 from .widgets.metrics_panel import MetricsPanel
 from .widgets.model_panel import ModelPanel
 from .widgets.run_status import RunStatus
+from .widgets.runs_dialog import RunsDialog
 from .widgets.threshold_panel import ThresholdPanel
 from .widgets.viewer import Viewer
 from .workbench import Workbench
@@ -47,13 +49,16 @@ class MainWindow(QMainWindow):
 
     run_finished = Signal()
 
-    def __init__(self, settings: AppSettings, work_base: Path, factory: Optional[InspectorFactory] = None):
+    def __init__(self, settings: AppSettings, work_dir: Path, factory: Optional[InspectorFactory] = None,
+                 review_dir: Optional[Path] = None):
+        """``work_dir``: the app's work dir (runs in ``runs_root(work_dir)``; review files
+        there too unless ``review_dir`` says where they were kept before)."""
         super().__init__()
         self.setWindowTitle("Defect Inspector")
         self.setAcceptDrops(True)
         self.settings = settings
         self.models = ModelManager(settings.runtime(), factory)
-        self.bench = b = Workbench(self.models, work_base)
+        self.bench = b = Workbench(self.models, Path(review_dir or work_dir), runs_root(work_dir))
         self.metrics = MetricsController(b, self)
         self.stats = RunStats()
         self.viewer = Viewer(b)
@@ -208,6 +213,15 @@ class MainWindow(QMainWindow):
         dialog.show()
         return dialog
 
+    def open_runs(self) -> RunsDialog:
+        dialog = self.findChild(RunsDialog)
+        if dialog is None:
+            dialog = RunsDialog(self.bench, self)
+        dialog.refresh()
+        dialog.show()
+        dialog.raise_()
+        return dialog
+
     def _remember_export(self, summary) -> None:
         self.settings.set_value("last_export_dir", str(summary.out_dir))
 
@@ -235,4 +249,5 @@ class MainWindow(QMainWindow):
         self.models.shutdown(2000)
         self.metrics.shutdown(2000)
         self.bench.io_pool.wait(2000)
+        self.bench.close_runs()  # every result stored; the runs' locks released
         super().closeEvent(event)

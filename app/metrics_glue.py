@@ -92,32 +92,37 @@ class MetricsController(QObject):
         elif not self._timer.isActive():
             self._timer.start(self._interval)
 
-    def snapshot(self) -> Snapshot:
-        """Cached predictions of the active model (GUI thread; references only)."""
+    def _pending(self) -> Callable[[], Snapshot]:
+        """(GUI thread) The active model's rows with a result, from the summaries alone;
+        returns the reader that takes the snapshot (full results read back from the
+        model's run through the store's cache: run it in the worker)."""
         b = self.bench
         if b.folder is None:
             raise Unavailable(NO_FOLDER)
         if b.ground_truth is None:
             raise Unavailable(NO_GT)
         store, model = b.store, b.active_model
-        items = [(r, store.images[r], res) for r in store.inspected_rows()
-                 if (res := store.result(r, model)) is not None]
-        if not items:
+        rows = [(r, store.images[r]) for r in store.inspected_rows() if store.has_result(r, model)]
+        if not rows:
             raise Unavailable("No results yet: add a model (Ctrl+M) and run it (Ctrl+R).")
-        return Snapshot(model, items, b.ground_truth, self.thresholds)
+        return partial(_read_snapshot, store, model, rows, b.ground_truth, self.thresholds)
+
+    def snapshot(self) -> Snapshot:
+        """Predictions of the active model (read in the calling thread)."""
+        return self._pending()()
 
     def rebuild(self) -> None:
         if self._building:
             self._dirty = True
             return
         try:
-            snap = self.snapshot()
+            read = self._pending()
         except Unavailable as e:
             self._set_unavailable(str(e))
             return
         self._building, self._dirty = True, False
-        self.status.emit(MetricsStatus.BUSY, f"Evaluating {len(snap.items)} images…")
-        self._start(lambda: _build(snap), self._on_built, self._on_build_failed, self._build_done)
+        self.status.emit(MetricsStatus.BUSY, f"Evaluating {len(read.args[2])} images…")
+        self._start(lambda: _build(read()), self._on_built, self._on_build_failed, self._build_done)
 
     def build_now(self) -> Optional[Evaluation]:
         """Build in the calling thread (benchmarks; the window always uses the worker)."""
@@ -235,6 +240,19 @@ class MetricsController(QObject):
         """Stop rebuilding and wait for the worker (window closing)."""
         self._timer.stop()
         return self.pool.wait(timeout_ms)
+
+
+def _read_snapshot(store, model: str, rows: List[Tuple[int, str]], ground_truth, thresholds: Thresholds) -> Snapshot:
+    """(worker thread) Read the full results of ``rows`` (skipping rows whose image changed:
+    another folder was opened meanwhile, and that build is discarded)."""
+    items = []
+    for r, path in rows:
+        images = store.images
+        if r < len(images) and images[r] == path:
+            res = store.result(r, model)
+            if res is not None:
+                items.append((r, path, res))
+    return Snapshot(model, items, ground_truth, thresholds)
 
 
 def _build(snap: Snapshot) -> Tuple[Snapshot, object]:

@@ -44,6 +44,7 @@ class ModelManager(EventedModel):
     changed = Event()  # model id (added, loaded, failed)
     removed = Event()  # model id
     outcome = Event()  # model id, Outcome
+    store_failed = Event()  # model id, message (an outcome could not be stored in its run)
     run_state = Evented(RunState.IDLE)  # emits run_state_changed(RunState)
 
     def __init__(self, settings: RuntimeSettings = RuntimeSettings(),
@@ -66,6 +67,7 @@ class ModelManager(EventedModel):
         worker.signals.errored.connect(partial(self._on_failed, weakref.ref(worker)))  # no cycle
         worker.signals.outcome.connect(self._on_outcome)
         worker.signals.idle.connect(self._on_idle)
+        worker.signals.store_failed.connect(self.store_failed.emit)
         self.models[model_id] = ModelHandle(model_id, path, worker)
         self.pool.start(worker)
         self.changed.emit(model_id)
@@ -109,6 +111,12 @@ class ModelManager(EventedModel):
             handle.queued.clear()
             self.changed.emit(handle.id)
             self._update_state()
+
+    def set_sink(self, model_id: str, sink) -> None:
+        """Where ``model_id``'s worker stores its outcomes (in its own thread; None: nowhere)."""
+        handle = self.models.get(model_id)
+        if handle is not None:
+            handle.worker.set_sink(sink)
 
     # -- running -----------------------------------------------------------------
     def submit(self, model_id: str, paths: Sequence[str], front: bool = False) -> int:

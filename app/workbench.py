@@ -1,5 +1,15 @@
 """The session behind the window: image folder, ground truth, results, thresholds,
-verdicts and the current image. Widgets read from it, call it and observe its events
+verdicts and the current image.
+
+Each ready model's results for the open folder live in its run (:mod:`inspectors.runs`,
+under ``runs_root(work dir)``): the bench opens the run as its writer while the model is
+loaded on the folder (the model's worker stores every outcome in its own thread), loads
+the run's compact summaries into the :class:`~inspectors.session.ResultsStore` (so a
+reopened folder shows its states without inference) and reads full results back on
+demand. Another process writing the run (``predict``) leaves it read-only here, said in
+:meth:`Workbench.run_note`. The decision settings (threshold, per-class values, hidden
+classes) belong to the active model's run: restored when it becomes active
+(``decision_restored``), saved to it when they change. Widgets read from it, call it and observe its events
 (:mod:`app.state`, no Qt); it never draws. Background jobs (listing a folder, finding
 ground truth, decoding the current image) run on its :class:`~app.workers.WorkerPool`."""
 
@@ -18,6 +28,8 @@ from inspectors.imageio import read_image
 from inspectors.listing import list_image_paths
 from inspectors.render import RenderStyle
 from inspectors.results import Outcome, Result, Thresholds
+from inspectors.runs import DecisionSettings, Run, RunBusyError, RunError, RunStore
+from inspectors.runs.location import runs_root
 from inspectors.session import ResultsStore, ReviewBook, Verdict, work_dir_for
 
 from .model_manager import ModelManager
@@ -25,6 +37,19 @@ from .state import Event, Evented, EventedModel, ModelStatus
 from .workers import FunctionWorker, WorkerPool, error_text
 
 _NOT_TRIED = object()  # open_folder was given a ground-truth file: load it separately
+
+
+def _load(run: Run, path: str) -> Outcome:
+    return run.get(path)
+
+
+def _put(run: Run, outcome: Outcome) -> None:
+    """Store ``outcome`` in ``run`` (worker thread); an image of another folder is skipped."""
+    try:
+        run.rel_of(outcome.path)
+    except RunError:
+        return
+    run.put(outcome)
 
 
 class Workbench(EventedModel):
@@ -37,13 +62,20 @@ class Workbench(EventedModel):
     verdict_changed = Event()  # row
     classes_changed = Event()
     problem = Event()  # kind, path, message
+    runs_changed = Event()  # model id: its run was opened, closed or found busy
+    decision_restored = Event()  # Thresholds, hidden classes (frozenset): the active run's
     current_row = Evented(-1, event="current_changed")  # current_changed(row)
     active_model = Evented("", event="active_model_changed")  # active_model_changed(model id)
 
-    def __init__(self, models: ModelManager, work_base: Path):
+    def __init__(self, models: ModelManager, work_base: Path, runs_dir: Optional[Path] = None):
         super().__init__()
         self.models = models
-        self.work_base = Path(work_base)
+        self.work_base = Path(work_base)  # review files
+        self.run_store = RunStore(runs_dir if runs_dir is not None else runs_root(work_base))
+        self.runs: Dict[str, Run] = {}  # model id -> its run over the open folder
+        self.run_notes: Dict[str, str] = {}  # model id -> why its run is read-only / missing
+        self._decisions: Dict[str, DecisionSettings] = {}  # model id -> its run's settings
+        self.start_threshold: Optional[float] = None  # a new run's threshold (--threshold, demo)
         self.store = ResultsStore()
         self.folder: Optional[Path] = None
         self.ground_truth: Optional[GroundTruthSet] = None
@@ -56,6 +88,7 @@ class Workbench(EventedModel):
         models.outcome.connect(self._on_outcome)
         models.changed.connect(self._on_model_changed)
         models.removed.connect(self._on_model_removed)
+        models.store_failed.connect(self._on_store_failed)
 
     # -- folder ------------------------------------------------------------------
     def open_folder(self, folder: str, ground_truth: Optional[str] = None) -> bool:
@@ -86,6 +119,7 @@ class Workbench(EventedModel):
 
     def _set_images(self, folder: str, images: List[str], ground_truth: Optional[str],
                     found: object = _NOT_TRIED) -> None:
+        self.close_runs()
         self.folder = Path(os.path.realpath(folder))
         self.store.set_images(images)
         self.ground_truth = None
@@ -106,6 +140,8 @@ class Workbench(EventedModel):
             self.problem.emit("ground truth", folder, str(found))
         else:
             self._set_ground_truth(str(self.folder), found)
+        for handle in self.models.ready():
+            self._open_run(handle.id)
         if len(self.store):
             self.set_current(0)
 
@@ -150,9 +186,12 @@ class Workbench(EventedModel):
         if handle.status is ModelStatus.READY:
             if not self.active_model or self.active_model not in self.models.models:
                 self.set_active_model(model_id)
+            self._open_run(model_id)
             self.inspect_current()
 
     def _on_model_removed(self, model_id: str) -> None:
+        self._close_run(model_id)
+        self._decisions.pop(model_id, None)
         self.store.remove_model(model_id)
         if self.active_model == model_id:
             ready = self.models.ready()
@@ -161,6 +200,114 @@ class Workbench(EventedModel):
 
     def set_active_model(self, model_id: str) -> None:
         self.active_model = model_id  # active_model_changed when it changes
+        if model_id in self._decisions:
+            self._restore_decision(self._decisions[model_id])
+
+    # -- runs on disk ---------------------------------------------------------------
+    def run_note(self, model_id: str) -> str:
+        """Why ``model_id``'s results are not saved to its run ('' when they are)."""
+        return self.run_notes.get(model_id, "")
+
+    def _open_run(self, model_id: str) -> None:
+        handle = self.models.models.get(model_id)
+        if self.folder is None or handle is None or handle.status is not ModelStatus.READY \
+                or model_id in self.runs:
+            return
+        note, run = "", None
+        try:
+            run = self.run_store.open(self.folder, handle.path, self.models.settings)
+        except RunBusyError as e:
+            note = f"Read-only: {e}. Results of this model are not saved here."
+            try:
+                run = self.run_store.open(self.folder, handle.path, write=False)
+            except (InspectorError, OSError):
+                run = None
+        except (InspectorError, OSError) as e:
+            note = f"Results are not saved: {e}"
+        if run is not None:
+            try:
+                self._load_run(model_id, handle, run)
+            except (InspectorError, OSError) as e:
+                run.close()
+                run, note = None, f"Results are not saved: {e}"
+        self.run_notes[model_id] = note
+        if note:
+            self.problem.emit("run", str(self.folder), note)
+        self.runs_changed.emit(model_id)
+
+    def _load_run(self, model_id: str, handle, run: Run) -> None:
+        """Show what ``run`` holds for the listed images (states from its summaries;
+        missing and stale images stay without a result and are queued by Run)."""
+        status = run.status_of(self.store.images)
+        summ = run.summaries()
+        index = {rel: i for i, rel in enumerate(summ.rels)}
+        rows, picks = [], []
+        for path in status.done:
+            i = index.get(run.rel_of(path))
+            row = self.store.row_of(path)
+            if i is not None and row >= 0:
+                rows.append(row)
+                picks.append(i)
+        self.runs[model_id] = run
+        self.store.set_loader(model_id, partial(_load, run))
+        if run.writable:
+            self.models.set_sink(model_id, partial(_put, run))
+        if rows:
+            pick = np.asarray(picks, np.intp)
+            self.store.add_summaries(model_id, rows, summ.scores[pick], summ.class_names, summ.ok[pick],
+                                     [summ.errors.get(summ.rels[i]) for i in picks])
+            if summ.class_names and summ.class_names not in self._seen_names:
+                self._seen_names.add(summ.class_names)
+                self.classes_changed.emit()
+            self.states_changed.emit()
+        if run.has_decision_settings:
+            decision = run.decision_settings
+        else:  # a new run starts fresh: another model's settings never carry over
+            decision = DecisionSettings() if self.start_threshold is None else \
+                DecisionSettings(float(self.start_threshold))
+            if run.writable:
+                run.decision_settings = decision
+        self._decisions[model_id] = decision
+        if model_id == self.active_model:
+            self._restore_decision(decision)
+
+    def _restore_decision(self, decision: DecisionSettings) -> None:
+        self.decision_restored.emit(decision.thresholds(), frozenset(decision.hidden))
+
+    def _save_decision(self) -> None:
+        model_id = self.active_model
+        if not model_id or model_id not in self._decisions:
+            return
+        t = self.store.thresholds
+        decision = DecisionSettings(t.default, dict(t.per_class), tuple(sorted(self.render_style.hidden_classes)))
+        if decision == self._decisions[model_id]:
+            return
+        self._decisions[model_id] = decision
+        run = self.runs.get(model_id)
+        if run is not None:
+            try:
+                run.decision_settings = decision
+            except (InspectorError, OSError) as e:
+                self.problem.emit("run", str(run.path), f"cannot save the decision settings: {e}")
+
+    def _close_run(self, model_id: str) -> None:
+        self.models.set_sink(model_id, None)
+        self.store.set_loader(model_id, None)
+        run = self.runs.pop(model_id, None)
+        self.run_notes.pop(model_id, None)
+        if run is not None:
+            run.close()
+            self.runs_changed.emit(model_id)
+
+    def close_runs(self) -> None:
+        """Release every run (the folder changes, the window closes)."""
+        for model_id in list(self.runs):
+            self._close_run(model_id)
+        self.run_notes.clear()
+
+    def _on_store_failed(self, model_id: str, message: str) -> None:
+        run = self.runs.get(model_id)
+        self.problem.emit("run", str(run.path) if run is not None else model_id, message)
 
     def run_all(self) -> int:
         """Queue every image without a result, the current image first; returns the count."""
@@ -170,7 +317,7 @@ class Workbench(EventedModel):
             order.insert(0, order.pop(self.current_row))
         for handle in self.models.ready():
             todo = [self.store.images[r] for r in order
-                    if self.store.outcome(r, handle.id) is None]
+                    if not self.store.has_outcome(r, handle.id)]
             queued += self.models.submit(handle.id, todo)
         return queued
 
@@ -178,11 +325,12 @@ class Workbench(EventedModel):
         if self.current_row < 0:
             return
         for handle in self.models.ready():
-            if self.store.outcome(self.current_row, handle.id) is None:
+            if not self.store.has_outcome(self.current_row, handle.id):
                 self.models.prioritize(handle.id, self.path(self.current_row))
 
     def _on_outcome(self, model_id: str, outcome: Outcome) -> None:
-        row = self.store.add(model_id, outcome)
+        run = self.runs.get(model_id)
+        row = self.store.add(model_id, outcome, keep=run is None or not run.writable)
         if row < 0:
             return
         if not outcome.ok:
@@ -198,6 +346,7 @@ class Workbench(EventedModel):
         if style is not None:
             self.render_style = style
         self.store.set_thresholds(thresholds)
+        self._save_decision()
         self.thresholds_changed.emit(thresholds)
         self.states_changed.emit()
 

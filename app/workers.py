@@ -15,7 +15,10 @@ with a QObject of signals, started through a :class:`WorkerPool`.
 not thread-safe, so each worker builds its own predictor in its own thread) and
 serves a queue of image paths for as long as the model is loaded: the on-screen
 image can jump the queue, a run can be paused, and cancel empties the queue and
-stops at the next image.
+stops at the next image. A *sink* set with :meth:`ModelWorker.set_sink` (the model's run
+on disk) gets every outcome in the worker thread before the GUI thread does, so storing
+never runs on the GUI thread; a sink that fails is reported (``stored_failed``) and the
+outcome still arrives.
 """
 
 from __future__ import annotations
@@ -139,6 +142,7 @@ class ModelSignals(WorkerSignals):
     loaded = Signal(str, object)  # model id, Inspector.spec
     outcome = Signal(str, object)  # model id, Outcome
     idle = Signal(str)  # model id: the queue ran dry (or was cancelled)
+    store_failed = Signal(str, str)  # model id, message: the sink could not store an outcome
 
 
 class ModelWorker(Worker):
@@ -156,6 +160,7 @@ class ModelWorker(Worker):
         self._pending: Deque[str] = collections.deque()
         self._cond = threading.Condition()
         self._paused = self._drop = self._stop = False
+        self._sink: Optional[Callable[[Any], None]] = None
 
     # -- called from the GUI thread ----------------------------------------------
     def submit(self, paths: Sequence[str], front: bool = False) -> None:
@@ -195,6 +200,24 @@ class ModelWorker(Worker):
             self._cancel.set()
             self._cond.notify_all()
 
+    def set_sink(self, sink: Optional[Callable[[Any], None]]) -> None:
+        """``sink(outcome)`` is called in the worker thread for every outcome (None: none)."""
+        with self._cond:
+            self._sink = sink
+
+    def _store(self, outcome: Any) -> None:
+        with self._cond:
+            sink = self._sink
+        if sink is None:
+            return
+        try:
+            sink(outcome)
+        except Exception as e:  # noqa: BLE001 - a full disk must not stop the model
+            with self._cond:
+                current = self._sink is sink  # a sink replaced meanwhile (folder closed): quiet
+            if current:
+                self.signals.store_failed.emit(self.model_id, error_text(e))
+
     def pending(self) -> int:
         with self._cond:
             return len(self._pending)
@@ -225,6 +248,7 @@ class ModelWorker(Worker):
                 self._drop = False
             try:
                 for outcome in inspector.run(self._next_paths(), cancel=self._dropping, prefetch=1):
+                    self._store(outcome)
                     self.signals.outcome.emit(self.model_id, outcome)
             except Exception as e:  # an engine bug must not hang the app
                 raise ModelStopped(f"the model stopped: {error_text(e)}") from e

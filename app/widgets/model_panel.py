@@ -39,6 +39,7 @@ class ModelPanel(QWidget):
     def __init__(self, models: ModelManager, bench: Workbench, parent: Optional[QWidget] = None):
         super().__init__(parent)
         self.models = models
+        self.bench = bench
         self.list = QListWidget()
         self.list.setMaximumHeight(90)
         self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
@@ -83,6 +84,7 @@ class ModelPanel(QWidget):
         models.changed.connect(self.refresh)
         models.removed.connect(self.refresh)
         bench.active_model_changed.connect(self.select)
+        bench.runs_changed.connect(self.refresh)
 
     def _reload(self) -> None:
         self.settings_changed.emit(self.settings())
@@ -132,8 +134,15 @@ class ModelPanel(QWidget):
         else:
             spec = h.spec
             names = ", ".join(spec.class_names) if spec and spec.class_names else "from the network"
-            self.message.setText(f"{spec.format} · {spec.task} · classes: {names}" if spec else "")
-            self.message.setObjectName("muted")
+            text = f"{spec.format} · {spec.task} · classes: {names}" if spec else ""
+            note = self.bench.run_note(h.id)
+            run = self.bench.runs.get(h.id)
+            if note:
+                text += f"\n{note}"
+            elif run is not None:
+                text += f"\nResults saved in run {run.run_id}."
+            self.message.setText(text)
+            self.message.setObjectName("error" if note else "muted")
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
 

@@ -20,16 +20,29 @@ class RunStatus:
         self.bench = bench
         self.counts = QLabel("Open a folder to start")
         self.run_label = QLabel("")
+        self.run_note = QLabel("")  # a run another process writes: read-only here
+        self.run_note.setObjectName("error")
+        self.run_note.setVisible(False)
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(260)
         self.progress.setVisible(False)
         for event in (bench.folder_opened, bench.states_changed, bench.outcome_stored, bench.verdict_changed):
             event.connect(self.update_counts)
         bench.models.run_state_changed.connect(self._on_run_state)
+        bench.runs_changed.connect(self.update_note)
+        bench.active_model_changed.connect(self.update_note)
+
+    def update_note(self, *_args: object) -> None:
+        notes = [n for n in self.bench.run_notes.values() if n]
+        self.run_note.setText("Read-only run: another process writes it" if any(
+            n.startswith("Read-only") for n in notes) else ("Results not saved" if notes else ""))
+        self.run_note.setToolTip("\n".join(notes))
+        self.run_note.setVisible(bool(notes))
 
     def install(self, bar: QStatusBar) -> None:
         bar.addWidget(self.counts)
         bar.addWidget(self.run_label)
+        bar.addWidget(self.run_note)
         bar.addPermanentWidget(self.progress)
 
     def _on_run_state(self, state: RunState) -> None:

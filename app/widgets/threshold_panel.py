@@ -93,6 +93,7 @@ class ThresholdPanel(QWidget):
         self.table.itemChanged.connect(self._emit)
         bench.classes_changed.connect(self._update_classes)
         bench.models.changed.connect(self._update_classes)
+        bench.decision_restored.connect(self.set_state)  # the active model's run
 
     def _update_classes(self, *_args: object) -> None:
         self.set_classes(self.bench.class_names())

@@ -346,6 +346,11 @@ class Run:
                                 {str(k): float(v) for k, v in (d.get("per_class") or {}).items()},
                                 tuple(d.get("hidden") or ()))
 
+    @property
+    def has_decision_settings(self) -> bool:
+        """Whether decision settings were ever saved to this run."""
+        return bool(self._read_kv("decision"))
+
     @decision_settings.setter
     def decision_settings(self, value: DecisionSettings) -> None:
         """Any holder of the run may set them (SQLite serializes the short transaction)."""

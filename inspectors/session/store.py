@@ -1,24 +1,34 @@
 """Results of one image folder, keyed by image path, from one or more models.
 
-Holds each model's :class:`~inspectors.results.Outcome` per image and re-flags
-every image at new thresholds without running a model (see :mod:`.summary`).
-A folder of 100,000 images costs one list of paths: per-image state exists only
-for images that have outcomes.
+Holds a compact :class:`~.summary.Summary` per image and model (best score per class,
+the error text, the stage timings) and re-flags every image at new thresholds without
+running a model or reading a mask. Full outcomes (label maps, boxes) are not kept: a
+model with a *loader* (``path -> Outcome``, e.g. its run on disk) has them read on
+demand through a small LRU cache; a model without one (no run to read back from) keeps
+its outcomes in memory. A folder of 100,000 images costs one list of paths: per-image
+state exists only for images that have outcomes.
 """
 
 from __future__ import annotations
 
+import collections
 import os
+import threading
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Union
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
-from ..results import Outcome, Result, Thresholds
+import numpy as np
+
+from ..results import Outcome, Result, StageTimings, Thresholds
 from .summary import Summary, summarize
 
 PathLike = Union[str, "os.PathLike[str]"]
 #: ``path -> bool | None``: ground truth says defective / clean / unknown.
 GroundTruthFn = Callable[[str], Optional[bool]]
+#: ``path -> Outcome | None``: reads a stored outcome back (e.g. from a run on disk).
+LoaderFn = Callable[[str], Optional[Outcome]]
+CACHE_SIZE = 16
 
 
 class ImageState(str, Enum):
@@ -38,18 +48,32 @@ class Filter(str, Enum):
 
 @dataclass
 class _Entry:
-    outcomes: Dict[str, Outcome] = field(default_factory=dict)
+    """Compact state of one image: per model a summary (ok) or an error text, timings."""
+
     summaries: Dict[str, Summary] = field(default_factory=dict)
+    errors: Dict[str, str] = field(default_factory=dict)
+    timings: Dict[str, StageTimings] = field(default_factory=dict)
     state: ImageState = ImageState.NO_RESULT
     score: float = 0.0
 
+    @property
+    def models(self) -> List[str]:
+        return list(dict.fromkeys([*self.summaries, *self.errors]))
+
 
 class ResultsStore:
-    """Outcomes per image and model; flags at the current thresholds."""
+    """Compact results per image and model; flags at the current thresholds; full
+    outcomes on demand (:meth:`outcome`)."""
 
-    def __init__(self, images: Sequence[PathLike] = (), thresholds: Optional[Thresholds] = None):
+    def __init__(self, images: Sequence[PathLike] = (), thresholds: Optional[Thresholds] = None,
+                 cache_size: int = CACHE_SIZE):
         self.thresholds = thresholds or Thresholds()
         self.ground_truth: Optional[GroundTruthFn] = None
+        self.cache_size = cache_size
+        self._loaders: Dict[str, LoaderFn] = {}
+        self._kept: Dict[Tuple[int, str], Outcome] = {}  # models without a loader only
+        self._cache: collections.OrderedDict[Tuple[int, str], Outcome] = collections.OrderedDict()
+        self._lock = threading.Lock()  # the cache may be read from a worker (metrics)
         self.set_images(images)
 
     # -- images ------------------------------------------------------------------
@@ -57,6 +81,9 @@ class ResultsStore:
         self.images: List[str] = [os.fspath(p) for p in images]
         self._row: Optional[Dict[str, int]] = None  # built on first lookup, not at open
         self._entries: Dict[int, _Entry] = {}
+        with self._lock:
+            self._kept.clear()
+            self._cache.clear()
 
     def __len__(self) -> int:
         return len(self.images)
@@ -68,42 +95,154 @@ class ResultsStore:
         return self._row.get(os.fspath(path), -1)
 
     # -- outcomes ----------------------------------------------------------------
-    def add(self, model: str, outcome: Outcome) -> int:
-        """Store ``outcome`` of ``model``; returns its row (-1: not in this folder)."""
+    def set_loader(self, model: str, loader: Optional[LoaderFn]) -> None:
+        """Where ``model``'s full outcomes are read back from (None: kept in memory)."""
+        with self._lock:
+            if loader is None:
+                self._loaders.pop(model, None)
+            else:
+                self._loaders[model] = loader
+                for key in [k for k in self._kept if k[1] == model]:
+                    del self._kept[key]
+
+    def add(self, model: str, outcome: Outcome, keep: bool = False) -> int:
+        """Store ``outcome`` of ``model`` (its summary; the outcome itself only in the LRU
+        cache, or in memory when ``model`` has no loader or ``keep``); returns its row
+        (-1: not in this folder)."""
         row = self.row_of(outcome.path)
         if row < 0:
             return -1
-        entry = self._entries.setdefault(row, _Entry())
-        entry.outcomes[model] = outcome
-        if outcome.result is not None:
-            entry.summaries[model] = summarize(outcome.result)
-        else:
-            entry.summaries.pop(model, None)
-        self._update(entry)
+        summary = summarize(outcome.result) if outcome.result is not None else None
+        self.add_summary(model, row, summary, None if outcome.ok else (outcome.error or "error"),
+                         outcome.timings)
+        with self._lock:
+            if keep or model not in self._loaders:
+                self._kept[(row, model)] = outcome
+            else:
+                self._kept.pop((row, model), None)
+            self._remember((row, model), outcome)
         return row
 
+    def add_summary(self, model: str, row: int, summary: Optional[Summary], error: Optional[str] = None,
+                    timings: Optional[StageTimings] = None, update: bool = True) -> None:
+        """Store the compact state of ``row`` for ``model`` (a summary, or an error text)."""
+        entry = self._entries.setdefault(row, _Entry())
+        if summary is not None and error is None:
+            entry.summaries[model] = summary
+            entry.errors.pop(model, None)
+        else:
+            entry.summaries.pop(model, None)
+            entry.errors[model] = error or "error"
+        if timings is not None:
+            entry.timings[model] = timings
+        with self._lock:
+            self._cache.pop((row, model), None)
+        if update:
+            self._update(entry)
+
+    def add_summaries(self, model: str, rows: Sequence[int], scores: np.ndarray,
+                      class_names: Sequence[str], ok: np.ndarray, errors: Sequence[Optional[str]]) -> None:
+        """Many rows at once (a run reopened): row i gets ``scores[i]`` or ``errors[i]``."""
+        names = tuple(class_names)
+        for i, row in enumerate(rows):
+            if row < 0:
+                continue
+            summary = Summary(np.array(scores[i], np.float32), names) if ok[i] else None
+            self.add_summary(model, row, summary, None if ok[i] else (errors[i] or "error"))
+
+    def _remember(self, key: Tuple[int, str], outcome: Outcome) -> None:
+        self._cache[key] = outcome
+        self._cache.move_to_end(key)
+        while len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+
     def remove_model(self, model: str) -> None:
+        with self._lock:
+            self._loaders.pop(model, None)
+            for key in [k for k in self._kept if k[1] == model]:
+                del self._kept[key]
+            for key in [k for k in self._cache if k[1] == model]:
+                del self._cache[key]
         for row in list(self._entries):
             entry = self._entries[row]
-            entry.outcomes.pop(model, None)
             entry.summaries.pop(model, None)
-            if entry.outcomes:
+            entry.errors.pop(model, None)
+            entry.timings.pop(model, None)
+            if entry.summaries or entry.errors:
                 self._update(entry)
             else:
                 del self._entries[row]
 
     def clear(self) -> None:
         self._entries.clear()
+        with self._lock:
+            self._kept.clear()
+            self._cache.clear()
+
+    def held_outcomes(self) -> List[Outcome]:
+        """The full outcomes this store holds right now (the LRU cache and the kept ones)."""
+        with self._lock:
+            return list({id(o): o for o in [*self._cache.values(), *self._kept.values()]}.values())
+
+    def models_of(self, row: int) -> List[str]:
+        entry = self._entries.get(row)
+        return entry.models if entry else []
+
+    def has_outcome(self, row: int, model: str) -> bool:
+        entry = self._entries.get(row)
+        return entry is not None and (model in entry.summaries or model in entry.errors)
+
+    def error(self, row: int, model: str) -> Optional[str]:
+        entry = self._entries.get(row)
+        return entry.errors.get(model) if entry else None
+
+    def timings(self, row: int, model: str) -> Optional[StageTimings]:
+        entry = self._entries.get(row)
+        return entry.timings.get(model) if entry else None
+
+    def summary(self, row: int, model: str) -> Optional[Summary]:
+        entry = self._entries.get(row)
+        return entry.summaries.get(model) if entry else None
 
     def outcomes(self, row: int) -> Dict[str, Outcome]:
-        entry = self._entries.get(row)
-        return dict(entry.outcomes) if entry else {}
+        out = {}
+        for model in self.models_of(row):
+            o = self.outcome(row, model)
+            if o is not None:
+                out[model] = o
+        return out
 
     def outcome(self, row: int, model: str) -> Optional[Outcome]:
-        entry = self._entries.get(row)
-        return entry.outcomes.get(model) if entry else None
+        """The full outcome: from the cache, else read through ``model``'s loader."""
+        if not self.has_outcome(row, model):
+            return None
+        key = (row, model)
+        with self._lock:
+            hit = self._cache.get(key) or self._kept.get(key)
+            if hit is not None:
+                self._remember(key, hit)
+                return hit
+            loader = self._loaders.get(model)
+        entry = self._entries[row]
+        path = self.images[row]
+        if loader is None:  # an error row read back without its outcome
+            if model in entry.errors:
+                return Outcome(path, error=entry.errors[model], timings=entry.timings.get(model, StageTimings()))
+            return None
+        try:
+            got = loader(path)
+        except Exception as e:  # noqa: BLE001 - a broken store reads as this image's error
+            got = Outcome(path, error=f"the stored result cannot be read: {e}")
+        if got is None:
+            return None
+        with self._lock:
+            self._remember(key, got)
+        return got
 
     def result(self, row: int, model: str) -> Optional[Result]:
+        entry = self._entries.get(row)
+        if entry is None or model not in entry.summaries:
+            return None
         o = self.outcome(row, model)
         return o.result if o is not None else None
 
@@ -121,13 +260,18 @@ class ResultsStore:
         flagged = any(s.flagged(self.thresholds) for s in entry.summaries.values())
         if flagged:
             entry.state = ImageState.DEFECT
-        elif any(not o.ok for o in entry.outcomes.values()):
+        elif entry.errors:
             entry.state = ImageState.ERROR
         elif entry.summaries:
             entry.state = ImageState.CLEAN
         else:
             entry.state = ImageState.NO_RESULT
         entry.score = max((s.defect_score for s in entry.summaries.values()), default=0.0)
+
+    def refresh(self) -> None:
+        """Re-flag every stored image (after :meth:`add_summary` with ``update=False``)."""
+        for entry in self._entries.values():
+            self._update(entry)
 
     def set_thresholds(self, thresholds: Thresholds) -> List[int]:
         """Re-flag every stored image; returns the rows whose state changed."""
@@ -177,7 +321,7 @@ class ResultsStore:
             test = {
                 Filter.FLAGGED: lambda r: self._entries[r].state is ImageState.DEFECT,
                 Filter.ERRORS: lambda r: self._entries[r].state is ImageState.ERROR
-                or any(not o.ok for o in self._entries[r].outcomes.values()),
+                or bool(self._entries[r].errors),
                 Filter.DISAGREE: self.disagrees,
             }[which]
             rows = (r for r in sorted(self._entries) if test(r))

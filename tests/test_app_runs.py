@@ -1,0 +1,222 @@
+"""Runs in the app (issue 11): results persist across a close and reopen without
+inference, decision settings belong to each model's run, the Runs view deletes a run,
+a run another process writes is read-only, and the results store holds summaries only."""
+
+import cv2  # noqa: F401 - imported before Qt so its plugin path can be undone
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings
+
+from app.main_window import MainWindow
+from app.qt_env import prepare_qt_env
+from app.settings import AppSettings
+from inspectors.engine import Inspector
+from inspectors.results import Outcome, SegmentationResult
+from inspectors.runs import RunStore
+from inspectors.runs.location import runs_root
+from inspectors.session import ImageState, ResultsStore
+
+from .app_helpers import export_cls_model, export_seg_model, make_images
+
+RUN_TIMEOUT = 120_000
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _offscreen():
+    prepare_qt_env("offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _home(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEFECT_INSPECTOR_HOME", str(tmp_path / "home"))
+
+
+@pytest.fixture(scope="module")
+def seg_model(tmp_path_factory):
+    return export_seg_model(tmp_path_factory.mktemp("seg_model"))
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path):
+    windows = []
+
+    def make(factory=None):
+        w = MainWindow(AppSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)),
+                       tmp_path / "work", factory)
+        qtbot.addWidget(w)
+        w.show()
+        windows.append(w)
+        return w
+
+    yield make
+    for w in windows:
+        w.models.shutdown(5000)
+        w.bench.close_runs()
+
+
+def counting_factory(calls):
+    """The real Inspector, counting the images its predictor is given."""
+
+    def make(path, settings):
+        inspector = Inspector.from_path(path, settings)
+        real = inspector.infer
+
+        def infer(tensors, metas):
+            calls.append(len(metas))
+            return real(tensors, metas)
+
+        inspector.infer = infer
+        return inspector
+
+    return make
+
+
+def _load(qtbot, w, path):
+    with qtbot.waitSignal(w.models.changed, timeout=RUN_TIMEOUT,
+                          check_params_cb=lambda mid: w.models.models[mid].status != "loading"):
+        mid = w.add_model(str(path))
+    assert w.models.ready(), w.model_panel.message.text()
+    return mid
+
+
+def _open(qtbot, w, folder):
+    with qtbot.waitSignal(w.bench.folder_opened, timeout=RUN_TIMEOUT):
+        assert w.open_folder(str(folder))
+
+
+def test_results_persist_across_close_and_reopen_without_inference(qtbot, make_window, seg_model, tmp_path):
+    make_images(tmp_path / "src", n=5)
+    calls = []
+    w = make_window(counting_factory(calls))
+    model = _load(qtbot, w, seg_model)
+    _open(qtbot, w, tmp_path / "src")
+    with qtbot.waitSignal(w.run_finished, timeout=RUN_TIMEOUT):
+        assert w.run_all() > 0
+    store = w.bench.store
+    assert sum(calls) == 5  # the corrupt image never reaches the predictor
+    states = [store.state(r) for r in range(len(store))]
+    assert states.count(ImageState.ERROR) == 1 and ImageState.NO_RESULT not in states
+    maps = {r: store.result(r, model).label_map.copy() for r in range(len(store)) if store.has_result(r, model)}
+    assert len(maps) == 5
+    assert "Results saved in run" in w.model_panel.message.text()
+    w.close()
+
+    calls.clear()
+    again = make_window(counting_factory(calls))
+    model2 = _load(qtbot, again, seg_model)
+    assert model2 == model
+    _open(qtbot, again, tmp_path / "src")
+    s2 = again.bench.store
+    qtbot.waitUntil(lambda: s2.counts()[ImageState.NO_RESULT] == 0, timeout=10_000)
+    assert [s2.state(r) for r in range(len(s2))] == states
+    assert again.run_all() == 0  # nothing missing, nothing stale
+    for r, lm in maps.items():  # full results read back from the run on demand
+        assert np.array_equal(s2.result(r, model).label_map, lm)
+    assert len(s2.held_outcomes()) <= s2.cache_size
+    qtbot.wait(200)
+    assert sum(calls) == 0, "a reopened run must not run the model again"
+
+    # the Runs view: the run in use cannot be deleted; once its model is removed it can
+    dialog = again.open_runs()
+    assert dialog.table.rowCount() == 1 and "(in use)" in dialog.table.item(0, 0).text()
+    assert dialog.table.item(0, 2).text().startswith("6")
+    dialog.table.selectRow(0)
+    assert not dialog.delete_btn.isEnabled() and not dialog.delete_selected()
+    again.models.remove(model)
+    assert "(in use)" not in dialog.table.item(0, 0).text()
+    dialog.table.selectRow(0)
+    assert dialog.delete_btn.isEnabled() and dialog.delete_selected()
+    assert dialog.table.rowCount() == 0
+    assert RunStore(runs_root(tmp_path / "work")).runs() == []
+
+
+def test_a_run_another_process_writes_is_read_only(qtbot, make_window, seg_model, tmp_path):
+    make_images(tmp_path / "src", n=2, corrupt=False)
+    holder = RunStore(runs_root(tmp_path / "work")).open(tmp_path / "src", seg_model)  # e.g. predict
+    try:
+        w = make_window()
+        model = _load(qtbot, w, seg_model)
+        _open(qtbot, w, tmp_path / "src")
+        qtbot.waitUntil(lambda: bool(w.bench.run_note(model)), timeout=10_000)
+        assert "Read-only" in w.bench.run_note(model) and "being written" in w.bench.run_note(model)
+        w.model_panel.select(model)
+        assert "Read-only" in w.model_panel.message.text()
+        assert w.status.run_note.text() and not w.status.run_note.isHidden()
+        w.run_all()  # it keeps working (the current image may be queued already)
+        qtbot.waitUntil(lambda: all(w.bench.store.has_result(r, model) for r in range(2)), timeout=RUN_TIMEOUT)
+        assert all(w.bench.store.result(r, model) is not None for r in range(2))
+        assert len(holder) == 0  # nothing written into the other process's run
+    finally:
+        holder.close()
+
+
+def test_decision_settings_belong_to_each_models_run(qtbot, make_window, tmp_path):
+    tiles = export_cls_model(tmp_path / "tiles", names=("Break", "Crack", "Free"))
+    neu = export_cls_model(tmp_path / "neu")
+    make_images(tmp_path / "src", n=2, corrupt=False)
+    w = make_window()
+    a = _load(qtbot, w, tiles)
+    b = _load(qtbot, w, neu)
+    _open(qtbot, w, tmp_path / "src")
+    qtbot.waitUntil(lambda: a in w.bench.runs and b in w.bench.runs, timeout=10_000)
+    w.bench.set_active_model(a)
+    w.threshold_panel.set_class_threshold("Break", 0.9)
+    assert w.bench.store.thresholds.per_class == {"Break": 0.9}
+    assert dict(w.bench.runs[a].decision_settings.per_class) == {"Break": 0.9}
+
+    w.bench.set_active_model(b)  # a classifier with other classes: the override must not show
+    assert "Break" not in w.bench.store.thresholds.per_class
+    assert "Break" not in w.threshold_panel.thresholds().per_class
+    assert w.threshold_panel._spins["Break"].value() < 0  # shown as "global"
+    w.threshold_panel.slider.setValue(26)
+    assert w.bench.runs[b].decision_settings.default == pytest.approx(0.26)
+
+    w.bench.set_active_model(a)  # restored from its own run, the 0.26 did not leak
+    assert w.bench.store.thresholds.per_class == {"Break": 0.9}
+    assert w.bench.store.thresholds.default == pytest.approx(0.5)
+
+    make_images(tmp_path / "other", n=1, corrupt=False)  # new runs: nothing carried over
+    _open(qtbot, w, tmp_path / "other")
+    qtbot.waitUntil(lambda: len(w.bench.runs) == 2, timeout=10_000)
+    assert w.bench.store.thresholds.default == pytest.approx(0.5)
+    assert w.bench.store.thresholds.per_class == {}
+    _open(qtbot, w, tmp_path / "src")
+    qtbot.waitUntil(lambda: len(w.bench.runs) == 2, timeout=10_000)
+    assert w.bench.store.thresholds.per_class == {"Break": 0.9}
+    w.close()
+
+    again = make_window()  # the settings are in the runs: a new window finds them
+    a2 = _load(qtbot, again, tiles)
+    _open(qtbot, again, tmp_path / "src")
+    qtbot.waitUntil(lambda: a2 in again.bench.runs, timeout=10_000)
+    again.bench.set_active_model(a2)
+    assert again.bench.store.thresholds.per_class == {"Break": 0.9}
+
+
+def _seg(i, size=(256, 1600)):
+    lm = np.zeros(size, np.uint8)
+    lm[10:20, 10 + i:40 + i] = 1
+    return SegmentationResult(lm, ("background", "scratch"), np.full(size, 0.8, np.float32))
+
+
+def test_results_store_holds_summaries_not_masks(tmp_path):
+    paths = [str(tmp_path / f"{i:03d}.png") for i in range(60)]
+    disk = {}  # stands in for the run: the loader reads back what was "stored"
+    store = ResultsStore(paths)
+    store.set_loader("m", lambda p: disk.get(p))
+    for i, p in enumerate(paths):
+        o = Outcome(p, result=_seg(i))
+        disk[p] = o
+        store.add("m", o)
+    held = store.held_outcomes()
+    assert len(held) <= store.cache_size < len(paths)
+    assert all(e.summaries["m"].scores.nbytes <= 16 for e in store._entries.values())
+    assert not any(isinstance(v, np.ndarray) and v.size > 2 for e in store._entries.values()
+                   for v in vars(e).values())
+    assert store.counts()[ImageState.DEFECT] == 60
+    assert store.result(0, "m") is disk[paths[0]].result  # read back on demand
+    assert len(store.held_outcomes()) <= store.cache_size
+    from inspectors.results import Thresholds
+
+    store.set_thresholds(Thresholds(0.9))  # re-flags from the summaries alone
+    assert store.counts()[ImageState.CLEAN] == 60
