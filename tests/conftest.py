@@ -225,3 +225,28 @@ def paddlex1_seg_export(tmp_path_factory: pytest.TempPathFactory) -> ExportedMod
 def randomized(layer: Any, size: Tuple[int, int], seed: int = 0) -> Any:
     """Public alias for tests: random weights with BatchNorm calibrated on ``size`` inputs."""
     return _randomized(layer, size, seed)
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path):
+    """Real MainWindows on a temp settings file and work dir (the app tests share it); shut
+    down after the test: workers stopped, runs released."""
+    from PySide6.QtCore import QSettings
+
+    from app.main_window import MainWindow
+    from app.settings import AppSettings
+
+    windows = []
+
+    def make(factory=None, ini="settings.ini"):
+        w = MainWindow(AppSettings(QSettings(str(tmp_path / ini), QSettings.Format.IniFormat)),
+                       tmp_path / "work", factory)
+        qtbot.addWidget(w)
+        w.show()
+        windows.append(w)
+        return w
+
+    yield make
+    for w in windows:
+        w.models.shutdown(5000)
+        w.bench.close_runs()

@@ -5,11 +5,8 @@ a run another process writes is read-only, and the results store holds summaries
 import cv2  # noqa: F401 - imported before Qt so its plugin path can be undone
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings
 
-from app.main_window import MainWindow
 from app.qt_env import prepare_qt_env
-from app.settings import AppSettings
 from inspectors.engine import Inspector
 from inspectors.results import Outcome, SegmentationResult
 from inspectors.runs import RunStore
@@ -34,24 +31,6 @@ def _home(tmp_path, monkeypatch):
 @pytest.fixture(scope="module")
 def seg_model(tmp_path_factory):
     return export_seg_model(tmp_path_factory.mktemp("seg_model"))
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path):
-    windows = []
-
-    def make(factory=None):
-        w = MainWindow(AppSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)),
-                       tmp_path / "work", factory)
-        qtbot.addWidget(w)
-        w.show()
-        windows.append(w)
-        return w
-
-    yield make
-    for w in windows:
-        w.models.shutdown(5000)
-        w.bench.close_runs()
 
 
 def counting_factory(calls):

@@ -6,11 +6,9 @@ import time
 
 import cv2  # noqa: F401 - imported before Qt so its plugin path can be undone
 import pytest
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QTimer
 
-from app.main_window import MainWindow
 from app.qt_env import prepare_qt_env
-from app.settings import AppSettings
 from inspectors.engine import Inspector
 from inspectors.session import Filter, ImageState, Verdict
 
@@ -27,23 +25,6 @@ def _offscreen():
 @pytest.fixture(scope="module")
 def seg_model(tmp_path_factory):
     return export_seg_model(tmp_path_factory.mktemp("seg_model"))
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path):
-    windows = []
-
-    def make(factory=None, ini="settings.ini"):
-        w = MainWindow(AppSettings(QSettings(str(tmp_path / ini), QSettings.Format.IniFormat)),
-                       tmp_path / "work", factory)
-        qtbot.addWidget(w)
-        w.show()
-        windows.append(w)
-        return w
-
-    yield make
-    for w in windows:
-        w.models.shutdown(5000)
 
 
 def _load(qtbot, w, path):

@@ -32,15 +32,19 @@ def read_xwd(path: Path) -> np.ndarray:
 def xserver(tmp_path):
     fbdir = tmp_path / "fb"
     fbdir.mkdir()
-    display = f":{90 + os.getpid() % 9}"
-    proc = subprocess.Popen(["Xvfb", display, "-screen", "0", "1600x1000x24", "-fbdir", str(fbdir), "-nolisten", "tcp"],
+    read_fd, write_fd = os.pipe()  # Xvfb picks a free display and writes its number here
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1600x1000x24",
+                             "-fbdir", str(fbdir), "-nolisten", "tcp"], pass_fds=(write_fd,),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_fd)
+    with os.fdopen(read_fd) as f:
+        number = f.readline().strip()  # empty when Xvfb exits without a display
     deadline = time.time() + 10
-    while not (fbdir / "Xvfb_screen0").exists() and time.time() < deadline:
+    while number and not (fbdir / "Xvfb_screen0").exists() and time.time() < deadline:
         time.sleep(0.1)
-    if proc.poll() is not None:
+    if not number or proc.poll() is not None:
         pytest.skip("Xvfb did not start")
-    yield display, fbdir / "Xvfb_screen0"
+    yield f":{number}", fbdir / "Xvfb_screen0"
     proc.terminate()
     proc.wait(10)
 
