@@ -2,14 +2,15 @@
 
 :class:`RunStore` (a root folder) holds runs; a :class:`Run` holds one row per image in a
 SQLite index plus compact mask files, and the compact summaries the live threshold needs.
-See :mod:`.store` for the layout and the crash / concurrency rules.
+See :mod:`.run` for the layout and the crash / concurrency rules.
 """
 
 from .fingerprint import model_fingerprint, run_id
-from .store import (
+from .run import Run
+from .store import RunStore
+from .types import (
     SCHEMA_VERSION,
     DecisionSettings,
-    Run,
     RunBusyError,
     RunCorruptError,
     RunError,
@@ -17,7 +18,6 @@ from .store import (
     RunNotFoundError,
     RunSchemaError,
     RunStatus,
-    RunStore,
     RunSummaries,
 )
 
