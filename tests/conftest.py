@@ -250,3 +250,18 @@ def make_window(qtbot, tmp_path):
     for w in windows:
         w.models.shutdown(5000)
         w.bench.close_runs()
+
+
+@pytest.fixture()
+def images(tmp_path) -> Path:
+    """Three good steel-like images and a few bad files, in a folder with a subfolder (the
+    bad-input matrix, tests/test_bad_input_*.py)."""
+    import cv2
+
+    src = tmp_path / "line images"
+    (src / "sub").mkdir(parents=True)
+    rng = np.random.default_rng(1)
+    for name in ["a.png", "b.bmp", "sub/c.jpg"]:
+        img = rng.integers(60, 200, (200, 200, 3), dtype=np.uint8)
+        cv2.imwrite(str(src / name), img)
+    return src
