@@ -86,3 +86,15 @@ def tree_hashes(folder: Path) -> Dict[str, str]:
             p = Path(root) / f
             hashes[str(p.relative_to(folder))] = hashlib.sha1(p.read_bytes()).hexdigest()
     return hashes
+
+
+def export_unet_softmax(out_dir: Path, names: Sequence[str], size: int = 64) -> Path:
+    """A PaddleSeg UNet (random weights, seed 3) exported with softmax output and labels.txt."""
+    from inspectors.paddle_env import import_paddle
+    from inspectors.tooling.exporters.paddleseg_export import build_unet, export_paddleseg
+
+    import_paddle().seed(3)
+    tf = [{"type": "Resize", "target_size": [size, size]}, {"type": "Normalize"}]
+    export_paddleseg(build_unet(num_classes=len(names)), out_dir, tf, output_op="softmax")
+    (out_dir / "labels.txt").write_text("".join(f"{n}\n" for n in names))
+    return out_dir

@@ -14,6 +14,8 @@ import pytest
 from inspectors.engine import Inspector
 from inspectors.imageio import read_image
 
+from tests.app_helpers import export_unet_softmax
+
 ROOT = Path(__file__).resolve().parents[1]
 DATASETS = ROOT.parent / "shared" / "datasets"
 
@@ -25,16 +27,7 @@ def run_main(*args, timeout=600):
 
 @pytest.fixture(scope="module")
 def tiny_seg(tmp_path_factory):
-    import paddle
-
-    from inspectors.tooling.exporters.paddleseg_export import build_unet, export_paddleseg
-
-    paddle.seed(3)
-    out = tmp_path_factory.mktemp("models") / "unet6"
-    tf = [{"type": "Resize", "target_size": [64, 64]}, {"type": "Normalize"}]
-    export_paddleseg(build_unet(num_classes=6), out, tf, output_op="softmax")
-    (out / "labels.txt").write_text("background\nBlowhole\nBreak\nCrack\nFray\nUneven\n")
-    return out
+    return export_unet_softmax(tmp_path_factory.mktemp("models") / "unet6", ("background", "Blowhole", "Break", "Crack", "Fray", "Uneven"))
 
 
 @pytest.fixture()

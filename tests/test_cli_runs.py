@@ -28,6 +28,8 @@ from inspectors.outdir import MARKER
 from inspectors.runs import RunStore
 from inspectors.runs.location import runs_root
 
+from tests.app_helpers import export_unet_softmax
+
 ROOT = Path(__file__).resolve().parents[1]
 CLS_MODEL = ROOT / "models" / "neu_cls_resnet_small"
 DEMO_CLS = ROOT / "resources" / "demo" / "neu_cls"
@@ -178,16 +180,7 @@ def test_a_busy_run_is_one_line_exit_2(capsys, images, tmp_path):
 
 @pytest.fixture(scope="module")
 def tiny_seg(tmp_path_factory):
-    import paddle
-
-    from inspectors.tooling.exporters.paddleseg_export import build_unet, export_paddleseg
-
-    paddle.seed(3)
-    out = tmp_path_factory.mktemp("models") / "unet3"
-    tf = [{"type": "Resize", "target_size": [64, 64]}, {"type": "Normalize"}]
-    export_paddleseg(build_unet(num_classes=3), out, tf, output_op="softmax")
-    (out / "labels.txt").write_text("background\nscratch\npit\n")
-    return out
+    return export_unet_softmax(tmp_path_factory.mktemp("models") / "unet3", ("background", "scratch", "pit"))
 
 
 def test_segmentation_predict_reuses_masks_and_retries_failed_images(capsys, images, tmp_path, tiny_seg,
