@@ -28,7 +28,6 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import pycocotools.coco  # noqa: E402,F401 - before paddle (zlib trap)
 
 from inspectors.cli import main as cli_main  # noqa: E402
 

@@ -3,7 +3,6 @@ runner, its one error line, the summary rows, and the bundled models (the ``imag
 fixture is in conftest.py).
 """
 
-import pycocotools.coco  # noqa: F401,I001 - before paddle (zlib trap)
 import csv
 from pathlib import Path
 

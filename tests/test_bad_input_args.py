@@ -2,7 +2,6 @@
 configs, evaluate's ground truth, and signals (which need a real process).
 """
 
-import pycocotools.coco  # noqa: F401,I001 - before paddle (zlib trap)
 import json
 import os
 import signal
@@ -18,7 +17,6 @@ import pytest
 
 from tests.app_helpers import tree_hashes
 from tests.bad_input_helpers import CLS_MODEL, DEMO_DET, DET_MODEL, ROOT, error_line, predict, run
-
 
 # ----------------------------------------------------------------------------- arguments and models
 

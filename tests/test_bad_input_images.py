@@ -4,7 +4,6 @@ one-line message, the exit code, that the good inputs still completed and that t
 folder's bytes are unchanged.
 """
 
-import pycocotools.coco  # noqa: F401,I001 - before paddle (zlib trap)
 import os
 from pathlib import Path
 
@@ -14,7 +13,6 @@ import pytest
 
 from tests.app_helpers import tree_hashes
 from tests.bad_input_helpers import CLS_MODEL, predict, summary
-
 
 # ----------------------------------------------------------------------------- images
 

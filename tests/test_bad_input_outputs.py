@@ -2,7 +2,6 @@
 reruns replacing the old output whole, and fetch never deleting a user's folder.
 """
 
-import pycocotools.coco  # noqa: F401,I001 - before paddle (zlib trap)
 import json
 import os
 import zipfile
@@ -15,7 +14,6 @@ import pytest
 from inspectors.outdir import MARKER
 from tests.app_helpers import tree_hashes
 from tests.bad_input_helpers import error_line, predict, run, summary
-
 
 # ----------------------------------------------------------------------------- output locations
 

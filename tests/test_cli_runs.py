@@ -6,7 +6,6 @@ Every test's runs go to a private folder (``DEFECT_INSPECTOR_HOME`` from conftes
 ``--work-dir``).
 """
 
-import pycocotools.coco  # noqa: F401,I001 - before paddle (zlib trap)
 import json
 import os
 import re
@@ -27,7 +26,6 @@ from inspectors.engine import Inspector
 from inspectors.outdir import MARKER
 from inspectors.runs import RunStore
 from inspectors.runs.location import runs_root
-
 from tests.app_helpers import export_unet_softmax
 
 ROOT = Path(__file__).resolve().parents[1]
