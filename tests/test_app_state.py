@@ -159,9 +159,9 @@ def test_worker_honours_cancel_while_running(qtbot):
     pool.start(worker)
     assert started.wait(10)
     worker.cancel()
-    release.set()
+    # listen before letting the job finish: a signal emitted with nobody connected is lost
     with qtbot.waitSignal(worker.signals.returned, timeout=10000) as blocker:
-        pass
+        release.set()
     assert blocker.args == ["cancelled"]
     pool.wait(5000)
 
