@@ -179,7 +179,7 @@ class MainWindow(QMainWindow):
             return 0
         self.stats.reset()
         n = self.bench.run_all()
-        if n:
+        if n or self.bench.waiting_to_run():
             self.fps_plot.start()
         else:
             self.statusBar().showMessage("Every image already has a result.", 5000)

@@ -67,6 +67,7 @@ class MetricsController(QObject):
         bench.folder_opened.connect(self._on_folder)
         bench.ground_truth_changed.connect(self._soon)
         bench.active_model_changed.connect(self._soon)
+        bench.runs_changed.connect(self._soon)  # stored results read in the background
         bench.models.run_state_changed.connect(self._on_run_state)
         bench.thresholds_changed.connect(self.set_thresholds)
 

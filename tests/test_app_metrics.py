@@ -25,7 +25,7 @@ from inspectors.metrics import (
 from inspectors.metrics.alignment import class_mapping, to_gt_space
 from inspectors.results import DetectionResult, Outcome, Thresholds
 
-from .app_helpers import CLS_NAMES, export_cls_model, export_seg_model
+from .app_helpers import CLS_NAMES, export_cls_model, export_seg_model, wait_runs_read
 
 RUN_TIMEOUT = 120_000
 SEG_NAMES = ("background", "defect_1", "defect_2")
@@ -88,6 +88,7 @@ def load_and_run(qtbot, w: MainWindow, model: Path, folder: Path) -> None:
         w.add_model(str(model))
     with qtbot.waitSignal(w.bench.ground_truth_changed, timeout=RUN_TIMEOUT):
         assert w.open_folder(str(folder))
+    wait_runs_read(qtbot, w)
     assert w.bench.ground_truth is not None
     with qtbot.waitSignal(w.run_finished, timeout=RUN_TIMEOUT):
         assert w.run_all() > 0

@@ -2,7 +2,9 @@
 inference, decision settings belong to each model's run, the Runs view deletes a run,
 a run another process writes is read-only, and the results store holds summaries only."""
 
-import cv2  # noqa: F401 - imported before Qt so its plugin path can be undone
+import os
+
+import cv2  # imported before Qt so its plugin path can be undone
 import numpy as np
 import pytest
 
@@ -11,9 +13,9 @@ from inspectors.engine import Inspector
 from inspectors.results import Outcome, SegmentationResult
 from inspectors.runs import RunStore
 from inspectors.runs.location import runs_root
-from inspectors.session import ImageState, ResultsStore
+from inspectors.session import Filter, ImageState, ResultsStore
 
-from .app_helpers import export_cls_model, export_seg_model, make_images
+from .app_helpers import export_cls_model, export_seg_model, make_images, wait_runs_read
 
 RUN_TIMEOUT = 120_000
 
@@ -61,6 +63,7 @@ def _load(qtbot, w, path):
 def _open(qtbot, w, folder):
     with qtbot.waitSignal(w.bench.folder_opened, timeout=RUN_TIMEOUT):
         assert w.open_folder(str(folder))
+    wait_runs_read(qtbot, w)
 
 
 def test_results_persist_across_close_and_reopen_without_inference(qtbot, make_window, seg_model, tmp_path):
@@ -107,6 +110,37 @@ def test_results_persist_across_close_and_reopen_without_inference(qtbot, make_w
     assert dialog.delete_btn.isEnabled() and dialog.delete_selected()
     assert dialog.table.rowCount() == 0
     assert RunStore(runs_root(tmp_path / "work")).runs() == []
+
+
+def test_an_edited_image_is_stale_until_inspected_again(qtbot, make_window, seg_model, tmp_path):
+    images = make_images(tmp_path / "src", n=3, corrupt=False)
+    w = make_window()
+    model = _load(qtbot, w, seg_model)
+    _open(qtbot, w, tmp_path / "src")
+    with qtbot.waitSignal(w.run_finished, timeout=RUN_TIMEOUT):
+        assert w.run_all() > 0  # the current image may be queued already
+    assert all(w.bench.store.has_result(r, model) for r in range(3))
+    w.close()
+    edited = images["img_01.bmp"]
+    before = os.stat(edited).st_mtime_ns
+    cv2.imwrite(str(edited), 255 - cv2.imread(str(edited)))  # another image, a later mtime
+    os.utime(edited, ns=(before + 2 * 10**9, before + 2 * 10**9))
+
+    calls = []
+    again = make_window(counting_factory(calls))
+    _load(qtbot, again, seg_model)
+    _open(qtbot, again, tmp_path / "src")
+    store = again.bench.store
+    row = store.row_of(str(edited))
+    assert store.state(row) is ImageState.STALE and store.result(row, model) is None
+    assert [store.state(r) for r in range(3) if r != row].count(ImageState.STALE) == 0
+    assert "1 changed since inspected" in again.status.counts.text()
+    assert row in store.rows(Filter.NO_RESULT)
+    with qtbot.waitSignal(again.run_finished, timeout=RUN_TIMEOUT):
+        assert again.run_all() == 1  # only the edited image runs again
+    assert sum(calls) == 1 and store.state(row) in (ImageState.DEFECT, ImageState.CLEAN)
+    fresh = Inspector.from_path(seg_model).predict_path(edited).result  # the model on the new file
+    assert np.array_equal(store.result(row, model).label_map, fresh.label_map)
 
 
 def test_a_run_another_process_writes_is_read_only(qtbot, make_window, seg_model, tmp_path):

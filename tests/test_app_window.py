@@ -12,7 +12,13 @@ from app.qt_env import prepare_qt_env
 from inspectors.engine import Inspector
 from inspectors.session import Filter, ImageState, Verdict
 
-from .app_helpers import export_cls_model, export_seg_model, make_images, tree_hashes
+from .app_helpers import (
+    export_cls_model,
+    export_seg_model,
+    make_images,
+    tree_hashes,
+    wait_runs_read,
+)
 
 RUN_TIMEOUT = 120_000
 
@@ -37,6 +43,7 @@ def _load(qtbot, w, path):
 def _open(qtbot, w, folder):
     with qtbot.waitSignal(w.bench.folder_opened, timeout=RUN_TIMEOUT):
         assert w.open_folder(str(folder))
+    wait_runs_read(qtbot, w)
 
 
 def _run(qtbot, w):

@@ -35,6 +35,7 @@ class ImageState(str, Enum):
     DEFECT = "defect"
     CLEAN = "clean"
     NO_RESULT = "no result"
+    STALE = "changed since inspected"  # a stored result whose image file changed: re-run
     ERROR = "error"
 
 
@@ -43,7 +44,7 @@ class Filter(str, Enum):
     FLAGGED = "flagged"
     DISAGREE = "ground-truth disagreement"
     ERRORS = "errors"
-    NO_RESULT = "not inspected"
+    NO_RESULT = "not inspected"  # changed images included: their results are not shown
 
 
 @dataclass
@@ -81,6 +82,7 @@ class ResultsStore:
         self.images: List[str] = [os.fspath(p) for p in images]
         self._row: Optional[Dict[str, int]] = None  # built on first lookup, not at open
         self._entries: Dict[int, _Entry] = {}
+        self._stale: Dict[str, set] = {}  # model -> rows whose stored result is out of date
         with self._lock:
             self._kept.clear()
             self._cache.clear()
@@ -127,6 +129,7 @@ class ResultsStore:
                     timings: Optional[StageTimings] = None, update: bool = True) -> None:
         """Store the compact state of ``row`` for ``model`` (a summary, or an error text)."""
         entry = self._entries.setdefault(row, _Entry())
+        self._stale.get(model, set()).discard(row)
         if summary is not None and error is None:
             entry.summaries[model] = summary
             entry.errors.pop(model, None)
@@ -150,6 +153,14 @@ class ResultsStore:
             summary = Summary(np.array(scores[i], np.float32), names) if ok[i] else None
             self.add_summary(model, row, summary, None if ok[i] else (errors[i] or "error"))
 
+    def mark_stale(self, model: str, rows: Iterable[int]) -> None:
+        """Rows whose stored result of ``model`` no longer matches the image file (shown
+        as stale, without a result, until inspected again)."""
+        self._stale.setdefault(model, set()).update(r for r in rows if 0 <= r < len(self.images))
+
+    def is_stale(self, row: int) -> bool:
+        return row not in self._entries and any(row in rows for rows in self._stale.values())
+
     def _remember(self, key: Tuple[int, str], outcome: Outcome) -> None:
         self._cache[key] = outcome
         self._cache.move_to_end(key)
@@ -157,6 +168,7 @@ class ResultsStore:
             self._cache.popitem(last=False)
 
     def remove_model(self, model: str) -> None:
+        self._stale.pop(model, None)
         with self._lock:
             self._loaders.pop(model, None)
             for key in [k for k in self._kept if k[1] == model]:
@@ -175,6 +187,7 @@ class ResultsStore:
 
     def clear(self) -> None:
         self._entries.clear()
+        self._stale.clear()
         with self._lock:
             self._kept.clear()
             self._cache.clear()
@@ -286,7 +299,9 @@ class ResultsStore:
 
     def state(self, row: int) -> ImageState:
         entry = self._entries.get(row)
-        return entry.state if entry else ImageState.NO_RESULT
+        if entry is not None:
+            return entry.state
+        return ImageState.STALE if self.is_stale(row) else ImageState.NO_RESULT
 
     def defect_score(self, row: int) -> float:
         entry = self._entries.get(row)
@@ -334,5 +349,7 @@ class ResultsStore:
         counts = {s: 0 for s in ImageState}
         for entry in self._entries.values():
             counts[entry.state] += 1
-        counts[ImageState.NO_RESULT] += len(self.images) - len(self._entries)
+        stale = set().union(*self._stale.values()).difference(self._entries) if self._stale else set()
+        counts[ImageState.STALE] = len(stale)
+        counts[ImageState.NO_RESULT] += len(self.images) - len(self._entries) - len(stale)
         return counts
