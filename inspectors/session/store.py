@@ -252,6 +252,12 @@ class ResultsStore:
             self._remember(key, got)
         return got
 
+    def outcome_if(self, row: int, model: str, path: str) -> Optional[Outcome]:
+        """:meth:`outcome`, or None when ``row`` no longer holds ``path`` (for workers that
+        read while the user may open another folder)."""
+        images = self.images
+        return self.outcome(row, model) if row < len(images) and images[row] == path else None
+
     def result(self, row: int, model: str) -> Optional[Result]:
         entry = self._entries.get(row)
         if entry is None or model not in entry.summaries:
