@@ -30,6 +30,7 @@ from inspectors.listing import list_image_paths
 from inspectors.render import RenderStyle
 from inspectors.results import Outcome, Result, Thresholds
 from inspectors.runs import DecisionSettings, Run, RunBusyError, RunError, RunStore, RunSummaries
+from inspectors.runs.fingerprint import FileKey
 from inspectors.runs.location import runs_root
 from inspectors.session import ResultsStore, ReviewBook, Verdict, work_dir_for
 
@@ -44,13 +45,13 @@ def _load(run: Run, path: str) -> Outcome:
     return run.get(path)
 
 
-def _put(run: Run, outcome: Outcome) -> None:
+def _put(run: Run, outcome: Outcome, key: Optional[FileKey] = None) -> None:
     """Store ``outcome`` in ``run`` (worker thread); an image of another folder is skipped."""
     try:
         run.rel_of(outcome.path)
     except RunError:
         return
-    run.put(outcome)
+    run.put(outcome, *(key or ()))
 
 
 @dataclass

@@ -192,10 +192,13 @@ def test_two_models_and_settings_persist(qtbot, make_window, seg_model, tmp_path
     w.threshold_panel.slider.setValue(35)
     w.close()
     again = make_window()
-    assert again.bench.store.thresholds.default == pytest.approx(0.35)
+    assert again.bench.store.thresholds.default == pytest.approx(0.5)  # no global threshold
     assert again.settings.recent_folders()[0].endswith("src")
     assert len(again.settings.models()) == 2
-    again.threshold_panel.set_classes([("crazing", 0)])
+    for m in again.settings.models():  # the active model's run brings its settings back
+        _load(qtbot, again, m)
+    _open(qtbot, again, tmp_path / "src")
+    assert again.bench.store.thresholds.default == pytest.approx(0.35)
     assert again.threshold_panel.thresholds().per_class == {"crazing": 0.8}
 
 

@@ -20,7 +20,8 @@ The run id is 16 hex digits of sha256(folder real path, model fingerprint)
   clean_ids; background_id / ignore_index / has_confidence), label_file, conf_file (names
   in masks/), class_scores (float32 (C,): :func:`inspectors.results.defect_class_scores`,
   -inf where none), histogram (zlib of uint32 (C, 101), segmentation:
-  :func:`.arrays.class_histograms`), written (unix time).
+  :func:`.arrays.class_histograms`), written (unix time), digest (blake2b-128 hex of
+  the file's bytes, :func:`.fingerprint.file_digest`; NULL when not taken).
 
 Crash safety: :meth:`Run.put` writes the mask files (atomically, under new names) first and
 then the row in one transaction, so a kill at any moment leaves at most files no row
@@ -58,6 +59,7 @@ from ..results import (
     defect_class_scores,
 )
 from . import arrays
+from .fingerprint import file_digest
 from .types import (
     INDEX,
     LOCK,
@@ -117,14 +119,17 @@ CREATE TABLE IF NOT EXISTS images (
     status TEXT NOT NULL CHECK (status IN ('ok', 'error')), error TEXT,
     t_read REAL, t_preprocess REAL, t_inference REAL, t_postprocess REAL,
     height INTEGER, width INTEGER, result BLOB, extra TEXT,
-    label_file TEXT, conf_file TEXT, class_scores BLOB, histogram BLOB, written REAL
+    label_file TEXT, conf_file TEXT, class_scores BLOB, histogram BLOB, written REAL,
+    digest TEXT
 );
 """
+#: Columns added after schema 1 was first written (readers of schema 1 ignore them).
+_ADDED_COLUMNS = {"digest": "TEXT"}
 
 
 _ROW_COLUMNS = ("rel", "size", "mtime_ns", "status", "error", "t_read", "t_preprocess", "t_inference",
                 "t_postprocess", "height", "width", "result", "extra", "label_file", "conf_file",
-                "class_scores", "histogram", "written")
+                "class_scores", "histogram", "written", "digest")
 
 
 # ------------------------------------------------------------------ a run
@@ -209,6 +214,10 @@ class Run:
             if con.execute("PRAGMA user_version").fetchone()[0] == 0:
                 con.executescript("BEGIN IMMEDIATE;" + _SCHEMA +
                                   f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+            have = {r[1] for r in con.execute("PRAGMA table_info(images)")}
+            for name, kind in _ADDED_COLUMNS.items():
+                if name not in have:  # a run written before the column existed
+                    con.execute(f"ALTER TABLE images ADD COLUMN {name} {kind}")
 
     @contextlib.contextmanager
     def _tx(self):
@@ -327,11 +336,12 @@ class Run:
 
     # -- rows ---------------------------------------------------------------------
     def put(self, outcome: Outcome, size: Optional[int] = None,
-            mtime_ns: Optional[int] = None) -> str:
+            mtime_ns: Optional[int] = None, digest: Optional[str] = None) -> str:
         """Store one image's outcome (replacing an earlier one); returns its ``rel``.
 
-        ``size`` / ``mtime_ns`` are the image file's when it was read (default: stat now).
-        Mask files are written first, then the row in one transaction.
+        ``size`` / ``mtime_ns`` / ``digest`` are the image file's before it was read
+        (:func:`.fingerprint.file_key`; default: stat now, no digest). Mask files are
+        written first, then the row in one transaction.
         """
         self._need_writer()
         rel = self.rel_of(outcome.path)
@@ -343,7 +353,7 @@ class Run:
             size, mtime_ns = st.st_size, st.st_mtime_ns
         row: Dict[str, Any] = {"rel": rel, "size": int(size), "mtime_ns": int(mtime_ns),
                                "status": "ok" if outcome.ok else "error", "error": outcome.error,
-                               "written": time.time()}
+                               "written": time.time(), "digest": digest}
         t = outcome.timings
         row.update(t_read=t.read, t_preprocess=t.preprocess, t_inference=t.inference,
                    t_postprocess=t.postprocess)
@@ -513,12 +523,15 @@ class Run:
         return RunSummaries(rels, ok, scores, names, errors, hist)
 
     def status_of(self, listing: Iterable[PathLike]) -> RunStatus:
-        """Split image paths into done / missing / stale by size and mtime."""
+        """Split image paths into done / missing / stale by size and mtime; a file whose
+        mtime moved but whose bytes match the stored digest is done (a writer records
+        its new mtime, so the next open does not hash it again)."""
         with self._tx() as con:
-            known = {r: (s, m) for r, s, m in con.execute("SELECT rel, size, mtime_ns FROM images")}
+            known = {r: (s, m, d) for r, s, m, d in con.execute("SELECT rel, size, mtime_ns, digest FROM images")}
         done: List[str] = []
         missing: List[str] = []
         stale: List[str] = []
+        moved: List[Tuple[int, str]] = []
         for item in listing:
             p = os.fspath(item)
             rel = self.rel_of(p)
@@ -531,8 +544,25 @@ class Run:
             except OSError:
                 stale.append(p)
                 continue
-            (done if have == (st.st_size, st.st_mtime_ns) else stale).append(p)
+            if have[:2] == (st.st_size, st.st_mtime_ns):
+                done.append(p)
+            elif have[2] and have[0] == st.st_size and self._same_bytes(rel, have[2]):
+                done.append(p)
+                moved.append((st.st_mtime_ns, rel))
+            else:
+                stale.append(p)
+        if moved and self.writable:
+            with self._tx() as con:
+                con.execute("BEGIN IMMEDIATE")
+                con.executemany("UPDATE images SET mtime_ns = ? WHERE rel = ?", moved)
+                con.execute("COMMIT")
         return RunStatus(done, missing, stale)
+
+    def _same_bytes(self, rel: str, digest: str) -> bool:
+        try:
+            return file_digest(self.path_of(rel)) == digest
+        except OSError:
+            return False
 
     def info(self) -> RunInfo:
         with self._tx() as con:
