@@ -3,6 +3,11 @@ inference, decision settings belong to each model's run, the Runs view deletes a
 a run another process writes is read-only, and the results store holds summaries only."""
 
 import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import cv2  # imported before Qt so its plugin path can be undone
 import numpy as np
@@ -18,6 +23,7 @@ from inspectors.session import Filter, ImageState, ResultsStore
 from .app_helpers import export_cls_model, export_seg_model, make_images, wait_runs_read
 
 RUN_TIMEOUT = 120_000
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -161,6 +167,74 @@ def test_a_run_another_process_writes_is_read_only(qtbot, make_window, seg_model
         assert len(holder) == 0  # nothing written into the other process's run
     finally:
         holder.close()
+
+
+def _rows(work):
+    indexes = list((work / "runs").glob("*/index.sqlite"))
+    if not indexes:
+        return 0
+    con = sqlite3.connect(f"file:{indexes[0]}?mode=ro", uri=True)
+    try:
+        return con.execute("SELECT count(*) FROM images").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+    finally:
+        con.close()
+
+
+def test_the_app_and_predict_on_the_same_folder_at_once(qtbot, make_window, seg_model, tmp_path):
+    """One writer per run: a predict started while the app holds the run is told who
+    writes it (one line, exit 2); an app opened while predict writes reads it read-only
+    and keeps working; predict then completes the run, which stays consistent."""
+    src, work = tmp_path / "src", tmp_path / "work"
+    make_images(src, n=6, corrupt=False)
+    cmd = [sys.executable, str(ROOT / "main.py"), "predict", "--model", str(seg_model), "--input", str(src),
+           "-q", "--work-dir", str(work)]
+    w = make_window()
+    _load(qtbot, w, seg_model)
+    _open(qtbot, w, src)
+    r = subprocess.run([*cmd, "--out", str(tmp_path / "o1")], cwd=ROOT, capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 2, r.stderr
+    lines = [x for x in r.stderr.splitlines() if x.startswith("error")]
+    assert len(lines) == 1 and f"is being written by process {os.getpid()}" in lines[0], r.stderr
+    assert not (tmp_path / "o1").exists()
+    w.close()
+
+    for i in range(6, 150):  # enough for predict to be stopped half-way
+        cv2.imwrite(str(src / f"more_{i:03d}.png"), np.full((64, 80, 3), i % 250, np.uint8))
+    proc = subprocess.Popen([*cmd, "--out", str(tmp_path / "o2")], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        qtbot.waitUntil(lambda: proc.poll() is not None or _rows(work) >= 20, timeout=RUN_TIMEOUT)
+        assert proc.poll() is None, "predict ended before it could be stopped: " + proc.communicate()[1]
+        proc.send_signal(signal.SIGSTOP)  # holding the run's lock, mid-way
+        again = make_window()
+        model = _load(qtbot, again, seg_model)
+        _open(qtbot, again, src)
+        note = again.bench.run_note(model)
+        assert "Read-only" in note and f"process {proc.pid}" in note, note
+        rows_before = _rows(work)
+        with qtbot.waitSignal(again.run_finished, timeout=RUN_TIMEOUT):
+            assert again.run_all() > 0
+        store = again.bench.store
+        assert all(store.has_result(r, model) for r in range(len(store)))  # it kept working
+        assert _rows(work) == rows_before  # and wrote nothing into predict's run
+        app_maps = {store.images[r]: store.result(r, model).label_map.copy() for r in range(len(store))}
+        again.close()
+    finally:
+        proc.send_signal(signal.SIGCONT)
+    _out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    with RunStore(runs_root(work)).open(src, seg_model, write=False) as run:
+        assert len(run) == len(app_maps) == 150
+        for path, lm in app_maps.items():  # the same results by either writer
+            assert np.array_equal(run.get(path).result.label_map, lm)
+    con = sqlite3.connect(next((work / "runs").glob("*/index.sqlite")))
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        con.close()
 
 
 def test_decision_settings_belong_to_each_models_run(qtbot, make_window, tmp_path):

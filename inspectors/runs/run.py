@@ -3,7 +3,7 @@
 Layout under the store's root (a folder the caller chooses, never inside an image folder)::
 
     ROOT/<run id>/index.sqlite     the index (SQLite, WAL; PRAGMA user_version = schema)
-    ROOT/<run id>/lock             the writer's OS lock (flock), holding its pid and command
+    ROOT/<run id>/lock             the writer's OS lock (flock; msvcrt.locking on Windows), holding its pid and command
     ROOT/<run id>/masks/<key>-<token>.label.png   segmentation label map (uint8/uint16 PNG)
     ROOT/<run id>/masks/<key>-<token>.conf.png    confidence, round(c * 255) as 8-bit PNG
 
@@ -33,7 +33,6 @@ of readers, which never block (WAL).
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
@@ -79,6 +78,29 @@ from .types import (
 
 
 # ------------------------------------------------------------------ helpers
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+    import msvcrt
+
+_WIN_LOCK_AT = 1 << 20  # Windows locks are mandatory: lock a byte past the holder's text
+
+
+def _try_lock(f) -> bool:
+    """An exclusive, non-blocking OS lock on the open file ``f``, released when it is
+    closed (also when the process dies): flock on POSIX, msvcrt.locking on Windows."""
+    try:
+        if fcntl is not None:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        else:
+            f.seek(_WIN_LOCK_AT)
+            msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
+        return True
+    except OSError:
+        return False
+
+
 def _command() -> str:
     cmd = " ".join([os.path.basename(sys.argv[0] or "python"), *sys.argv[1:]])
     return cmd[:200]
@@ -165,9 +187,7 @@ class Run:
     def _acquire(self) -> None:
         self.path.mkdir(parents=True, exist_ok=True)
         f = open(self.path / LOCK, "a+", encoding="utf-8")  # noqa: SIM115 - held until close()
-        try:
-            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        if not _try_lock(f):
             f.seek(0)
             holder = f.read().strip()
             f.close()
