@@ -237,6 +237,48 @@ def test_the_app_and_predict_on_the_same_folder_at_once(qtbot, make_window, seg_
         con.close()
 
 
+def test_sigkill_of_the_app_mid_run_then_reopen(qtbot, make_window, seg_model, tmp_path):
+    """The real app killed with SIGKILL while it inspects: the store stays consistent, the
+    reopened folder shows what was stored without inference, Run infers only the rest,
+    and every result equals an uninterrupted run's."""
+    src, work, n = tmp_path / "src", tmp_path / "work", 120
+    src.mkdir()
+    for i in range(n):
+        img = np.full((64, 80, 3), 30 + (i * 7) % 200, np.uint8)
+        cv2.rectangle(img, (5 + i % 40, 10), (30 + i % 40, 40), (230, 230, 230), -1)
+        cv2.imwrite(str(src / f"strip_{i:03d}.png"), img)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--folder", str(src), "--model", str(seg_model),
+                             "--settings", str(tmp_path / "killed.ini"), "--work-dir", str(work)],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        qtbot.waitUntil(lambda: proc.poll() is not None or _rows(work) >= 20, timeout=RUN_TIMEOUT)
+        assert proc.poll() is None, "the app ended before it could be killed"
+    finally:
+        proc.kill()
+        proc.wait(60)
+    stored = _rows(work)
+    assert 20 <= stored < n
+    con = sqlite3.connect(next((work / "runs").glob("*/index.sqlite")))
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        con.close()
+
+    calls = []
+    w = make_window(counting_factory(calls))
+    model = _load(qtbot, w, seg_model)
+    _open(qtbot, w, src)
+    store = w.bench.store
+    assert sum(store.has_result(r, model) for r in range(n)) == stored
+    with qtbot.waitSignal(w.run_finished, timeout=RUN_TIMEOUT):
+        assert w.run_all() > 0
+    assert sum(calls) == n - stored, "only the images not stored are inferred again"
+    reference = {o.path: o.result.label_map for o in Inspector.from_path(seg_model).run(sorted(src.iterdir()))}
+    for r in range(n):
+        assert np.array_equal(store.result(r, model).label_map, reference[store.images[r]])
+
+
 def test_decision_settings_belong_to_each_models_run(qtbot, make_window, tmp_path):
     tiles = export_cls_model(tmp_path / "tiles", names=("Break", "Crack", "Free"))
     neu = export_cls_model(tmp_path / "neu")
