@@ -76,7 +76,6 @@ from .types import (
     RunSummaries,
 )
 
-
 # ------------------------------------------------------------------ helpers
 try:
     import fcntl
