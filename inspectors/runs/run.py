@@ -12,7 +12,8 @@ The run id is 16 hex digits of sha256(folder real path, model fingerprint)
 
 - ``meta(key, value)``: JSON values: folder, model_path, fingerprint, task, class_names,
   model_class_names, settings (runtime settings of the last writer), created, updated.
-- ``decision(key, value)``: JSON values: default (threshold), per_class, hidden.
+- ``decision(key, value)``: JSON values: default (threshold), per_class, hidden, rules
+  (YAML text of the decision rules, when saved).
 - ``images``: one row per image: ``rel`` (path relative to the folder, '/' separated),
   size, mtime_ns, status ('ok' | 'error'), error, t_read / t_preprocess / t_inference /
   t_postprocess (seconds), height, width, result (detection: float32 (N, 6) rows
@@ -306,6 +307,21 @@ class Run:
         self._write_kv("decision", {"default": float(value.default),
                                     "per_class": {str(k): float(v) for k, v in value.per_class.items()},
                                     "hidden": list(value.hidden)})
+
+    @property
+    def rules_text(self) -> Optional[str]:
+        """The run's decision rules as YAML text (the rules file format), None when none
+        were saved. Kept beside the decision settings; any holder may set them."""
+        value = self._read_kv("decision").get("rules")
+        return None if value is None else str(value)
+
+    @rules_text.setter
+    def rules_text(self, text: Optional[str]) -> None:
+        if text is None:
+            with self._tx() as con:
+                con.execute("DELETE FROM decision WHERE key = 'rules'")
+        else:
+            self._write_kv("decision", {"rules": str(text)})
 
     def _need_writer(self) -> None:
         if not self.writable:
