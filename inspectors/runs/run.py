@@ -168,6 +168,7 @@ class Run:
         self.writable = write
         self._lock_file = None
         self._mutex = threading.RLock()
+        self._real_dirs: Dict[str, str] = {}  # directory as given -> its real path (rel_of)
         index = path / INDEX
         if not create and not index.exists():
             raise RunNotFoundError(f"run {self.run_id} does not exist in {path.parent}")
@@ -360,8 +361,15 @@ class Run:
         if not os.path.isabs(p):
             return p.replace(os.sep, "/")
         folder = self.folder
-        real = os.path.join(os.path.realpath(os.path.dirname(p)), os.path.basename(p))
-        rel = os.path.relpath(real, folder)  # the file itself may be a link out of the folder
+        head, name = os.path.split(p)
+        real_dir = self._real_dirs.get(head)
+        if real_dir is None:  # a folder's images share their directory: resolved once
+            real_dir = self._real_dirs[head] = os.path.realpath(head)
+        if real_dir == folder:
+            return name
+        if real_dir.startswith(folder + os.sep):
+            return real_dir[len(folder) + 1:].replace(os.sep, "/") + "/" + name
+        rel = os.path.relpath(os.path.join(real_dir, name), folder)  # the file may be a link out
         if rel == os.curdir or rel.startswith(os.pardir + os.sep) or rel == os.pardir:
             raise RunError(f"{p} is not inside the run's folder {folder}")
         return rel.replace(os.sep, "/")
