@@ -183,6 +183,8 @@ class Workbench(EventedModel):
         except (InspectorError, OSError) as e:
             self.review = None
             self.problem.emit("review", str(self.folder), str(e))
+        for handle in self.models.ready():  # before folder_opened: a Run it triggers waits for them
+            self._open_run(handle.id)
         self.folder_opened.emit(str(self.folder))
         if found is _NOT_TRIED:
             self.load_ground_truth(ground_truth)
@@ -190,8 +192,6 @@ class Workbench(EventedModel):
             self.problem.emit("ground truth", folder, str(found))
         else:
             self._set_ground_truth(str(self.folder), found)
-        for handle in self.models.ready():
-            self._open_run(handle.id)
         if len(self.store):
             self.set_current(0)
 

@@ -93,6 +93,7 @@ def test_results_persist_across_close_and_reopen_without_inference(qtbot, make_w
     again = make_window(counting_factory(calls))
     model2 = _load(qtbot, again, seg_model)
     assert model2 == model
+    again.bench.folder_opened.connect(lambda _f: again.run_all())  # as `--folder --model` starts
     _open(qtbot, again, tmp_path / "src")
     s2 = again.bench.store
     qtbot.waitUntil(lambda: s2.counts()[ImageState.NO_RESULT] == 0, timeout=10_000)
