@@ -33,6 +33,9 @@ ThresholdsLike = Union[Thresholds, float, None]
 
 #: per-class NG causes in :attr:`Verdicts.ng_causes` (bits)
 NG_SCORE, NG_COUNT, NG_AREA = 1, 2, 4
+#: sizes in mm compare with this relative slack, so a defect exactly at a minimum given in
+#: mm reaches it whatever the order of the float multiplications (px * mm/px * mm/px)
+MM_SLACK = 1.0 - 1e-9
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,7 +107,7 @@ def _mm_lengths(tables: DefectTables, cal: Calibration) -> np.ndarray:
     """Longest side of each rotated box, each side measured in mm."""
     key = ("length_mm", cal)
     if key not in tables.cache:
-        a, b, t = tables.column("side_a"), tables.column("side_b"), tables.column("angle")
+        a, b, t = (tables.column(k).astype(np.float64) for k in ("side_a", "side_b", "angle"))
         c, s = np.cos(t), np.sin(t)
         mx, my = cal.mm_per_px_x, cal.mm_per_px_y
         la = a * np.hypot(c * mx, s * my)
@@ -126,9 +129,9 @@ def decide_many(tables: DefectTables, rules: BoundRules) -> Verdicts:
     short = length < rules.min_length[cls]
     cal = rules.calibration
     if cal is not None:
-        small |= area * cal.mm2_per_px < rules.min_area_mm2[cls]
+        small |= area.astype(np.float64) * cal.mm2_per_px < rules.min_area_mm2[cls] * MM_SLACK
         if rules.min_length_mm.any():
-            short |= _mm_lengths(tables, cal) < rules.min_length_mm[cls]
+            short |= _mm_lengths(tables, cal) < rules.min_length_mm[cls] * MM_SLACK
     ignored |= small.astype(np.uint8) * np.uint8(Ignored.SMALL_AREA)
     ignored |= short.astype(np.uint8) * np.uint8(Ignored.SHORT)
     if rules.rules.regions.active:
@@ -144,7 +147,7 @@ def decide_many(tables: DefectTables, rules: BoundRules) -> Verdicts:
         causes |= ((rules.ng_count > 0) & (kept_count >= rules.ng_count)).astype(np.uint8) * np.uint8(NG_COUNT)
     over = kept_area >= rules.ng_total_area
     if cal is not None:
-        over |= kept_area * cal.mm2_per_px >= rules.ng_total_area_mm2
+        over |= kept_area * cal.mm2_per_px >= rules.ng_total_area_mm2 * MM_SLACK
     causes |= (over & (kept_count > 0)).astype(np.uint8) * np.uint8(NG_AREA)
     verdict = np.where(causes.any(axis=1), ImageVerdict.NG,
                        np.where(kept_count.any(axis=1), ImageVerdict.REVIEW, ImageVerdict.OK)).astype(np.int8)
@@ -260,7 +263,7 @@ def _below(what: str, value: Optional[float], cal: Optional[Calibration], px: fl
            area: bool = False, mm: Optional[float] = None) -> str:
     if cal is not None and mm_min > 0:
         got = value * cal.mm2_per_px if area and value is not None else mm
-        if got is not None and got < mm_min:
+        if got is not None and got < mm_min * MM_SLACK:
             return f"{what} {_fmt(got)} {'mm²' if area else 'mm'} < {_fmt(mm_min)}"
     return f"{what} {_fmt(value or 0.0)} px < {_fmt(px)}"
 

@@ -38,6 +38,24 @@ MODES = ("centroid", "overlap")
 _SIZE_KEYS = ("min_area", "min_length", "min_area_mm2", "min_length_mm")
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """safe_load, but a key given twice is an error (YAML would keep the last silently)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                duplicate = key in seen
+            except TypeError:  # an unhashable key: the base class reports it
+                break
+            if duplicate:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
 class _Reader:
     """Checks values and names the key path in every message."""
 
@@ -266,7 +284,7 @@ def parse_rules(text: str, source: str = "rules", base_dir: Optional[Path] = Non
     Relative mask paths are taken from ``base_dir`` (the rules file's folder)."""
     r = _Reader(source)
     try:
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
