@@ -46,3 +46,14 @@ def positive_int(text: str) -> int:
 def non_negative_int(text: str) -> int:
     """argparse type: 0 or more."""
     return _int_from(text, 0)
+
+
+def non_negative_number(text: str) -> float:
+    """argparse type: a finite number of 0 or more (a size in pixels)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"must be a number of 0 or more, got {text}")
+    return value

@@ -13,7 +13,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -27,13 +27,15 @@ from ..metrics import (
     plot_tp_fp,
     write_tp_fp_list,
 )
+from ..metrics.decision import decision_metrics
 from ..metrics.detection import box_outcomes
 from ..metrics.pairing import Pairs, pair_with_ground_truth
 from ..metrics.plots import plot_confusion, plot_per_class, plot_pr_curves
 from ..outdir import StagedFolder, check_apart
 from ..problems import Problem
-from ..results import DetectionResult, Result, SegmentationResult, Thresholds
-from . import runuse
+from ..results import DetectionResult, Result, SegmentationResult, Thresholds, is_defective
+from ..rules import DefectTable, DefectTables, rules_to_dict
+from . import ruleuse, runuse
 from .common import (
     CliError,
     add_runtime_args,
@@ -60,6 +62,7 @@ def add_parser(sub) -> None:
                    help="operating point: lowest FPR at this recall")
     p.add_argument("--worst", type=non_negative_int, default=20, help="compare images written for the N worst images")
     p.add_argument("--limit", type=non_negative_int, default=0, help="evaluate only the first N images (0: all)")
+    ruleuse.add_rules_args(p)
     add_runtime_args(p)
     runuse.add_store_args(p)
     p.set_defaults(func=run)
@@ -80,18 +83,23 @@ def disagreement(gt: Result, pred: Result, thresholds: Thresholds,
     return pred.score if pred.class_id != gt.class_id else 0.0
 
 
-def _collect(inspector, gt, images, quiet: bool, store=None) -> Tuple[Pairs, List[Problem]]:
+def _collect(inspector, gt, images, quiet: bool, store=None,
+             tables: Optional[Dict[str, DefectTable]] = None) -> Tuple[Pairs, List[Problem]]:
     """The pairs (:func:`pair_with_ground_truth`) and (file, message) of images that failed to run.
 
     With a run (``store``), stored unchanged images are reused and the others inferred and
-    stored; every prediction is then read back from the run, in the images' order."""
+    stored; every prediction is then read back from the run, in the images' order.
+    ``tables`` receives each prediction's defect table (the run's, as the app decides from),
+    keyed as the pairs are."""
     from tqdm import tqdm
 
     failed: List[Problem] = []
+    tables = {} if tables is None else tables
+    kept: Dict = {}
     if store is not None:
         plan = runuse.plan(store, images)
         with tqdm(total=len(plan.todo), unit="img", file=sys.stderr, disable=quiet, mininterval=0.5) as bar:
-            kept = runuse.infer_into(store, inspector, plan.todo, bar)
+            kept.update(runuse.infer_into(store, inspector, plan.todo, bar))
         print(f"reused {plan.reused} results from run {store.run_id}; inferred {len(plan.todo)} "
               f"({plan.stale} stale, {plan.new} new, {plan.retried} failed before)", file=sys.stderr)
         source = zip(images, runuse.outcomes(store, images, kept))
@@ -104,6 +112,7 @@ def _collect(inspector, gt, images, quiet: bool, store=None) -> Tuple[Pairs, Lis
                 if not outcome.ok:
                     failed.append((str(image), outcome.error or "error"))
                     continue
+                tables[str(image)] = ruleuse.table_of(store, Path(image), outcome, kept)
                 yield str(image), str(image), outcome.result
             return
         with tqdm(total=len(images), unit="img", file=sys.stderr, disable=quiet, mininterval=0.5) as bar:
@@ -112,6 +121,7 @@ def _collect(inspector, gt, images, quiet: bool, store=None) -> Tuple[Pairs, Lis
                 if not outcome.ok:
                     failed.append((str(outcome.path), outcome.error or "error"))
                     continue
+                tables[str(outcome.path)] = ruleuse.table_of(None, Path(outcome.path), outcome, kept)
                 yield str(outcome.path), outcome.path, outcome.result
 
     return pair_with_ground_truth(gt, predictions()), failed
@@ -158,6 +168,7 @@ def write_worst(out: Path, pairs, ids, thresholds: Thresholds, n: int,
 
 
 def run(args: argparse.Namespace) -> int:
+    decider = ruleuse.decider_for(args)  # bad rules: exit 2 before the model is loaded
     data = Path(os.path.abspath(os.path.expanduser(args.data)))
     try:
         gt = load_ground_truth(data)
@@ -174,10 +185,17 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"the model is a {inspector.task} model but {data} holds {gt.task} ground truth")
     print(f"ground truth: {gt.describe()} ({len(images)} images)", file=sys.stderr)
     thr = Thresholds(args.threshold if args.threshold is not None else inspector.spec.default_threshold)
+    decider.base = thr
+    if inspector.class_names:
+        decider.bound(inspector.class_names)
     t0 = time.perf_counter()
     store = runuse.open_run(args, data if data.is_dir() else data.parent, images, inspector.settings)
+    tables: Dict[str, DefectTable] = {}
     try:
-        paired, failed = _collect(inspector, gt, images, args.quiet, store)
+        paired, failed = _collect(inspector, gt, images, args.quiet, store, tables)
+        names = inspector.class_names or (store.class_names if store is not None else ())
+        decision = _decision(decider, names, paired, tables) if paired.pairs else None
+        ruleuse.save(decider, store)
     finally:
         if store is not None:
             store.close()
@@ -200,6 +218,7 @@ def run(args: argparse.Namespace) -> int:
                       "problems": [str(p) for p in gt.problems] + [f"{p}: {m}" for p, m in failed],
                       "notes": notes}
     report["speed"] = {"seconds": round(elapsed, 3), "images_per_second": round(len(images) / elapsed, 3)}
+    report["decision"] = {**decision, "rules": rules_to_dict(decider.rules), "threshold": thr.default}
     with staged as work:
         curve = image_level_curve(pairs)
         write_tp_fp_list(work / "tp_fp_list.txt", curve)
@@ -207,8 +226,28 @@ def run(args: argparse.Namespace) -> int:
         write_charts(work, report, gt.task)
         report["worst_cases"] = write_worst(work, pairs, ids, thr, args.worst, difficult)
         atomic_write_text(work / "metrics.json", json.dumps(report, ensure_ascii=False, indent=1))
+        ruleuse.save(decider, None, work)
     print(headline(report), file=sys.stderr)
+    print(decision_line(report["decision"]), file=sys.stderr)
     return 0
+
+
+def _decision(decider: ruleuse.Decider, class_names, paired: Pairs, tables: Dict[str, DefectTable]) -> dict:
+    """OK / REVIEW / NG of every paired image by the rules (on the model's own classes, from
+    the run's stored tables) against its ground truth clean / defective."""
+    verdicts = decider.decide_many(DefectTables.stack([tables[str(k)] for k in paired.keys]), class_names)
+    return decision_metrics(verdicts.verdict, np.array([is_defective(g) for g, _ in paired.pairs], bool))
+
+
+def _pct(value: Optional[float]) -> str:
+    return "n/a" if value is None else f"{100 * value:.1f} %"
+
+
+def decision_line(d: dict) -> str:
+    """The verdicts against the ground truth, one line."""
+    return (f"decision: OK {d['OK']}, REVIEW {d['REVIEW']}, NG {d['NG']}; review rate {_pct(d['review_rate'])}; "
+            f"escapes {d['escapes']} of {d['defective']} defective ({_pct(d['escape_rate'])}); "
+            f"false rejects {d['false_rejects']} of {d['clean']} clean ({_pct(d['false_reject_rate'])})")
 
 
 def _fmt(value: Optional[float]) -> str:

@@ -16,7 +16,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from ..atomic import atomic_write_text
 from ..csvfile import csv_text
@@ -25,7 +25,8 @@ from ..imageio import is_image_file, list_images
 from ..outdir import StagedFolder, check_apart
 from ..problems import Problem
 from ..results import Outcome, Thresholds
-from . import runuse
+from ..rules import Decision
+from . import ruleuse, runuse
 from .common import (
     CliError,
     add_runtime_args,
@@ -35,8 +36,8 @@ from .common import (
     unit_interval,
 )
 
-SUMMARY_FIELDS = ["file", "status", "error", "task", "flagged", "defect_score", "classes",
-                  "n_objects", "read_ms", "preprocess_ms", "inference_ms", "postprocess_ms"]
+SUMMARY_FIELDS = ["file", "status", "error", "task", "flagged", "verdict", "reasons", "defect_score",
+                  "classes", "n_objects", "read_ms", "preprocess_ms", "inference_ms", "postprocess_ms"]
 LIST_SUFFIXES = (".txt", ".lst")
 
 
@@ -50,6 +51,7 @@ def add_parser(sub) -> None:
                    help="output folder: new, empty, or an earlier predict output (replaced when this run ends)")
     p.add_argument("--threshold", type=unit_interval, default=None,
                    help="confidence threshold for flagging, 0-1 (default: the model's, else 0.5)")
+    ruleuse.add_rules_args(p)
     add_runtime_args(p)
     runuse.add_store_args(p)
     p.set_defaults(func=run)
@@ -111,7 +113,10 @@ def _unique(name: str, used: Dict[str, int]) -> str:
     return name if n == 0 else f"{name}~{n}"
 
 
-def summary_row(outcome: Outcome, name: str, thresholds: Thresholds) -> dict:
+def summary_row(outcome: Outcome, name: str, thresholds: Thresholds,
+                decision: Optional[Decision] = None) -> dict:
+    """The image's summary.csv row; ``flagged`` and ``verdict`` come from ``decision`` (the
+    rules; without one, the flagging decision at ``thresholds``)."""
     t = outcome.timings
     row = {"file": name,
            "read_ms": round(t.read * 1e3, 2), "preprocess_ms": round(t.preprocess * 1e3, 2),
@@ -126,26 +131,33 @@ def summary_row(outcome: Outcome, name: str, thresholds: Thresholds) -> dict:
         n = len(classes)
     else:
         classes, n = [r.class_name], 1
+    flagged = decision.flagged if decision is not None else r.is_defective(thresholds)
+    verdict = decision.verdict.name if decision is not None else ("NG" if flagged else "OK")
     return {**row, "status": "ok", "error": "", "task": r.task,
-            "flagged": int(r.is_defective(thresholds)), "defect_score": round(r.defect_score(), 6),
-            "classes": ";".join(classes), "n_objects": n}
+            "flagged": int(flagged), "verdict": verdict,
+            "reasons": "; ".join(decision.reasons) if decision is not None else "",
+            "defect_score": round(r.defect_score(), 6), "classes": ";".join(classes), "n_objects": n}
 
 
 def export_one(work: Path, name: str, image: Path, outcome: Outcome, inspector, thr: Thresholds,
-               errors: List[Problem]) -> dict:
-    """The image's JSON in ``work`` and its summary.csv row."""
+               errors: List[Problem], decision: Optional[Decision] = None) -> dict:
+    """The image's JSON in ``work`` and its summary.csv row. The JSON lists every candidate
+    defect, kept or ignored and why (scores as stored, float32 values)."""
     payload = {"file": str(image), "model": inspector.spec.summary(), "threshold": thr.default}
     if outcome.ok:
         payload["result"] = outcome.result.to_dict()
-        payload["flagged"] = outcome.result.is_defective(thr)
+        payload["flagged"] = decision.flagged if decision is not None else outcome.result.is_defective(thr)
+        if decision is not None:
+            payload.update(decision.to_dict())
     else:
         payload["error"] = outcome.error
         errors.append((str(image), outcome.error or "error"))
     atomic_write_text(work / (name + ".json"), json.dumps(payload, ensure_ascii=False, indent=1))
-    return summary_row(outcome, name, thr)
+    return summary_row(outcome, name, thr, decision)
 
 
 def run(args: argparse.Namespace) -> int:
+    decider = ruleuse.decider_for(args)  # bad rules: exit 2 before the model is loaded
     src = Path(os.path.abspath(os.path.expanduser(args.input)))
     images, root, problems = inputs(src)
     out = Path(os.path.abspath(os.path.expanduser(args.out)))
@@ -153,15 +165,26 @@ def run(args: argparse.Namespace) -> int:
     staged = StagedFolder(out, "predict", info={"input": str(src), "model": str(args.model)})
     inspector = load_inspector(args)
     thr = Thresholds(args.threshold if args.threshold is not None else inspector.spec.default_threshold)
+    decider.base = thr
+    if inspector.class_names:  # a class the model lacks: said before any image is inferred
+        decider.bound(inspector.class_names)
     store = runuse.open_run(args, root, images, inspector.settings)
     try:
-        return _predict(args, images, root, problems, out, staged, inspector, thr, store)
+        code = _predict(args, images, root, problems, out, staged, inspector, thr, store, decider)
+        ruleuse.save(decider, store)
+        return code
     finally:
         if store is not None:
             store.close()
 
 
-def _predict(args, images, root, problems, out, staged, inspector, thr, store) -> int:
+def _decision(decider: ruleuse.Decider, store, image: Path, outcome: Outcome,
+              kept: Dict[str, Outcome]) -> Optional[Decision]:
+    table = ruleuse.table_of(store, image, outcome, kept)
+    return None if table is None else decider.decide(table, outcome.result.class_names)
+
+
+def _predict(args, images, root, problems, out, staged, inspector, thr, store, decider) -> int:
     rows: List[dict] = []
     errors: List[Problem] = []
     used: Dict[str, int] = {}
@@ -172,11 +195,14 @@ def _predict(args, images, root, problems, out, staged, inspector, thr, store) -
         with staged as work, tqdm(total=len(images), unit="img", file=sys.stderr, disable=args.quiet) as bar:
             for outcome in inspector.run(images):
                 name = _unique(relative_name(Path(outcome.path), root), used)
-                rows.append(export_one(work, name, Path(outcome.path), outcome, inspector, thr, errors))
+                decision = _decision(decider, None, Path(outcome.path), outcome, {})
+                rows.append(export_one(work, name, Path(outcome.path), outcome, inspector, thr, errors,
+                                       decision))
                 bar.update(1)
             if len(rows) != len(images):
                 raise InspectorError(f"the run ended after {len(rows)} of {len(images)} images")
             atomic_write_text(work / "summary.csv", csv_text(SUMMARY_FIELDS, rows))
+            ruleuse.save(decider, None, work)
     else:
         todo = runuse.plan(store, images)
         print(todo.line(store), file=sys.stderr)
@@ -185,14 +211,18 @@ def _predict(args, images, root, problems, out, staged, inspector, thr, store) -
                 kept = runuse.infer_into(store, inspector, todo.todo, bar)
             for image, outcome in zip(images, runuse.outcomes(store, images, kept)):
                 name = _unique(relative_name(image, root), used)
-                rows.append(export_one(work, name, image, outcome, inspector, thr, errors))
+                decision = _decision(decider, store, image, outcome, kept)
+                rows.append(export_one(work, name, image, outcome, inspector, thr, errors, decision))
             atomic_write_text(work / "summary.csv", csv_text(SUMMARY_FIELDS, rows))
+            ruleuse.save(decider, None, work)
     elapsed = time.perf_counter() - t0
     flagged = sum(1 for r in rows if r.get("flagged"))
+    verdicts = {v: sum(1 for r in rows if r.get("verdict") == v) for v in ("OK", "REVIEW", "NG")}
     print_problems("skipped while listing the input", problems)
     print_problems("images that could not be inspected", errors)
     print(f"{len(rows)} images in {elapsed:.1f} s ({len(rows) / max(elapsed, 1e-9):.2f} img/s): "
-          f"{flagged} flagged, {len(errors)} unreadable -> {out}", file=sys.stderr)
+          f"{flagged} flagged (OK {verdicts['OK']}, REVIEW {verdicts['REVIEW']}, NG {verdicts['NG']}), "
+          f"{len(errors)} unreadable -> {out}", file=sys.stderr)
     if errors and len(errors) == len(rows):
         print("error: no image could be inspected", file=sys.stderr)
         return 1

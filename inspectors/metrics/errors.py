@@ -29,6 +29,7 @@ import numpy as np
 from inspectors.metrics._common import Pair, ThresholdsLike, threshold_vector
 from inspectors.metrics.detection import DetectionMatches
 from inspectors.results import SegmentationResult
+from inspectors.rules.components import regions_of
 
 KINDS = ("correct", "duplicate", "wrong_class", "poor_localisation", "background", "ignored")
 CORRECT, DUPLICATE, WRONG_CLASS, POOR_LOC, BACKGROUND, IGNORED = range(6)
@@ -174,14 +175,12 @@ def region_errors(
     gt: SegmentationResult, pred: SegmentationResult, thresholds: ThresholdsLike = None, min_area: int = 1
 ) -> Dict[str, int]:
     """Defect regions of one segmentation pair: counts of FP and missed regions."""
-    import cv2
-
     gt_mask = gt.defect_mask()
     pred_mask = pred.filtered(thresholds).defect_mask() if thresholds is not None else pred.defect_mask()
 
     def regions(mask: np.ndarray, other: np.ndarray):
-        n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
-        big = np.flatnonzero(stats[1:, cv2.CC_STAT_AREA] >= min_area) + 1
+        n, labels, stats, _ = regions_of(mask)
+        big = np.flatnonzero(stats[1:, 4] >= min_area) + 1  # column 4: cv2.CC_STAT_AREA
         touched = np.unique(labels[other & (labels > 0)])
         return len(big), int(np.isin(big, touched, invert=True).sum())
 

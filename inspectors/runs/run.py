@@ -22,7 +22,10 @@ The run id is 16 hex digits of sha256(folder real path, model fingerprint)
   in masks/), class_scores (float32 (C,): :func:`inspectors.results.defect_class_scores`,
   -inf where none), histogram (zlib of uint32 (C, 101), segmentation:
   :func:`.arrays.class_histograms`), written (unix time), digest (blake2b-128 hex of
-  the file's bytes, :func:`.fingerprint.file_digest`; NULL when not taken).
+  the file's bytes, :func:`.fingerprint.file_digest`; NULL when not taken), defects (the
+  compact defect table the decision rules re-decide from,
+  :func:`inspectors.rules.pack_table`; NULL in rows written before it existed: computed
+  from the stored result when read).
 
 Crash safety: :meth:`Run.put` writes the mask files (atomically, under new names) first and
 then the row in one transaction, so a kill at any moment leaves at most files no row
@@ -48,6 +51,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 import numpy as np
 
 from ..atomic import atomic_write_bytes
+from ..errors import InspectorError
 from ..results import (
     ClassificationResult,
     DetectionResult,
@@ -58,6 +62,7 @@ from ..results import (
     Thresholds,
     defect_class_scores,
 )
+from ..rules import DefectTable, DefectTables, defect_table, pack_table, unpack_table
 from . import arrays
 from .fingerprint import file_digest
 from .types import (
@@ -142,16 +147,26 @@ CREATE TABLE IF NOT EXISTS images (
     t_read REAL, t_preprocess REAL, t_inference REAL, t_postprocess REAL,
     height INTEGER, width INTEGER, result BLOB, extra TEXT,
     label_file TEXT, conf_file TEXT, class_scores BLOB, histogram BLOB, written REAL,
-    digest TEXT
+    digest TEXT, defects BLOB
 );
 """
-#: Columns added after schema 1 was first written (readers of schema 1 ignore them).
-_ADDED_COLUMNS = {"digest": "TEXT"}
+#: Columns added after schema 1 was first written (readers of schema 1 ignore them; readers
+#: of this version tolerate their absence).
+_ADDED_COLUMNS = {"digest": "TEXT", "defects": "BLOB"}
 
 
 _ROW_COLUMNS = ("rel", "size", "mtime_ns", "status", "error", "t_read", "t_preprocess", "t_inference",
                 "t_postprocess", "height", "width", "result", "extra", "label_file", "conf_file",
-                "class_scores", "histogram", "written", "digest")
+                "class_scores", "histogram", "written", "digest", "defects")
+
+
+def _best_scores(tables: DefectTables, num_classes: int) -> np.ndarray:
+    """(N, C) best score per image and class of the tables: equal to the ``class_scores``
+    column for a table that belongs to the row's result."""
+    best = np.full((len(tables), num_classes), -np.inf, np.float32)
+    if len(tables.defects):
+        np.maximum.at(best, (tables.image_of, tables.column("cls")), tables.column("score"))
+    return best
 
 
 # ------------------------------------------------------------------ a run
@@ -456,7 +471,8 @@ class Run:
         self._check_names(result)
         h, w = result.image_size
         out: Dict[str, Any] = {"height": h, "width": w,
-                               "class_scores": defect_class_scores(result).astype(np.float32).tobytes()}
+                               "class_scores": defect_class_scores(result).astype(np.float32).tobytes(),
+                               "defects": pack_table(defect_table(result))}
         if isinstance(result, DetectionResult):
             table = np.concatenate([result.boxes, result.scores[:, None],
                                     result.class_ids[:, None].astype(np.float32)], axis=1)
@@ -542,12 +558,56 @@ class Run:
             raise RunCorruptError(f"run {self.run_id}: the row of {rel} has an unknown result kind {task!r}")
         return Outcome(path, result=result, timings=timings)
 
-    def summaries(self, histograms: bool = False) -> RunSummaries:
-        """Every row's compact state (scores per class, ok/error), without touching masks."""
+    def _has_column(self, name: str) -> bool:
+        """Whether the index has an added column (a reader of a run an older version wrote
+        may not: only writers add them)."""
+        with self._tx() as con:
+            return name in {r[1] for r in con.execute("PRAGMA table_info(images)")}
+
+    def defect_table(self, rel_or_path: PathLike) -> Optional[DefectTable]:
+        """The stored defect table of one image (None for an error row; computed from the
+        stored result for rows written before the column existed). RunError when absent."""
+        rel = self.rel_of(rel_or_path)
+        col = "defects" if self._has_column("defects") else "NULL"
+        with self._tx() as con:
+            row = con.execute(f"SELECT status, class_scores, {col} FROM images WHERE rel = ?",
+                              (rel,)).fetchone()
+        if row is None:
+            raise RunError(f"{rel} has no result in run {self.run_id}")
+        status, scores, blob = row
+        if status != "ok":
+            return None
+        table = self._unpack(rel, blob)
+        if table is not None and scores is not None:
+            best = _best_scores(DefectTables.stack([table]), len(self.class_names))[0]
+            if not np.array_equal(best, np.frombuffer(scores, np.float32)):
+                table = None
+        return table if table is not None else self._computed_table(rel)
+
+    def _unpack(self, rel: str, blob: Optional[bytes]) -> Optional[DefectTable]:
+        if blob is None:
+            return None
+        try:
+            return unpack_table(blob)
+        except InspectorError as e:
+            raise RunCorruptError(f"run {self.run_id}: the row of {rel}: {e}") from None
+
+    def _computed_table(self, rel: str) -> Optional[DefectTable]:
+        """From the stored result: rows without a table, or whose table an older writer left
+        behind when it replaced the result (its scores disagree with ``class_scores``)."""
+        result = self.get(rel).result
+        return None if result is None else defect_table(result)
+
+    def summaries(self, histograms: bool = False, defects: bool = False) -> RunSummaries:
+        """Every row's compact state (scores per class, ok/error), without touching masks;
+        ``defects``: with every row's defect table (:class:`inspectors.rules.DefectTables`;
+        masks are read only for rows written before tables were stored)."""
         names = self.class_names
         c = len(names)
-        sql = "SELECT rel, status, error, class_scores" + (", histogram" if histograms else "") + \
-            " FROM images ORDER BY rowid"
+        sql = "SELECT rel, status, error, class_scores" + (", histogram" if histograms else "")
+        if defects:
+            sql += ", defects" if self._has_column("defects") else ", NULL"
+        sql += " FROM images ORDER BY rowid"
         with self._tx() as con:
             rows = con.execute(sql).fetchall()
         n = len(rows)
@@ -563,7 +623,17 @@ class Run:
             for i, r in enumerate(rows):
                 if r[4] is not None:
                     hist[i] = arrays.unpack_histograms(r[4], c)
-        return RunSummaries(rels, ok, scores, names, errors, hist)
+        tables = None
+        if defects:
+            tabs = [self._unpack(r[0], r[-1]) if r[1] == "ok" else None for r in rows]
+            tables = DefectTables.stack(tabs)
+            stored = np.fromiter((t is not None for t in tabs), bool, n)
+            stale = ok & ~(stored & (_best_scores(tables, c) == scores).all(axis=1))
+            if stale.any():
+                for i in np.flatnonzero(stale):
+                    tabs[i] = self._computed_table(rels[i])
+                tables = DefectTables.stack(tabs)
+        return RunSummaries(rels, ok, scores, names, errors, hist, tables)
 
     def status_of(self, listing: Iterable[PathLike]) -> RunStatus:
         """Split image paths into done / missing / stale by size and mtime; a file whose

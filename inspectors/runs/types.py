@@ -11,6 +11,7 @@ import numpy as np
 
 from ..errors import InspectorError
 from ..results import Thresholds
+from ..rules import DefectTables
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -90,6 +91,7 @@ class RunSummaries:
     class_names: Tuple[str, ...]
     errors: Dict[str, str]  # rel -> error text
     histograms: Optional[np.ndarray] = None  # (N, C, 101) uint32 (segmentation, when asked)
+    defects: Optional[DefectTables] = None  # every row's defect table (when asked; row i = image i)
 
     def __len__(self) -> int:
         return len(self.rels)

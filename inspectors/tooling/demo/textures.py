@@ -14,6 +14,8 @@ from typing import Callable, Dict, List, Optional, Tuple
 import cv2
 import numpy as np
 
+from ...rules.components import regions_of
+
 SIZE = 200
 Rng = np.random.Generator
 
@@ -148,7 +150,7 @@ def defect_boxes(defect: np.ndarray, merge: int, min_side: int = 6) -> List[Tupl
         k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * merge + 1, 2 * merge + 1))
         padded = cv2.copyMakeBorder(binary, merge, merge, merge, merge, cv2.BORDER_CONSTANT, value=0)
         binary = cv2.morphologyEx(padded, cv2.MORPH_CLOSE, k)[merge:-merge, merge:-merge]
-    n, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    n, _, stats, _ = regions_of(binary)
     rows, cols = binary.shape
     boxes = []
     for x, y, w, h, _area in stats[1:n]:
