@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QStyle, QToolBar
 
-from inspectors.session import Verdict
+from inspectors.session import ImageState, Verdict
 
 from .widgets.image_list import ImageListPanel
 from .widgets.viewer import MODES, Viewer
@@ -70,6 +70,9 @@ def build_actions(w: QMainWindow, commands: Commands, viewer: Viewer, images: Im
     act("prev", "Previous image", lambda: images.step(-1), ["Left", "K"])
     act("next_flagged", "Next flagged", lambda: images.step(1, True), ["N"])
     act("prev_flagged", "Previous flagged", lambda: images.step(-1, True), ["Shift+N"])
+    act("next_review", "Next to review", lambda: images.step(1, state=ImageState.REVIEW), ["R"],
+        "The review queue: the next image the rules sent to a person (REVIEW)")
+    act("prev_review", "Previous to review", lambda: images.step(-1, state=ImageState.REVIEW), ["Shift+R"])
     act("confirm", "✔ Confirm", lambda: c.set_verdict(Verdict.CONFIRMED), ["C"], "Confirm the defect")
     act("reject", "✘ Reject", lambda: c.set_verdict(Verdict.REJECTED), ["X"], "Reject: false alarm")
     act("fit", "Fit", lambda: viewer.view.fit(), ["F"])  # the view of the current mode
@@ -100,7 +103,7 @@ def build_actions(w: QMainWindow, commands: Commands, viewer: Viewer, images: Im
     tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     for name in ("open", "model", None, "run", "pause", "cancel", None, "mode:overlay",
                  "mode:side by side", "mode:diff", "mode:original", None, "fit", "actual", None,
-                 "confirm", "reject", "next_flagged", None, "export"):
+                 "confirm", "reject", "next_flagged", "next_review", None, "export"):
         if name is None:
             tb.addSeparator()
         else:
@@ -124,6 +127,6 @@ def build_actions(w: QMainWindow, commands: Commands, viewer: Viewer, images: Im
         view_menu.addAction(a[name])
     panels = view_menu.addMenu("Panels")
     review = menu.addMenu("Re&view")
-    for name in ("next", "prev", "next_flagged", "prev_flagged", "confirm", "reject"):
+    for name in ("next", "prev", "next_flagged", "prev_flagged", "next_review", "prev_review", "confirm", "reject"):
         review.addAction(a[name])
     return Menus(a, recent, panels)

@@ -16,10 +16,10 @@ ground truth, decoding the current image) run on its :class:`~app.workers.Worker
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -29,6 +29,7 @@ from inspectors.imageio import read_image
 from inspectors.listing import list_image_paths
 from inspectors.render import RenderStyle
 from inspectors.results import Outcome, Result, Thresholds
+from inspectors.rules import DefectTable, Regions, Rules, load_rules, parse_rules, rules_to_yaml
 from inspectors.runs import DecisionSettings, Run, RunBusyError, RunError, RunStore, RunSummaries
 from inspectors.runs.fingerprint import FileKey
 from inspectors.runs.location import runs_root
@@ -39,6 +40,7 @@ from .state import Event, Evented, EventedModel, ModelStatus
 from .workers import FunctionWorker, WorkerPool, error_text
 
 _NOT_TRIED = object()  # open_folder was given a ground-truth file: load it separately
+_UNCHANGED = object()  # set_thresholds: keep the review band as it is
 
 
 def _load(run: Run, path: str) -> Outcome:
@@ -64,7 +66,10 @@ class _OpenedRun:
     rows: List[int] = field(default_factory=list)  # store rows with a current result
     picks: List[int] = field(default_factory=list)  # their summary rows
     stale_rows: List[int] = field(default_factory=list)
+    tables: List[Optional[DefectTable]] = field(default_factory=list)  # of the picks
+    missing_tables: List[Tuple[int, str]] = field(default_factory=list)  # (row, rel): none stored
     decision: Optional[DecisionSettings] = None  # None: never saved (a new run)
+    rules_text: Optional[str] = None  # the run's decision rules (YAML), when saved
 
 
 def _read_run(store: RunStore, folder: Path, model_path: str, settings, images: List[str]) -> _OpenedRun:
@@ -83,21 +88,38 @@ def _read_run(store: RunStore, folder: Path, model_path: str, settings, images: 
         return _OpenedRun(None, f"Results are not saved: {e}")
     try:
         status = run.status_of(images)
-        summ = run.summaries()
+        summ = run.summaries(defects=True, compute_missing=False)
         decision = run.decision_settings if run.has_decision_settings else None
+        rules_text = run.rules_text
     except (InspectorError, OSError) as e:
         run.close()
         return _OpenedRun(None, f"Results are not saved: {e}")
     row_of = {p: i for i, p in enumerate(images)}
     index = {rel: i for i, rel in enumerate(summ.rels)}
-    opened = _OpenedRun(run, note, summ, decision=decision)
+    opened = _OpenedRun(run, note, summ, decision=decision, rules_text=rules_text)
     for path in status.done:
         i = index.get(run.rel_of(path))
         if i is not None:
             opened.rows.append(row_of[path])
             opened.picks.append(i)
     opened.stale_rows = [row_of[p] for p in status.stale]
+    if summ.defects is not None:
+        opened.tables = [summ.defects.table(i) for i in opened.picks]
+        opened.missing_tables = [(row, summ.rels[i]) for row, i in zip(opened.rows, opened.picks)
+                                 if summ.ok[i] and not summ.defects.ok[i]]
     return opened
+
+
+FILL_CHUNK = 100  # rows per background job computing missing defect tables
+
+
+def _fill_tables(run: Run, items: List[Tuple[int, str]]) -> List[Tuple[int, DefectTable]]:
+    """(worker thread) Defect tables of rows an older version stored without them, from
+    their stored results; written back when the run is ours to write."""
+    found = [(row, rel, t) for row, rel in items if (t := run.defect_table(rel)) is not None]
+    if run.writable and found:
+        run.store_defect_tables([(rel, t) for _row, rel, t in found])
+    return [(row, t) for row, _rel, t in found]
 
 
 class Workbench(EventedModel):
@@ -111,7 +133,8 @@ class Workbench(EventedModel):
     classes_changed = Event()
     problem = Event()  # kind, path, message
     runs_changed = Event()  # model id: its run was opened, closed or found busy
-    decision_restored = Event()  # Thresholds, hidden classes (frozenset): the active run's
+    decision_restored = Event()  # Thresholds, hidden classes (frozenset), review from: the active run's
+    rules_changed = Event()  # Rules: the active model's decision rules (file, regions)
     current_row = Evented(-1, event="current_changed")  # current_changed(row)
     active_model = Evented("", event="active_model_changed")  # active_model_changed(model id)
 
@@ -125,6 +148,7 @@ class Workbench(EventedModel):
         self._run_all_pending: set = set()  # models to queue once their run is read
         self.run_notes: Dict[str, str] = {}  # model id -> why its run is read-only / missing
         self._decisions: Dict[str, DecisionSettings] = {}  # model id -> its run's settings
+        self._rules: Dict[str, Rules] = {}  # model id -> its run's decision rules
         self.start_threshold: Optional[float] = None  # a new run's threshold (--threshold, demo)
         self.store = ResultsStore()
         self.folder: Optional[Path] = None
@@ -241,6 +265,7 @@ class Workbench(EventedModel):
     def _on_model_removed(self, model_id: str) -> None:
         self._close_run(model_id)
         self._decisions.pop(model_id, None)
+        self._rules.pop(model_id, None)
         self.store.remove_model(model_id)
         if self.active_model == model_id:
             ready = self.models.ready()
@@ -251,6 +276,8 @@ class Workbench(EventedModel):
         self.active_model = model_id  # active_model_changed when it changes
         if model_id in self._decisions:
             self._restore_decision(self._decisions[model_id])
+        if model_id in self._rules:
+            self._apply_rules(self._rules[model_id])
 
     # -- runs on disk ---------------------------------------------------------------
     def run_note(self, model_id: str) -> str:
@@ -317,13 +344,16 @@ class Workbench(EventedModel):
         if opened.rows:
             pick = np.asarray(opened.picks, np.intp)
             self.store.add_summaries(model_id, opened.rows, summ.scores[pick], summ.class_names, summ.ok[pick],
-                                     [summ.errors.get(summ.rels[i]) for i in opened.picks])
+                                     [summ.errors.get(summ.rels[i]) for i in opened.picks],
+                                     opened.tables or None)
             if summ.class_names and summ.class_names not in self._seen_names:
                 self._seen_names.add(summ.class_names)
                 self.classes_changed.emit()
         self.store.mark_stale(model_id, opened.stale_rows)
         if opened.rows or opened.stale_rows:
             self.states_changed.emit()
+        if opened.missing_tables:  # a run from before tables: sizes and regions apply once filled
+            self._fill_next(model_id, run, opened.missing_tables)
         decision = opened.decision
         if decision is None:  # a new run starts fresh: another model's settings never carry over
             decision = DecisionSettings() if self.start_threshold is None else \
@@ -331,18 +361,110 @@ class Workbench(EventedModel):
             if run.writable:
                 run.decision_settings = decision
         self._decisions[model_id] = decision
+        self._rules[model_id] = self._parse_rules(opened.rules_text, run)
         if model_id == self.active_model:
             self._restore_decision(decision)
+            self._apply_rules(self._rules[model_id])
+
+    def _fill_next(self, model_id: str, run: Run, todo: List[Tuple[int, str]]) -> None:
+        if self.runs.get(model_id) is not run or not todo:
+            return
+        chunk, rest = todo[:FILL_CHUNK], todo[FILL_CHUNK:]
+        worker = FunctionWorker(partial(_fill_tables, run, chunk))
+        worker.signals.returned.connect(partial(self._tables_filled, model_id, run, rest))
+        worker.signals.errored.connect(partial(self._report, "run", str(run.path)))
+        self.io_pool.start(worker)
+
+    def _tables_filled(self, model_id: str, run: Run, rest: List[Tuple[int, str]],
+                       filled: List[Tuple[int, DefectTable]]) -> None:
+        if self.runs.get(model_id) is not run:
+            return  # the folder or the model changed meanwhile
+        for row, table in filled:
+            self.store.set_table(model_id, row, table)
+        self.store.refresh()
+        self.states_changed.emit()
+        self._fill_next(model_id, run, rest)
 
     def _restore_decision(self, decision: DecisionSettings) -> None:
-        self.decision_restored.emit(decision.thresholds(), frozenset(decision.hidden))
+        self.decision_restored.emit(decision.thresholds(), frozenset(decision.hidden), decision.review)
+
+    # -- decision rules -------------------------------------------------------------
+    def _parse_rules(self, text: Optional[str], run: Run) -> Rules:
+        if not text:
+            return Rules()
+        try:
+            return parse_rules(text, f"the rules of run {run.run_id}")
+        except InspectorError as e:
+            self.problem.emit("rules", str(run.path), f"{e}; the run's rules are not applied")
+            return Rules()
+
+    @property
+    def rules(self) -> Rules:
+        """The active model's decision rules (sizes, regions, bands, counts)."""
+        return self.store.rules
+
+    def _apply_rules(self, rules: Rules) -> None:
+        try:
+            self.store.set_rules(rules)
+        except InspectorError as e:  # a class the model lacks, regions outside its images, ...
+            self.problem.emit("rules", str(self.folder or ""), str(e))
+            return
+        self.rules_changed.emit(rules)
+        self.states_changed.emit()
+
+    def set_rules(self, rules: Rules) -> bool:
+        """Apply ``rules`` to the active model and save them with its run; False (and a
+        problem said, nothing changed) when they cannot apply."""
+        try:
+            self.store.set_rules(rules)
+        except InspectorError as e:
+            self.problem.emit("rules", str(self.folder or ""), str(e))
+            return False
+        model_id = self.active_model
+        if model_id:
+            self._rules[model_id] = rules
+            run = self.runs.get(model_id)
+            if run is not None:
+                try:
+                    run.rules_text = rules_to_yaml(rules) if rules != Rules() else None
+                except (InspectorError, OSError) as e:
+                    self.problem.emit("run", str(run.path), f"cannot save the rules: {e}")
+        self.rules_changed.emit(rules)
+        self.states_changed.emit()
+        return True
+
+    def load_rules(self, path: str) -> bool:
+        """Read a rules file (one-line problem on bad input, nothing applied) and apply it."""
+        try:
+            rules = load_rules(path)
+        except (InspectorError, OSError) as e:
+            self.problem.emit("rules", path, str(e))
+            return False
+        ok = self.set_rules(rules)
+        if ok:
+            self.decision_restored.emit(self.store.thresholds, frozenset(self.render_style.hidden_classes),
+                                        self.store.review_from)
+        return ok
+
+    def add_region(self, kind: str, polygon: Sequence[Tuple[float, float]]) -> bool:
+        """Add an include / exclude polygon (image pixels) to the rules' regions."""
+        regions = self.rules.regions
+        poly = (tuple((float(x), float(y)) for x, y in polygon),)
+        regions = replace(regions, include=regions.include + poly) if kind == "include" else \
+            replace(regions, exclude=regions.exclude + poly)
+        return self.set_rules(replace(self.rules, regions=regions))
+
+    def clear_regions(self) -> bool:
+        return self.set_rules(replace(self.rules, regions=Regions(mode=self.rules.regions.mode,
+                                                                   min_overlap=self.rules.regions.min_overlap)))
 
     def _save_decision(self) -> None:
         model_id = self.active_model
         if not model_id or model_id not in self._decisions:
             return
         t = self.store.thresholds
-        decision = DecisionSettings(t.default, dict(t.per_class), tuple(sorted(self.render_style.hidden_classes)))
+        decision = DecisionSettings(t.default, dict(t.per_class), tuple(sorted(self.render_style.hidden_classes)),
+                                    self.store.review_from)
         if decision == self._decisions[model_id]:
             return
         self._decisions[model_id] = decision
@@ -417,10 +539,14 @@ class Workbench(EventedModel):
         self.outcome_stored.emit(row, model_id)
 
     # -- thresholds, current image, verdicts --------------------------------------
-    def set_thresholds(self, thresholds: Thresholds, style: Optional[RenderStyle] = None) -> None:
-        """Re-flag every cached result at ``thresholds`` (and draw them in ``style``)."""
+    def set_thresholds(self, thresholds: Thresholds, style: Optional[RenderStyle] = None,
+                       review_from: object = _UNCHANGED) -> None:
+        """Re-decide every stored result at ``thresholds`` (NG at; ``review_from``: where
+        the review band starts, None for none) and draw them in ``style``."""
         if style is not None:
             self.render_style = style
+        if review_from is not _UNCHANGED:
+            self.store.review_from = None if review_from is None else float(review_from)
         self.store.set_thresholds(thresholds)
         self._save_decision()
         self.thresholds_changed.emit(thresholds)

@@ -28,19 +28,29 @@ from inspectors.session import Filter, ImageState, Verdict
 from ..metrics_glue import MetricsController
 from ..workbench import Workbench
 
-STATE_COLORS = {ImageState.DEFECT: "#e5484d", ImageState.CLEAN: "#46a758",
-                ImageState.NO_RESULT: "#5b6470", ImageState.STALE: "#8b7fd6", ImageState.ERROR: "#f5a524"}
+STATE_COLORS = {ImageState.NG: "#e5484d", ImageState.REVIEW: "#e8a33d", ImageState.OK: "#46a758",
+                ImageState.NO_RESULT: "#5b6470", ImageState.STALE: "#8b7fd6", ImageState.ERROR: "#b07cf0"}
+#: a mark on each state's dot, so the list reads without colour too
+STATE_MARKS = {ImageState.NG: "✕", ImageState.REVIEW: "?", ImageState.OK: "✓", ImageState.NO_RESULT: "",
+               ImageState.STALE: "~", ImageState.ERROR: "!"}
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-def _dot(color: str, ring: str = "") -> QIcon:
-    pm = QPixmap(14, 14)
+def _dot(color: str, mark: str = "") -> QIcon:
+    pm = QPixmap(16, 16)
     pm.fill(Qt.GlobalColor.transparent)
     p = QPainter(pm)
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
     p.setBrush(QColor(color))
-    p.setPen(QColor(ring or color))
-    p.drawEllipse(2, 2, 10, 10)
+    p.setPen(QColor(color))
+    p.drawEllipse(1, 1, 14, 14)
+    if mark:
+        font = p.font()
+        font.setPixelSize(11)
+        font.setBold(True)
+        p.setFont(font)
+        p.setPen(QColor("#101418"))
+        p.drawText(pm.rect(), Qt.AlignmentFlag.AlignCenter, mark)
     p.end()
     return QIcon(pm)
 
@@ -54,7 +64,7 @@ class ImageListModel(QAbstractListModel):
         self.by_score = False
         self.rows: List[int] = []
         self._pos: Optional[Dict[int, int]] = None
-        self._icons = {s: _dot(c) for s, c in STATE_COLORS.items()}
+        self._icons = {s: _dot(c, STATE_MARKS[s]) for s, c in STATE_COLORS.items()}
         self._timer = QTimer(self, singleShot=True, interval=150)
         self._timer.timeout.connect(self.rebuild)
 
@@ -143,7 +153,7 @@ class ImageListPanel(QWidget):
         self.model = ImageListModel(bench, self)
         self.filter_box = QComboBox()
         for f in Filter:
-            self.filter_box.addItem(f.value.capitalize(), f)
+            self.filter_box.addItem(f.value if f.value.isupper() else f.value.capitalize(), f)
         self.sort_box = QCheckBox("Sort by score")
         # A table with fixed row heights lays out only the visible rows; QListView and
         # QTreeView walk every row after a reset (half a second at 100,000 rows).
@@ -247,8 +257,11 @@ class ImageListPanel(QWidget):
         sm.blockSignals(False)
         self.view.scrollTo(idx)
 
-    def step(self, delta: int, flagged_only: bool = False) -> None:
-        """Move to the next/previous row (optionally the next flagged one) in list order."""
+    def step(self, delta: int, flagged_only: bool = False, state: Optional[ImageState] = None) -> None:
+        """Move to the next/previous row in list order: any, or only NG ones
+        (``flagged_only``), or only rows in ``state`` (the review queue: REVIEW)."""
+        if flagged_only:
+            state = ImageState.NG
         rows = self.model.rows
         if not rows:
             return
@@ -258,6 +271,6 @@ class ImageListPanel(QWidget):
             i = (i + delta) if i >= 0 else (0 if delta > 0 else len(rows) - 1)
             if not 0 <= i < len(rows):
                 return
-            if not flagged_only or self.bench.store.state(rows[i]) is ImageState.DEFECT:
+            if state is None or self.bench.store.state(rows[i]) is state:
                 self.select(rows[i])
                 return

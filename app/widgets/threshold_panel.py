@@ -51,6 +51,15 @@ class ThresholdPanel(QWidget):
         self.value.setSingleStep(0.01)
         self.value.setDecimals(2)
         self.value.setValue(0.5)
+        self.review_on = QCheckBox("Review from")
+        self.review_on.setToolTip("A review band: defects scoring from here up to the NG threshold make the\n"
+                                  "image REVIEW (sent to a person) instead of OK. Off: one threshold.")
+        self.review = QDoubleSpinBox()
+        self.review.setRange(0.0, 1.0)
+        self.review.setSingleStep(0.01)
+        self.review.setDecimals(2)
+        self.review.setValue(0.3)
+        self.review.setEnabled(False)
         self.opacity = _slider(100, 45)
         self.contours = QCheckBox("Contours")
         self.contours.setChecked(True)
@@ -73,7 +82,8 @@ class ThresholdPanel(QWidget):
         look.addWidget(self.contours)
         look.addWidget(self.labels)
         form = QFormLayout()
-        form.addRow("Confidence", row)
+        form.addRow("NG at", row)
+        form.addRow(self.review_on, self.review)
         form.addRow("Mask opacity", look)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
@@ -88,6 +98,9 @@ class ThresholdPanel(QWidget):
         self.slider.valueChanged.connect(lambda v: self._set_global(v / 100.0))
         self.value.valueChanged.connect(self._set_global)
         self.opacity.valueChanged.connect(self._emit)
+        self.review_on.toggled.connect(self.review.setEnabled)
+        self.review_on.toggled.connect(self._emit)
+        self.review.valueChanged.connect(self._emit)
         self.contours.toggled.connect(self._emit)
         self.labels.toggled.connect(self._emit)
         self.table.itemChanged.connect(self._emit)
@@ -133,8 +146,12 @@ class ThresholdPanel(QWidget):
         self.hint.setVisible(not classes)
         self._quiet = False
 
-    def set_state(self, thresholds: Thresholds, hidden: frozenset = frozenset()) -> None:
+    def set_state(self, thresholds: Thresholds, hidden: frozenset = frozenset(),
+                  review: Optional[float] = None) -> None:
         self._quiet = True
+        self.review_on.setChecked(review is not None)
+        if review is not None:
+            self.review.setValue(review)
         self._kept = {str(n): float(v) for n, v in thresholds.per_class.items() if n not in self._spins}
         self._hidden_kept = frozenset(h for h in hidden if h not in self._checks)
         self.slider.setValue(int(round(thresholds.default * 100)))
@@ -154,6 +171,10 @@ class ThresholdPanel(QWidget):
         per.update({n: round(s.value(), 4) for n, s in self._spins.items() if s.value() >= 0})
         return Thresholds(round(self.value.value(), 4), per)
 
+    def review_from(self) -> Optional[float]:
+        """Where the review band starts (None: no band)."""
+        return round(self.review.value(), 4) if self.review_on.isChecked() else None
+
     def render_style(self) -> RenderStyle:
         hidden = self._hidden_kept | frozenset(
             n for n, it in self._checks.items() if it.checkState() != Qt.CheckState.Checked)
@@ -163,5 +184,5 @@ class ThresholdPanel(QWidget):
     def _emit(self, *_args) -> None:
         if not self._quiet:
             thresholds, style = self.thresholds(), self.render_style()
-            self.bench.set_thresholds(thresholds, style)
+            self.bench.set_thresholds(thresholds, style, self.review_from())
             self.changed.emit(thresholds, style)

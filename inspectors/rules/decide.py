@@ -59,10 +59,13 @@ class BoundRules:
         return self.rules.calibration
 
 
-def bind(rules: Rules, class_names: Sequence[str], base: ThresholdsLike = None) -> BoundRules:
+def bind(rules: Rules, class_names: Sequence[str], base: ThresholdsLike = None,
+         review_from: Optional[float] = None) -> BoundRules:
     """Bind ``rules`` to a model's classes. A class without a band in the rules (its own or
-    the default's) keeps ``base``'s threshold for it as ``T_low = T_high`` (None: 0.0).
-    RulesError when the rules name a class the model does not have."""
+    the default's) keeps ``base``'s threshold for it as ``T_high`` and as ``T_low``, or
+    ``T_low = min(review_from, T_high)`` when ``review_from`` is given (the app's "review
+    from" slider under the threshold). RulesError when the rules name a class the model
+    does not have."""
     names = tuple(str(n) for n in class_names)
     for n, _rule in rules.classes:
         if n not in names:
@@ -70,7 +73,8 @@ def bind(rules: Rules, class_names: Sequence[str], base: ThresholdsLike = None) 
     thr = base if isinstance(base, Thresholds) else Thresholds(0.0 if base is None else float(base))
     per = [rules.rule_for(n) for n in names]
     fallback = thr.vector(names)
-    low = np.array([r.band.low if r.band else fallback[i] for i, r in enumerate(per)], np.float32)
+    low_fallback = fallback if review_from is None else np.minimum(np.float32(review_from), fallback)
+    low = np.array([r.band.low if r.band else low_fallback[i] for i, r in enumerate(per)], np.float32)
     high = np.array([r.band.high if r.band else fallback[i] for i, r in enumerate(per)], np.float32)
 
     def values(key: str, none: float) -> np.ndarray:

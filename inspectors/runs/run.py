@@ -307,14 +307,15 @@ class Run:
     @property
     def decision_settings(self) -> DecisionSettings:
         d = self._read_kv("decision")
+        review = d.get("review")
         return DecisionSettings(float(d.get("default", 0.5)),
                                 {str(k): float(v) for k, v in (d.get("per_class") or {}).items()},
-                                tuple(d.get("hidden") or ()))
+                                tuple(d.get("hidden") or ()), None if review is None else float(review))
 
     @property
     def has_decision_settings(self) -> bool:
         """Whether decision settings were ever saved to this run."""
-        return bool(self._read_kv("decision"))
+        return "default" in self._read_kv("decision")
 
     @decision_settings.setter
     def decision_settings(self, value: DecisionSettings) -> None:
@@ -322,7 +323,7 @@ class Run:
         Thresholds(float(value.default), dict(value.per_class))  # validates the range
         self._write_kv("decision", {"default": float(value.default),
                                     "per_class": {str(k): float(v) for k, v in value.per_class.items()},
-                                    "hidden": list(value.hidden)})
+                                    "hidden": list(value.hidden), "review": value.review})
 
     @property
     def rules_text(self) -> Optional[str]:
@@ -584,6 +585,25 @@ class Run:
                 table = None
         return table if table is not None else self._computed_table(rel)
 
+    def store_defect_tables(self, items: Sequence[Tuple[str, DefectTable]]) -> None:
+        """Write defect tables computed later for rows that have none (a run from before
+        tables were stored), in one transaction; each row's ``class_scores`` becomes its
+        table's best scores (equal but for the 8-bit confidence of stored masks)."""
+        self._need_writer()
+        c = len(self.class_names)
+        # the table comes from the stored (8-bit confidence) result: its best scores become
+        # the row's class_scores, so table and scores agree from now on
+        rows = [(pack_table(t), _best_scores(DefectTables.stack([t]), c)[0].tobytes(), rel) for rel, t in items]
+        with self._tx() as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                con.executemany("UPDATE images SET defects = ?, class_scores = ? WHERE rel = ?", rows)
+                con.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    con.execute("ROLLBACK")
+                raise
+
     def _unpack(self, rel: str, blob: Optional[bytes]) -> Optional[DefectTable]:
         if blob is None:
             return None
@@ -598,10 +618,12 @@ class Run:
         result = self.get(rel).result
         return None if result is None else defect_table(result)
 
-    def summaries(self, histograms: bool = False, defects: bool = False) -> RunSummaries:
+    def summaries(self, histograms: bool = False, defects: bool = False,
+                  compute_missing: bool = True) -> RunSummaries:
         """Every row's compact state (scores per class, ok/error), without touching masks;
         ``defects``: with every row's defect table (:class:`inspectors.rules.DefectTables`;
-        masks are read only for rows written before tables were stored)."""
+        for rows written before tables were stored, masks are read to compute them, or with
+        ``compute_missing=False`` those rows are left out: ``defects.ok`` False)."""
         names = self.class_names
         c = len(names)
         sql = "SELECT rel, status, error, class_scores" + (", histogram" if histograms else "")
@@ -629,7 +651,10 @@ class Run:
             tables = DefectTables.stack(tabs)
             stored = np.fromiter((t is not None for t in tabs), bool, n)
             stale = ok & ~(stored & (_best_scores(tables, c) == scores).all(axis=1))
-            if stale.any():
+            if stale.any() and not compute_missing:  # left out: tables.ok is False there
+                tabs = [None if stale[i] else t for i, t in enumerate(tabs)]
+                tables = DefectTables.stack(tabs)
+            elif stale.any():
                 for i in np.flatnonzero(stale):
                     tabs[i] = self._computed_table(rels[i])
                 tables = DefectTables.stack(tabs)

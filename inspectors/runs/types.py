@@ -44,11 +44,13 @@ class RunNotFoundError(RunError):
 # ------------------------------------------------------------------ small types
 @dataclass(frozen=True)
 class DecisionSettings:
-    """A run's decision settings: threshold, per-class overrides, hidden classes."""
+    """A run's decision settings: threshold (NG at), per-class overrides, hidden classes,
+    and where the review band starts for classes the rules give no band (None: no band)."""
 
     default: float = 0.5
     per_class: Mapping[str, float] = field(default_factory=dict)
     hidden: Tuple[str, ...] = ()
+    review: Optional[float] = None
 
     def thresholds(self) -> Thresholds:
         return Thresholds(float(self.default), dict(self.per_class))

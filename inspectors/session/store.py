@@ -20,7 +20,16 @@ from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Un
 
 import numpy as np
 
-from ..results import Outcome, Result, StageTimings, Thresholds, flagged_classes
+from ..results import Outcome, Result, StageTimings, Thresholds
+from ..rules import (
+    NO_RESULT,
+    Decision,
+    DefectTable,
+    ImageVerdict,
+    Rules,
+    defect_table,
+)
+from .decisions import ModelDecisions, combined, scores_table
 from .summary import Summary, summarize
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -32,16 +41,22 @@ CACHE_SIZE = 16
 
 
 class ImageState(str, Enum):
-    DEFECT = "defect"
-    CLEAN = "clean"
+    """An image's state in the list: the model's verdict (the decision rules), or why none."""
+
+    NG = "NG"
+    REVIEW = "REVIEW"
+    OK = "OK"
     NO_RESULT = "no result"
     STALE = "changed since inspected"  # a stored result whose image file changed: re-run
     ERROR = "error"
+    DEFECT = "NG"  # the names before the review band: NG is "flagged"
+    CLEAN = "OK"
 
 
 class Filter(str, Enum):
     ALL = "all"
-    FLAGGED = "flagged"
+    FLAGGED = "NG"
+    REVIEW = "REVIEW"
     DISAGREE = "ground-truth disagreement"
     ERRORS = "errors"
     NO_RESULT = "not inspected"  # changed images included: their results are not shown
@@ -62,21 +77,8 @@ class _Entry:
 
 
 # state codes of the per-row array (ImageState by index)
-_NO, _CLEAN, _ERROR, _DEFECT = 0, 1, 2, 3
-_STATES = (ImageState.NO_RESULT, ImageState.CLEAN, ImageState.ERROR, ImageState.DEFECT)
-
-
-class _ScoreMatrix:
-    """One model's defect-class scores for every row (-inf: none), so a new threshold
-    re-flags every image in one numpy comparison (10,000 strips in a few ms)."""
-
-    def __init__(self, n: int, class_names: Tuple[str, ...]):
-        self.class_names = class_names
-        self.scores = np.full((n, len(class_names)), -np.inf, np.float32)
-        self.ok = np.zeros(n, bool)  # rows with a summary of this model
-
-    def flagged(self, thresholds: Thresholds) -> np.ndarray:
-        return self.ok & flagged_classes(self.scores, thresholds, self.class_names).any(axis=1)
+_NO, _OK, _ERROR, _REVIEW, _NG = 0, 1, 2, 3, 4
+_STATES = (ImageState.NO_RESULT, ImageState.OK, ImageState.ERROR, ImageState.REVIEW, ImageState.NG)
 
 
 class ResultsStore:
@@ -86,6 +88,8 @@ class ResultsStore:
     def __init__(self, images: Sequence[PathLike] = (), thresholds: Optional[Thresholds] = None,
                  cache_size: int = CACHE_SIZE):
         self.thresholds = thresholds or Thresholds()
+        self.rules = Rules()  # decision rules beside the thresholds (bands, sizes, regions)
+        self.review_from: Optional[float] = None  # T_low where the rules give no band (None: = T_high)
         self.ground_truth: Optional[GroundTruthFn] = None
         self.cache_size = cache_size
         self._loaders: Dict[str, LoaderFn] = {}
@@ -104,7 +108,7 @@ class ResultsStore:
         self._codes = np.zeros(n, np.uint8)  # state per row (_STATES index)
         self._has_summary = np.zeros(n, bool)  # some model has a summary for the row
         self._has_error = np.zeros(n, bool)  # some model failed on the row
-        self._matrices: Dict[str, _ScoreMatrix] = {}
+        self._decisions: Dict[str, ModelDecisions] = {}
         with self._lock:
             self._kept.clear()
             self._cache.clear()
@@ -137,8 +141,9 @@ class ResultsStore:
         if row < 0:
             return -1
         summary = summarize(outcome.result) if outcome.result is not None else None
+        table = defect_table(outcome.result) if outcome.result is not None else None
         self.add_summary(model, row, summary, None if outcome.ok else (outcome.error or "error"),
-                         outcome.timings)
+                         outcome.timings, table=table)
         with self._lock:
             if keep or model not in self._loaders:
                 self._kept[(row, model)] = outcome
@@ -148,8 +153,10 @@ class ResultsStore:
         return row
 
     def add_summary(self, model: str, row: int, summary: Optional[Summary], error: Optional[str] = None,
-                    timings: Optional[StageTimings] = None, update: bool = True) -> None:
-        """Store the compact state of ``row`` for ``model`` (a summary, or an error text)."""
+                    timings: Optional[StageTimings] = None, update: bool = True,
+                    table: Optional[DefectTable] = None) -> None:
+        """Store the compact state of ``row`` for ``model``: a summary and its defect table
+        (from the scores alone when not given), or an error text."""
         entry = self._entries.setdefault(row, _Entry())
         self._stale.get(model, set()).discard(row)
         if summary is not None and error is None:
@@ -160,7 +167,7 @@ class ResultsStore:
             entry.errors[model] = error or "error"
         if timings is not None:
             entry.timings[model] = timings
-        self._set_matrix_row(model, row, entry.summaries.get(model))
+        self._set_table(model, row, entry.summaries.get(model), table, update)
         self._has_summary[row], self._has_error[row] = bool(entry.summaries), bool(entry.errors)
         entry.score = max((s.defect_score for s in entry.summaries.values()), default=0.0)
         with self._lock:
@@ -168,27 +175,45 @@ class ResultsStore:
         if update:
             self._update_row(row)
 
-    def _set_matrix_row(self, model: str, row: int, summary: Optional[Summary]) -> None:
-        m = self._matrices.get(model)
+    def _set_table(self, model: str, row: int, summary: Optional[Summary], table: Optional[DefectTable],
+                   decide_now: bool) -> None:
+        d = self._decisions.get(model)
         if summary is None:
-            if m is not None:
-                m.ok[row] = False
+            if d is not None:
+                d.set_row(row, None, self.rules, self.thresholds, self.review_from)
             return
-        if m is None or m.class_names != summary.class_names:  # a model's classes never change
-            m = self._matrices[model] = _ScoreMatrix(len(self.images), summary.class_names)
-        m.scores[row] = summary.scores
-        m.ok[row] = True
+        if d is None or d.class_names != summary.class_names:  # a model's classes never change
+            d = self._decisions[model] = ModelDecisions(len(self.images), summary.class_names)
+        if table is None:
+            table = scores_table(summary.scores)
+        if decide_now:
+            d.set_row(row, table, self.rules, self.thresholds, self.review_from)
+        else:
+            d.tables[row] = table
+            d.invalidate()
 
     def add_summaries(self, model: str, rows: Sequence[int], scores: np.ndarray,
-                      class_names: Sequence[str], ok: np.ndarray, errors: Sequence[Optional[str]]) -> None:
-        """Many rows at once (a run reopened): row i gets ``scores[i]`` or ``errors[i]``."""
+                      class_names: Sequence[str], ok: np.ndarray, errors: Sequence[Optional[str]],
+                      tables: Optional[Sequence[Optional[DefectTable]]] = None) -> None:
+        """Many rows at once (a run reopened): row i gets ``scores[i]`` (and ``tables[i]``)
+        or ``errors[i]``."""
         names = tuple(class_names)
         for i, row in enumerate(rows):
             if row < 0:
                 continue
             summary = Summary(np.array(scores[i], np.float32), names) if ok[i] else None
-            self.add_summary(model, row, summary, None if ok[i] else (errors[i] or "error"), update=False)
+            table = tables[i] if tables is not None and ok[i] else None
+            self.add_summary(model, row, summary, None if ok[i] else (errors[i] or "error"), update=False,
+                             table=table)
         self.refresh()
+
+    def set_table(self, model: str, row: int, table: DefectTable) -> None:
+        """Replace ``row``'s defect table for ``model`` (computed later); call :meth:`refresh`
+        after a batch of them."""
+        d = self._decisions.get(model)
+        if d is not None and self.has_result(row, model):
+            d.tables[row] = table
+            d.invalidate()
 
     def mark_stale(self, model: str, rows: Iterable[int]) -> None:
         """Rows whose stored result of ``model`` no longer matches the image file (shown
@@ -212,7 +237,7 @@ class ResultsStore:
                 del self._kept[key]
             for key in [k for k in self._cache if k[1] == model]:
                 del self._cache[key]
-        self._matrices.pop(model, None)
+        self._decisions.pop(model, None)
         for row in list(self._entries):
             entry = self._entries[row]
             entry.summaries.pop(model, None)
@@ -227,7 +252,7 @@ class ResultsStore:
     def clear(self) -> None:
         self._entries.clear()
         self._stale.clear()
-        self._matrices.clear()
+        self._decisions.clear()
         self._codes[:] = _NO
         self._has_summary[:] = False
         self._has_error[:] = False
@@ -318,33 +343,65 @@ class ResultsStore:
         return sorted(self._entries)
 
     # -- flags -------------------------------------------------------------------
-    def _code(self, flagged: np.ndarray) -> np.ndarray:
-        return np.where(flagged, _DEFECT, np.where(self._has_error, _ERROR,
-                                                   np.where(self._has_summary, _CLEAN, _NO))).astype(np.uint8)
+    def _code(self, verdict: np.ndarray) -> np.ndarray:
+        return np.select([verdict == ImageVerdict.NG, verdict == ImageVerdict.REVIEW, self._has_error,
+                          self._has_summary], [_NG, _REVIEW, _ERROR, _OK], _NO).astype(np.uint8)
 
-    def _flagged(self) -> np.ndarray:
-        flagged = np.zeros(len(self.images), bool)
-        for m in self._matrices.values():
-            flagged |= m.flagged(self.thresholds)
-        return flagged
+    def _decide_all(self) -> np.ndarray:
+        for d in self._decisions.values():
+            d.decide_all(self.rules, self.thresholds, self.review_from)
+        return self._code(combined(self._decisions, len(self.images)))
 
     def _update_row(self, row: int) -> None:
-        hit = any(bool(m.ok[row]) and bool(flagged_classes(m.scores[row], self.thresholds, m.class_names).any())
-                  for m in self._matrices.values())
-        self._codes[row] = _DEFECT if hit else _ERROR if self._has_error[row] else \
-            _CLEAN if self._has_summary[row] else _NO
+        verdict = max((int(d.verdict[row]) for d in self._decisions.values()), default=NO_RESULT)
+        self._codes[row] = _NG if verdict == ImageVerdict.NG else _REVIEW if verdict == ImageVerdict.REVIEW \
+            else _ERROR if self._has_error[row] else _OK if self._has_summary[row] else _NO
 
     def refresh(self) -> None:
-        """Re-flag every stored image (after :meth:`add_summary` with ``update=False``)."""
-        self._codes = self._code(self._flagged())
+        """Re-decide every stored image (after :meth:`add_summary` with ``update=False``)."""
+        self._codes = self._decide_all()
 
     def set_thresholds(self, thresholds: Thresholds) -> List[int]:
-        """Re-flag every stored image (vectorised); returns the rows whose state changed."""
+        """Re-decide every stored image (vectorised); returns the rows whose state changed."""
         self.thresholds = thresholds
-        codes = self._code(self._flagged())
+        return self._redecide()
+
+    def set_rules(self, rules: Rules) -> List[int]:
+        """New decision rules (bands, sizes, regions, counts); returns the rows whose state
+        changed. RulesError (nothing changed) when they cannot apply."""
+        before = self.rules
+        self.rules = rules
+        try:
+            return self._redecide()
+        except Exception:
+            self.rules = before
+            self._redecide()
+            raise
+
+    def set_review_from(self, value: Optional[float]) -> List[int]:
+        """The review band's lower edge for classes whose rules give no band (None: no band,
+        today's single threshold); returns the rows whose state changed."""
+        self.review_from = None if value is None else float(value)
+        return self._redecide()
+
+    def _redecide(self) -> List[int]:
+        codes = self._decide_all()
         changed = np.flatnonzero(codes != self._codes)
         self._codes = codes
         return changed.tolist()
+
+    def decision(self, row: int, model: str) -> Optional[Decision]:
+        """``row``'s verdict by ``model`` with each defect kept or ignored and why."""
+        d = self._decisions.get(model)
+        if d is None or not 0 <= row < len(d.tables):
+            return None
+        return d.decision(row, self.rules, self.thresholds, self.review_from)
+
+    def verdict(self, row: int, model: str) -> Optional[ImageVerdict]:
+        d = self._decisions.get(model)
+        if d is None or d.verdict[row] == NO_RESULT:
+            return None
+        return ImageVerdict(int(d.verdict[row]))
 
     def state(self, row: int) -> ImageState:
         code = self._codes[row] if 0 <= row < len(self._codes) else _NO
@@ -382,11 +439,13 @@ class ResultsStore:
         elif which is Filter.NO_RESULT:  # stale rows included: they hold no result now
             out = np.flatnonzero(~(self._has_summary | self._has_error)).tolist()
         elif which is Filter.FLAGGED:
-            out = np.flatnonzero(self._codes == _DEFECT).tolist()
+            out = np.flatnonzero(self._codes == _NG).tolist()
+        elif which is Filter.REVIEW:
+            out = np.flatnonzero(self._codes == _REVIEW).tolist()
         elif which is Filter.ERRORS:
             out = np.flatnonzero((self._codes == _ERROR) | self._has_error).tolist()
         else:
-            out = [r for r in np.flatnonzero((self._codes == _DEFECT) | (self._codes == _CLEAN)).tolist()
+            out = [r for r in np.flatnonzero((self._codes == _NG) | (self._codes == _OK)).tolist()
                    if self.disagrees(r)]
         if by_score:
             out.sort(key=lambda r: -self.defect_score(r))  # stable: ties keep folder order
