@@ -581,3 +581,20 @@ def test_load_rules_problems(tmp_path):
         load_rules(tmp_path / "bin.yaml")
     before = Path(tmp_path / "bin.yaml").read_bytes()
     assert before == b"\xff\xfe\x00"
+
+
+@pytest.mark.parametrize("mode", ["overlap", "centroid"])
+def test_images_of_several_sizes_in_one_call(mode):
+    """decide_many over tables of mixed sizes and tasks' rows equals deciding each image."""
+    rng = np.random.default_rng(9)
+    poly = ((2.0, 1.0), (30.0, 3.0), (25.0, 20.0), (4.0, 18.0))
+    rules = bind(Rules(default=ClassRule(band=Band(0.2, 0.7)), regions=Regions(include=(poly,), mode=mode)), SEG)
+    results = [seg(random_label_map(rng, shape), rng.uniform(size=shape))
+               for shape in [(24, 32), (40, 36), (24, 32), (22, 31), (40, 36)]]
+    tables = [defect_table(r) for r in results]
+    stacked = DefectTables.stack([tables[0], None, *tables[1:]])
+    v = decide_many(stacked, rules)
+    singles = [decide(t, rules) for t in tables]
+    assert v.verdict.tolist() == [int(singles[0].verdict), NO_RESULT, *[int(d.verdict) for d in singles[1:]]]
+    rows = np.concatenate([[d.ignored_bits for d in s.defects] for s in singles])
+    assert v.ignored.tolist() == rows.tolist() and (rows & Ignored.OUTSIDE).any()
