@@ -598,3 +598,14 @@ def test_images_of_several_sizes_in_one_call(mode):
     assert v.verdict.tolist() == [int(singles[0].verdict), NO_RESULT, *[int(d.verdict) for d in singles[1:]]]
     rows = np.concatenate([[d.ignored_bits for d in s.defects] for s in singles])
     assert v.ignored.tolist() == rows.tolist() and (rows & Ignored.OUTSIDE).any()
+
+
+def test_the_readme_example_is_a_valid_rules_file(tmp_path):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Decision rules", 1)[1]
+    text = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    cv2.imwrite(str(tmp_path / "roi.png"), np.full((256, 1600), 255, np.uint8))
+    rules = parse_rules(text, "README", tmp_path)
+    assert rules.rule_for("pit").ng_count == 3 and rules.rule_for("pit").min_area == 20
+    assert rules.regions.mode == "overlap" and rules.calibration.mm_per_px_y == 0.08
+    assert parse_rules(rules_to_yaml(rules)) == rules
