@@ -17,8 +17,12 @@ So the best score per class over the rows is exactly
 equal to today's flagging decision.
 
 Stored form (:func:`pack_table`, the runs' ``defects`` column): a 24-byte header, then
-zlib of the rows, the run counts and the runs (uint16 when the image fits). Measured by
-``bench/bench_rules.py``.
+zlib of the rows, the run counts and the runs (uint16 when the image fits). Row runs rather
+than a contour or a downsampled mask because they are exact (the overlap rule counts the
+very pixels) and cheap to test against a region: two lookups per run in a row-wise prefix
+sum of the region mask. Measured (``bench/bench_rules.py``, 2 shared cores): a 1600x256
+strip with ~45 components (blobs, scratches, speckles) stores ~2.5 KB (~420 runs) and takes
+~8 ms to build at store time; a detection image with ~31 boxes ~1.4 KB; classification 44 B.
 """
 
 from __future__ import annotations
