@@ -581,3 +581,31 @@ def test_load_rules_problems(tmp_path):
         load_rules(tmp_path / "bin.yaml")
     before = Path(tmp_path / "bin.yaml").read_bytes()
     assert before == b"\xff\xfe\x00"
+
+
+@pytest.mark.parametrize("mode", ["overlap", "centroid"])
+def test_images_of_several_sizes_in_one_call(mode):
+    """decide_many over tables of mixed sizes and tasks' rows equals deciding each image."""
+    rng = np.random.default_rng(9)
+    poly = ((2.0, 1.0), (30.0, 3.0), (25.0, 20.0), (4.0, 18.0))
+    rules = bind(Rules(default=ClassRule(band=Band(0.2, 0.7)), regions=Regions(include=(poly,), mode=mode)), SEG)
+    results = [seg(random_label_map(rng, shape), rng.uniform(size=shape))
+               for shape in [(24, 32), (40, 36), (24, 32), (22, 31), (40, 36)]]
+    tables = [defect_table(r) for r in results]
+    stacked = DefectTables.stack([tables[0], None, *tables[1:]])
+    v = decide_many(stacked, rules)
+    singles = [decide(t, rules) for t in tables]
+    assert v.verdict.tolist() == [int(singles[0].verdict), NO_RESULT, *[int(d.verdict) for d in singles[1:]]]
+    rows = np.concatenate([[d.ignored_bits for d in s.defects] for s in singles])
+    assert v.ignored.tolist() == rows.tolist() and (rows & Ignored.OUTSIDE).any()
+
+
+def test_the_readme_example_is_a_valid_rules_file(tmp_path):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Decision rules", 1)[1]
+    text = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    cv2.imwrite(str(tmp_path / "roi.png"), np.full((256, 1600), 255, np.uint8))
+    rules = parse_rules(text, "README", tmp_path)
+    assert rules.rule_for("pit").ng_count == 3 and rules.rule_for("pit").min_area == 20
+    assert rules.regions.mode == "overlap" and rules.calibration.mm_per_px_y == 0.08
+    assert parse_rules(rules_to_yaml(rules)) == rules

@@ -102,8 +102,9 @@ def class_components(label_map: np.ndarray, confidence: Optional[np.ndarray], nu
             pts = cnt.reshape(-1, 2)
             groups[int(lab[pts[0, 1], pts[0, 0]]) - 1].append(pts)
         for k in range(n - 1):
-            if stats[k + 1, cv2.CC_STAT_AREA] == 1:
-                rects.append((1.0, 1.0, 0.0))
+            bw, bh, area = stats[k + 1, [cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT, cv2.CC_STAT_AREA]]
+            if area == bw * bh:  # a filled axis-aligned rectangle (a speckle pixel): its own box
+                rects.append((float(bw), float(bh), 0.0))
             else:
                 rects.append(rotated_box(np.concatenate(groups[k])))
         n_total += n - 1

@@ -17,8 +17,12 @@ So the best score per class over the rows is exactly
 equal to today's flagging decision.
 
 Stored form (:func:`pack_table`, the runs' ``defects`` column): a 24-byte header, then
-zlib of the rows, the run counts and the runs (uint16 when the image fits). Measured by
-``bench/bench_rules.py``.
+zlib of the rows, the run counts and the runs (uint16 when the image fits). Row runs rather
+than a contour or a downsampled mask because they are exact (the overlap rule counts the
+very pixels) and cheap to test against a region: two lookups per run in a row-wise prefix
+sum of the region mask. Measured (``bench/bench_rules.py``, 2 shared cores): a 1600x256
+strip with ~45 components (blobs, scratches, speckles) stores ~2.5 KB (~420 runs) and takes
+~8 ms to build at store time; a detection image with ~31 boxes ~1.4 KB; classification 44 B.
 """
 
 from __future__ import annotations
@@ -165,10 +169,17 @@ class DefectTables:
         offsets = np.concatenate([[0], np.cumsum(n_rows)]).astype(np.int64)
         sizes = np.array([t.image_size if t is not None else (0, 0) for t in tables], np.int64).reshape(-1, 2)
         ok = np.array([t is not None for t in tables], bool)
-        defects = np.concatenate([t.defects for t in present]) if present else np.zeros(0, DEFECT_DTYPE)
-        run_counts = [np.diff(t.run_offsets) for t in present]
-        runs = np.concatenate([t.runs for t in present]) if present else _NO_RUNS
-        counts = np.concatenate(run_counts) if run_counts else np.zeros(0, np.int64)
+        # raw bytes: numpy's concatenate of structured arrays is ~30x slower
+        defects = np.frombuffer(b"".join(np.ascontiguousarray(t.defects, DEFECT_DTYPE).tobytes()
+                                         for t in present), DEFECT_DTYPE).copy()
+        with_runs = [t for t in present if len(t.runs)]
+        runs = np.concatenate([t.runs for t in with_runs]) if with_runs else _NO_RUNS
+        counts = np.zeros(len(defects), np.int64)
+        at = 0
+        for t in present:
+            if len(t.runs):
+                counts[at:at + len(t)] = np.diff(t.run_offsets)
+            at += len(t)
         run_offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         task = present[0].task if present else ""
         return cls(defects, offsets, sizes, ok, np.ascontiguousarray(runs, np.int32), run_offsets, task)

@@ -12,7 +12,7 @@ by the pixels whose centres they hold). Classification has no geometry: never ou
 from __future__ import annotations
 
 import functools
-from typing import Optional, Tuple
+from typing import List, Optional, Tuple
 
 import numpy as np
 
@@ -91,6 +91,23 @@ def _box_pixels(lo: np.ndarray, hi: np.ndarray, n: int) -> Tuple[np.ndarray, np.
             np.clip(np.ceil(hi - 0.5), 0, n).astype(np.int64))
 
 
+def _size_groups(tables: DefectTables) -> Tuple[List[Tuple[int, int]], np.ndarray]:
+    """The distinct image sizes of rows with geometry, and each row's index into them
+    (-1: no geometry, classification); cached on ``tables``."""
+    key = ("size_groups",)
+    if key not in tables.cache:
+        sizes = tables.image_sizes.astype(np.int64)
+        uniq, per_image = np.unique((sizes[:, 0] << 32) | sizes[:, 1], return_inverse=True)
+        row = per_image[tables.image_of]
+        geometric = np.isfinite(tables.column("cx"))
+        used = np.unique(row[geometric])
+        index = np.full(len(uniq), -1, np.int32)
+        index[used] = np.arange(len(used), dtype=np.int32)
+        group = np.where(geometric, index[row], -1).astype(np.int32)
+        tables.cache[key] = ([(int(uniq[g] >> 32), int(uniq[g] & 0xFFFFFFFF)) for g in used], group)
+    return tables.cache[key]  # type: ignore[return-value]
+
+
 def outside(tables: DefectTables, regions: Regions) -> np.ndarray:
     """(M,) bool: rows outside the regions (cached per regions value on ``tables``).
     RulesError (nothing decided) when a region does not fit one of the images."""
@@ -100,59 +117,79 @@ def outside(tables: DefectTables, regions: Regions) -> np.ndarray:
     m = len(tables.defects)
     out = np.zeros(m, bool)
     if regions.active and m:
-        img = tables.image_of
+        sizes, group = _size_groups(tables)
+        masks = [allowed_mask(regions, s) for s in sizes]  # all checked before any is used
+        frac = _overlap_fractions(tables, sizes, group, masks) if regions.mode == "overlap" else None
         cx, cy = tables.column("cx"), tables.column("cy")
-        geometric = np.isfinite(cx)
-        row_sizes = tables.image_sizes[img]
-        sizes = {tuple(int(v) for v in s) for s in np.unique(row_sizes[geometric], axis=0)}
-        masks = {s: allowed_mask(regions, s) for s in sorted(sizes)}  # all checked before any use
-        overlap = regions.mode == "overlap"
-        frac = _overlap_fractions(tables, masks) if overlap else None
-        for s, allowed in masks.items():
-            rows = np.flatnonzero(geometric & (row_sizes[:, 0] == s[0]) & (row_sizes[:, 1] == s[1]))
+        for g, (s, allowed) in enumerate(zip(sizes, masks)):
+            rows = np.flatnonzero(group == g) if len(sizes) > 1 or (group < 0).any() else None
             if frac is not None:
-                f = frac[rows]
-                use_centroid = np.isnan(f)  # a box holding no pixel centre
-                out[rows[~use_centroid]] = f[~use_centroid] < np.float32(regions.min_overlap)
-                rows = rows[use_centroid]
-            px = np.clip(np.floor(cx[rows]), 0, s[1] - 1).astype(np.int64)
-            py = np.clip(np.floor(cy[rows]), 0, s[0] - 1).astype(np.int64)
-            out[rows] = ~allowed[py, px]
+                f = frac if rows is None else frac[rows]
+                by_centroid = np.isnan(f)  # a box that holds no pixel centre
+                take = np.arange(m) if rows is None else rows
+                out[take[~by_centroid]] = f[~by_centroid] < np.float32(regions.min_overlap)
+                rows = take[by_centroid]
+            x, y = (cx, cy) if rows is None else (cx[rows], cy[rows])
+            px = np.clip(np.floor(x), 0, s[1] - 1).astype(np.intp)
+            py = np.clip(np.floor(y), 0, s[0] - 1).astype(np.intp)
+            if rows is None:
+                out = ~allowed[py, px]
+            else:
+                out[rows] = ~allowed[py, px]
     out.flags.writeable = False
     tables.cache[key] = out
     return out
 
 
-def _overlap_fractions(tables: DefectTables, masks) -> np.ndarray:
-    """(M,) float32 share of each row's pixels that are allowed (NaN: no pixels to count)."""
+def _run_index(tables: DefectTables, sizes, group: np.ndarray) -> Tuple[Optional[np.ndarray], np.ndarray, np.ndarray]:
+    """Per run, computed once: its size group (None: one size), and the flat indices of its
+    ends in a (H, W + 1) row-wise prefix sum of its image's size."""
+    key = ("run_index",)
+    if key not in tables.cache:
+        big = max((h * (w + 1) for h, w in sizes), default=0) >= 2 ** 31
+        y = tables.runs[:, 0].astype(np.int64 if big else np.int32)
+        if len(sizes) == 1:
+            run_group = None
+            y *= sizes[0][1] + 1
+        else:
+            counts = np.diff(tables.run_offsets)
+            run_group = np.repeat(group, counts)
+            y *= np.repeat(tables.image_sizes[tables.image_of, 1] + 1, counts).astype(y.dtype)
+        tables.cache[key] = (run_group, y + tables.runs[:, 1], y + tables.runs[:, 2])
+    return tables.cache[key]  # type: ignore[return-value]
+
+
+def _overlap_fractions(tables: DefectTables, sizes, group: np.ndarray, masks) -> np.ndarray:
+    """(M,) float32 share of each row's pixels that are allowed (NaN: no pixel to count)."""
     m = len(tables.defects)
     inside = np.zeros(m, np.float64)
     total = np.zeros(m, np.float64)
-    img = tables.image_of
-    sizes = tables.image_sizes
-    has_runs = np.diff(tables.run_offsets) > 0
-    run_row = np.repeat(np.arange(m), np.diff(tables.run_offsets))
-    run_img = img[run_row]
-    for s, allowed in masks.items():
-        same = (sizes[:, 0] == s[0]) & (sizes[:, 1] == s[1])
-        # segmentation rows: runs against a row-wise prefix sum of the mask
-        sel = np.flatnonzero(same[run_img])
-        if len(sel):
+    counts = np.diff(tables.run_offsets)
+    with_runs = np.flatnonzero(counts > 0)
+    if len(with_runs):  # segmentation: runs against a row-wise prefix sum of the allowed mask
+        run_group, start, end = _run_index(tables, sizes, group)
+        got = np.zeros(len(start), np.int64)
+        for g, (s, allowed) in enumerate(zip(sizes, masks)):
             cum = np.zeros((s[0], s[1] + 1), np.int32)
             np.cumsum(allowed, axis=1, out=cum[:, 1:])
-            r = tables.runs[sel]
-            y = r[:, 0].astype(np.int64)
-            got = cum[y, r[:, 2]] - cum[y, r[:, 1]]
-            inside += np.bincount(run_row[sel], weights=got, minlength=m)
-            total += np.bincount(run_row[sel], weights=r[:, 2] - r[:, 1], minlength=m)
-        # box rows (no runs): a summed-area table
-        rows = np.flatnonzero(same[img] & ~has_runs & np.isfinite(tables.column("x1")))
-        if len(rows):
-            sat = np.zeros((s[0] + 1, s[1] + 1), np.int64)
-            sat[1:, 1:] = allowed.cumsum(0).cumsum(1)
-            c0, c1 = _box_pixels(tables.column("x1")[rows], tables.column("x2")[rows], s[1])
-            r0, r1 = _box_pixels(tables.column("y1")[rows], tables.column("y2")[rows], s[0])
-            inside[rows] = sat[r1, c1] - sat[r0, c1] - sat[r1, c0] + sat[r0, c0]
-            total[rows] = (r1 - r0) * (c1 - c0)
+            flat = cum.ravel()
+            if run_group is None:
+                got = flat[end] - flat[start]
+            else:
+                sel = run_group == g
+                got[sel] = flat[end[sel]] - flat[start[sel]]
+        inside[with_runs] = np.add.reduceat(got, tables.run_offsets[with_runs])
+        total[with_runs] = tables.column("area")[with_runs]
+    boxes = np.flatnonzero((counts == 0) & (group >= 0))
+    for g, (s, allowed) in enumerate(zip(sizes, masks)):  # detection: a summed-area table
+        rows = boxes[group[boxes] == g]
+        if not len(rows):
+            continue
+        sat = np.zeros((s[0] + 1, s[1] + 1), np.int64)
+        sat[1:, 1:] = allowed.cumsum(0).cumsum(1)
+        c0, c1 = _box_pixels(tables.column("x1")[rows], tables.column("x2")[rows], s[1])
+        r0, r1 = _box_pixels(tables.column("y1")[rows], tables.column("y2")[rows], s[0])
+        inside[rows] = sat[r1, c1] - sat[r0, c1] - sat[r1, c0] + sat[r0, c0]
+        total[rows] = (r1 - r0) * (c1 - c0)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(total > 0, inside / total, np.nan).astype(np.float32)
