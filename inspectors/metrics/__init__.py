@@ -3,12 +3,20 @@
 Entry points: :func:`evaluate` (CLI / report) and :class:`LiveEvaluator` (GUI
 slider). Modules: ``segmentation`` (PaddleSeg metrics, confidence histograms),
 ``detection`` (VOC mAP as PaddleDetection), ``coco`` (pycocotools),
-``classification``, ``image_level`` (recall / false-positive rate per threshold,
+``classification``, ``decision`` (OK / REVIEW / NG against ground truth, the band
+chooser), ``image_level`` (recall / false-positive rate per threshold,
 tp_fp_list.txt, chart), ``errors`` (error analysis).
 """
 
 from inspectors.metrics.classification import ClassificationData, classification_metrics
 from inspectors.metrics.coco import CocoMatches, coco_map
+from inspectors.metrics.decision import (
+    BandChoice,
+    band_counts,
+    choose_band,
+    decision_metrics,
+    eligible_scores,
+)
 from inspectors.metrics.detection import DetectionMatches, average_precision, box_iou, voc_map
 from inspectors.metrics.errors import DetectionErrors, region_errors
 from inspectors.metrics.image_level import (
@@ -28,6 +36,7 @@ from inspectors.metrics.segmentation import (
 )
 
 __all__ = [
+    "BandChoice",
     "ClassificationData",
     "CocoMatches",
     "DetectionErrors",
@@ -38,11 +47,15 @@ __all__ = [
     "OperatingPoint",
     "SegmentationAccumulator",
     "average_precision",
+    "band_counts",
     "box_iou",
+    "choose_band",
     "choose_operating_point",
     "classification_metrics",
     "coco_map",
     "confusion_matrix",
+    "decision_metrics",
+    "eligible_scores",
     "evaluate",
     "image_level_curve",
     "plot_tp_fp",

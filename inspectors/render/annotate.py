@@ -11,8 +11,10 @@ import cv2
 import numpy as np
 
 from ..results import ClassificationResult, DetectionResult, Result, SegmentationResult
+from ..rules import Decision
 from . import text
-from .palette import PALETTE, Color, class_color
+from .decided import draw_classification_decided, draw_detection_decided, draw_segmentation_decided
+from .palette import PALETTE, Color, class_color, class_lut
 from .style import DEFAULT_STYLE, RenderStyle
 
 
@@ -38,11 +40,24 @@ def _fit(image: np.ndarray, size: Tuple[int, int]) -> np.ndarray:
     return cv2.resize(image, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
-def annotate(image: np.ndarray, result: Optional[Result], style: RenderStyle = DEFAULT_STYLE) -> np.ndarray:
-    """Draw ``result`` on a copy of ``image`` (BGR or gray); None draws nothing."""
+def annotate(image: np.ndarray, result: Optional[Result], style: RenderStyle = DEFAULT_STYLE,
+             decision: Optional[Decision] = None) -> np.ndarray:
+    """Draw ``result`` on a copy of ``image`` (BGR or gray); None draws nothing.
+
+    With ``decision`` (:func:`inspectors.rules.decide_result` of ``result``) what the rules
+    ignored is drawn faint and REVIEW-level defects dashed with "?" (:mod:`.decided`); the
+    decision replaces ``style.thresholds``. ValueError when it is another result's."""
     out = as_bgr(image)
     if result is None:
         return out
+    if decision is not None:
+        if isinstance(result, SegmentationResult):
+            return draw_segmentation_decided(_fit(out, result.image_size), result, style, decision)
+        if isinstance(result, DetectionResult):
+            return draw_detection_decided(out, result, style, decision)
+        if isinstance(result, ClassificationResult):
+            return draw_classification_decided(out, result, style, decision)
+        raise TypeError(f"cannot render {type(result).__name__}")
     if style.thresholds is not None:
         result = result.filtered(style.thresholds)
     if isinstance(result, SegmentationResult):
@@ -52,14 +67,6 @@ def annotate(image: np.ndarray, result: Optional[Result], style: RenderStyle = D
     if isinstance(result, ClassificationResult):
         return draw_classification(out, result, style)
     raise TypeError(f"cannot render {type(result).__name__}")
-
-
-def class_lut(n: int) -> np.ndarray:
-    """(256, 3) BGR colour per label value."""
-    lut = np.zeros((256, 3), np.uint8)
-    for cid in range(min(n, 256)):
-        lut[cid] = class_color(cid)
-    return lut
 
 
 def draw_segmentation(out: np.ndarray, result: SegmentationResult, style: RenderStyle) -> np.ndarray:

@@ -19,6 +19,7 @@ from ..results import (
     Thresholds,
     is_defective,
 )
+from ..rules import Decision
 from . import text
 from .annotate import _fit, annotate, as_bgr
 from .palette import CONFUSED, FALSE_POSITIVE, HIT, IGNORED, MISS, Color
@@ -54,10 +55,11 @@ def side_by_side(panels: Sequence[np.ndarray], vertical: bool, gap: int = 6) -> 
 
 def compare(image: np.ndarray, gt: Optional[Result], pred: Optional[Result],
             style: RenderStyle = DEFAULT_STYLE, titles: Tuple[str, str] = ("Ground truth", "Prediction"),
-            vertical: Optional[bool] = None) -> np.ndarray:
+            vertical: Optional[bool] = None, decision: Optional[Decision] = None) -> np.ndarray:
     """Ground truth left (top for wide strips), prediction right (bottom), each titled.
 
-    ``style.thresholds`` applies to the prediction only. ``vertical`` None stacks
+    ``style.thresholds`` applies to the prediction only, as does ``decision`` (the rules'
+    decision of ``pred``, drawn as :func:`.annotate.annotate` draws it). ``vertical`` None stacks
     the panels when the image is more than twice as wide as high.
     """
     base = as_bgr(image)
@@ -66,7 +68,7 @@ def compare(image: np.ndarray, gt: Optional[Result], pred: Optional[Result],
     left = annotate(base, gt, gt_style)
     if gt is None:
         text.banner(left, [("no ground truth for this image", (200, 200, 200))], m)
-    right = annotate(base, pred, style)
+    right = annotate(base, pred, style, decision)
     if pred is None:
         text.banner(right, [("no prediction yet", (200, 200, 200))], m)
     if vertical is None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Tuple
 
+import numpy as np
+
 Color = Tuple[int, int, int]
 
 # Saturated colours that stay visible on gray steel / tile images (RGB, turned to BGR below).
@@ -26,11 +28,26 @@ MISS: Color = (0, 165, 255)
 CONFUSED: Color = (0, 230, 255)
 #: Diff mark of a difficult ground-truth box and of a prediction matched to one (not counted).
 IGNORED: Color = (170, 170, 170)
+#: Image verdict colours (BGR), indexed by :class:`inspectors.rules.ImageVerdict` (OK, REVIEW, NG).
+VERDICT_COLORS: Tuple[Color, ...] = ((60, 200, 60), (0, 200, 255), (40, 40, 235))
 
 
 def class_color(class_id: int) -> Color:
     """Colour of a class id (class 0 of a segmentation model is never painted)."""
     return PALETTE[int(class_id) % len(PALETTE)]
+
+
+def class_lut(n: int) -> np.ndarray:
+    """(256, 3) BGR colour per label value."""
+    lut = np.zeros((256, 3), np.uint8)
+    for cid in range(min(n, 256)):
+        lut[cid] = class_color(cid)
+    return lut
+
+
+def verdict_color(verdict: int) -> Color:
+    """Colour of an image verdict (OK green, REVIEW amber, NG red)."""
+    return VERDICT_COLORS[int(verdict)]
 
 
 def text_color(background: Color) -> Color:

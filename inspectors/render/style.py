@@ -14,7 +14,9 @@ class RenderStyle:
 
     ``hidden_classes`` holds class ids or class names that are not drawn.
     ``thresholds``, when given, filters the result before drawing (the renderer
-    never changes the result itself).
+    never changes the result itself). ``ignored_opacity`` and ``show_ignored`` apply
+    when a rules decision is drawn: the fill of the defects the rules ignored, or
+    not drawing them at all.
     """
 
     mask_opacity: float = 0.45
@@ -27,10 +29,14 @@ class RenderStyle:
     font_scale: float = 0.0  # 0: chosen from the image size
     hidden_classes: FrozenSet[Union[int, str]] = field(default_factory=frozenset)
     thresholds: Optional[Thresholds] = None
+    ignored_opacity: float = 0.15
+    show_ignored: bool = True
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.mask_opacity <= 1.0:
             raise ValueError(f"mask_opacity {self.mask_opacity} is outside [0, 1]")
+        if not 0.0 <= self.ignored_opacity <= 1.0:
+            raise ValueError(f"ignored_opacity {self.ignored_opacity} is outside [0, 1]")
         object.__setattr__(self, "hidden_classes", frozenset(self.hidden_classes))
 
     def with_(self, **changes) -> RenderStyle:
