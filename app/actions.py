@@ -34,6 +34,11 @@ class Commands(Protocol):
     def open_export(self) -> object: ...
     def open_runs(self) -> object: ...
     def set_verdict(self, verdict: Verdict) -> None: ...
+    def choose_rules(self) -> None: ...
+    def save_rules(self) -> None: ...
+    def clear_rules(self) -> None: ...
+    def draw_region(self, kind: str) -> None: ...
+    def clear_regions(self) -> None: ...
 
 
 @dataclass
@@ -58,6 +63,15 @@ def build_actions(w: QMainWindow, commands: Commands, viewer: Viewer, images: Im
 
     c = commands
     act("open", "Open folder…", c.choose_folder, ["Ctrl+O"])
+    act("rules_load", "Load rules…", c.choose_rules, ["Ctrl+L"],
+        "Decision rules from a YAML file: review band, minimum sizes, regions, counts")
+    act("rules_save", "Save rules as…", c.save_rules, [], "Write the active model's rules to a YAML file")
+    act("rules_clear", "Clear rules", c.clear_rules, [], "Back to the threshold alone")
+    act("region_include", "Draw include region", lambda: c.draw_region("include"), ["Ctrl+Shift+I"],
+        "Click the corners of an area where defects count; Enter closes it, Esc cancels")
+    act("region_exclude", "Draw exclude region", lambda: c.draw_region("exclude"), ["Ctrl+Shift+E"],
+        "Click the corners of an area where defects are ignored; Enter closes it, Esc cancels")
+    act("regions_clear", "Clear regions", c.clear_regions, [])
     act("gt", "Ground truth…", c.choose_ground_truth, tip="Point at a ground-truth file or folder")
     act("model", "Add model…", c.choose_model, ["Ctrl+M"])
     act("run", "Run", c.run_all, ["Ctrl+R"], "Inspect every image not inspected yet")
@@ -126,6 +140,13 @@ def build_actions(w: QMainWindow, commands: Commands, viewer: Viewer, images: Im
     for name in [f"mode:{m}" for m in MODES] + ["fit", "actual"]:
         view_menu.addAction(a[name])
     panels = view_menu.addMenu("Panels")
+    rules_menu = menu.addMenu("R&ules")
+    for name in ("rules_load", "rules_save", "rules_clear", None, "region_include", "region_exclude",
+                 "regions_clear"):
+        if name is None:
+            rules_menu.addSeparator()
+        else:
+            rules_menu.addAction(a[name])
     review = menu.addMenu("Re&view")
     for name in ("next", "prev", "next_flagged", "prev_flagged", "next_review", "prev_review", "confirm", "reject"):
         review.addAction(a[name])

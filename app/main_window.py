@@ -11,7 +11,9 @@ from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QWidget
 
+from inspectors.atomic import atomic_write_text
 from inspectors.formats import is_model_folder
+from inspectors.rules import Rules, rules_to_yaml
 from inspectors.runs.location import runs_root
 from inspectors.session import Verdict
 
@@ -28,6 +30,7 @@ from .widgets.image_list import ImageListPanel
 from .widgets.info_panel import InfoPanel
 from .widgets.metrics_panel import MetricsPanel
 from .widgets.model_panel import ModelPanel
+from .widgets.region_editor import RegionEditor
 from .widgets.run_status import RunStatus
 from .widgets.runs_dialog import RunsDialog
 from .widgets.threshold_panel import ThresholdPanel
@@ -61,6 +64,11 @@ class MainWindow(QMainWindow):
         self.metrics = MetricsController(b, self)
         self.stats = RunStats()
         self.viewer = Viewer(b)
+        self.regions = RegionEditor(self.viewer.single.view, self)
+        self.regions.polygon_drawn.connect(b.add_region)
+        self.regions.drawing_changed.connect(lambda on: None if on else self.statusBar().clearMessage())
+        b.rules_changed.connect(self._show_regions)
+        b.image_ready.connect(self._show_regions)
         self.setCentralWidget(self.viewer)
         self.list_panel = ImageListPanel(b, self.metrics)
         self.model_panel = ModelPanel(self.models, b)
@@ -95,6 +103,7 @@ class MainWindow(QMainWindow):
         self.model_panel.add_clicked.connect(self.choose_model)
         self.model_panel.settings_changed.connect(self._reload_models)
         self.metrics_panel.apply_threshold.connect(self.threshold_panel.value.setValue)
+        self.metrics_panel.apply_band.connect(self.threshold_panel.set_band)
         # thresholds and hidden classes are not restored here: each model's run holds its own
         self._refresh_recent()
         geometry = settings.value("window/geometry")
@@ -200,6 +209,40 @@ class MainWindow(QMainWindow):
         self.bench.set_verdict(self.bench.current_row, verdict)
 
     # -- export, drag and drop, closing ---------------------------------------------
+    # -- decision rules ----------------------------------------------------------------
+    def choose_rules(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Decision rules", "", "Rules (*.yaml *.yml);;All files (*)")
+        if path:
+            self.bench.load_rules(path)
+
+    def save_rules(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save decision rules", "rules.yaml", "Rules (*.yaml *.yml)")
+        if path:
+            try:
+                atomic_write_text(Path(path), rules_to_yaml(self.bench.rules))
+            except OSError as e:
+                self.bench.problem.emit("rules", path, f"cannot write the rules: {e.strerror or e}")
+
+    def clear_rules(self) -> None:
+        self.bench.set_rules(Rules())
+
+    def draw_region(self, kind: str) -> None:
+        if self.bench.current_image is None:
+            self.statusBar().showMessage("Open an image first: regions are drawn on it.", 5000)
+            return
+        self.viewer.set_mode("overlay")
+        self.regions.start(kind)
+        self.statusBar().showMessage(f"Drawing an {kind} region: click its corners, Enter closes it, "
+                                     "Backspace removes the last point, Esc cancels.")
+
+    def clear_regions(self) -> None:
+        self.bench.clear_regions()
+
+    def _show_regions(self, *_args: object) -> None:
+        r = self.bench.rules.regions
+        img = self.bench.current_image
+        self.regions.show_regions(r.include, r.exclude, img.shape[:2] if img is not None else None)
+
     def open_export(self) -> ExportDialog:
         default = str(self.settings.value("last_export_dir", "") or "")
         dialog = ExportDialog(self.bench, self.threshold_panel.render_style(), default, self)

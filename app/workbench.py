@@ -29,7 +29,15 @@ from inspectors.imageio import read_image
 from inspectors.listing import list_image_paths
 from inspectors.render import RenderStyle
 from inspectors.results import Outcome, Result, Thresholds
-from inspectors.rules import DefectTable, Regions, Rules, load_rules, parse_rules, rules_to_yaml
+from inspectors.rules import (
+    Decision,
+    DefectTable,
+    Regions,
+    Rules,
+    load_rules,
+    parse_rules,
+    rules_to_yaml,
+)
 from inspectors.runs import DecisionSettings, Run, RunBusyError, RunError, RunStore, RunSummaries
 from inspectors.runs.fingerprint import FileKey
 from inspectors.runs.location import runs_root
@@ -572,6 +580,14 @@ class Workbench(EventedModel):
         if self.current_row >= 0 and self.path(self.current_row) == path:
             self.current_error = message
             self.image_ready.emit(self.current_row)
+
+    def decision_of(self, result: Result, model_id: Optional[str] = None) -> Optional[Decision]:
+        """The rules' decision on ``result`` (None when the rules cannot apply to it: said)."""
+        try:
+            return self.store.decide(model_id or self.active_model, result)
+        except InspectorError as e:
+            self.problem.emit("rules", str(self.folder or ""), str(e))
+            return None
 
     def result(self, row: int, model_id: Optional[str] = None) -> Optional[Result]:
         return self.store.result(row, model_id or self.active_model)

@@ -25,6 +25,7 @@ from inspectors.metrics import (
 )
 from inspectors.metrics.alignment import class_mapping, to_gt_space
 from inspectors.results import DetectionResult, Outcome, SegmentationResult, Thresholds
+from inspectors.session import Filter
 
 from .app_helpers import CLS_NAMES, export_cls_model, export_seg_model, wait_runs_read
 
@@ -216,7 +217,7 @@ def test_empty_states_say_why(qtbot, window, seg_model, tmp_path):
     with qtbot.waitSignal(w.metrics.status, timeout=RUN_TIMEOUT,
                           check_params_cb=lambda kind, msg: kind == "empty" and "No results yet" in msg):
         w.open_folder(str(images))
-    assert w.list_panel.filter_box.count() == 5  # no error filters without an evaluation
+    assert w.list_panel.filter_box.count() == len(Filter)  # no error filters without an evaluation
 
 
 DET_GT_NAMES = ("scratch", "dent")

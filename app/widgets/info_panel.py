@@ -9,25 +9,39 @@ from typing import Optional
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
-from inspectors.results import DetectionResult, SegmentationResult
+from inspectors.rules import Decision
 
 from ..workbench import Workbench
 from ..workers import model_label
 
+VERDICT_CSS = {"OK": "#46a758", "REVIEW": "#e8a33d", "NG": "#e5484d"}
+MAX_ROWS = 40  # defects listed; the rest are counted
 
-def _findings(result, thresholds) -> str:
-    f = result.filtered(thresholds)
-    if isinstance(f, DetectionResult):
-        if not len(f):
-            return "no boxes above the threshold"
-        items = [f"{f.class_names[int(c)]} {s:.2f}" for c, s in zip(f.class_ids, f.scores)]
-        return f"{len(f)} box(es): " + ", ".join(items[:8]) + (" …" if len(items) > 8 else "")
-    if isinstance(f, SegmentationResult):
-        areas, scores = f.class_areas(), f.class_scores()
-        parts = [f"{f.class_names[c]} {areas[c]} px (max {scores[c]:.2f})"
-                 for c in sorted(scores) if c != f.background_id]
-        return "; ".join(parts) if parts else "no defect pixels above the threshold"
-    return ", ".join(f"{n} {p:.2f}" for _, n, p in f.topk(3))
+
+def _size(px: Optional[float], mm: Optional[float], unit: str) -> str:
+    if px is None:
+        return "–"
+    return f"{px:.0f}" + (f" ({mm:.2f} {unit})" if mm is not None else "")
+
+
+def decision_html(decision: Decision) -> str:
+    """The verdict, its reasons and a row per candidate defect: class, score, area and
+    length in px (and mm with a calibration), kept at NG / REVIEW level or ignored and why."""
+    v = decision.verdict.name
+    out = [f"<b style='color:{VERDICT_CSS[v]}'>{v}</b>"
+           + (f" · {html.escape('; '.join(decision.reasons))}" if decision.reasons else "")]
+    if not decision.defects:
+        return out[0]
+    rows = ["<tr><th align=left>class</th><th>score</th><th>area px</th><th>length px</th><th align=left>counts</th></tr>"]
+    for d in decision.defects[:MAX_ROWS]:
+        status = d.level if d.kept else "ignored: " + ", ".join(d.ignored)
+        color = VERDICT_CSS.get(d.level or "", "#8b95a3") if d.kept else "#8b95a3"
+        rows.append(f"<tr style='color:{color}'><td>{html.escape(d.class_name)}</td><td>{d.score:.2f}</td>"
+                    f"<td>{_size(d.area_px, d.area_mm2, 'mm²')}</td><td>{_size(d.length_px, d.length_mm, 'mm')}</td>"
+                    f"<td>{html.escape(status or '')}</td></tr>")
+    more = len(decision.defects) - MAX_ROWS
+    tail = f"<br>… and {more} more" if more > 0 else ""
+    return out[0] + "<table cellspacing=4>" + "".join(rows) + "</table>" + tail
 
 
 class InfoPanel(QScrollArea):
@@ -44,7 +58,8 @@ class InfoPanel(QScrollArea):
         self.setWidget(self.label)
         self.setWidgetResizable(True)
         for event in (bench.current_changed, bench.image_ready, bench.verdict_changed, bench.thresholds_changed,
-                      bench.ground_truth_changed, bench.active_model_changed):
+                      bench.ground_truth_changed, bench.active_model_changed, bench.rules_changed,
+                      bench.runs_changed):
             event.connect(self.refresh)
         bench.outcome_stored.connect(self._on_outcome)
 
@@ -65,7 +80,7 @@ class InfoPanel(QScrollArea):
             lines.append(f"{w} × {h} px")
         state = store.state(row).value
         verdict = b.verdict(row)
-        lines.append(f"State: <b>{state}</b>" + (f" · verdict: <b>{verdict.value}</b>" if verdict else ""))
+        lines.append(f"State: <b>{state}</b>" + (f" · operator: <b>{verdict.value}</b>" if verdict else ""))
         gt = store.gt_defective(row)
         if b.ground_truth is None:
             lines.append("Ground truth: none found for this folder")
@@ -77,7 +92,9 @@ class InfoPanel(QScrollArea):
                 lines.append(f"<span style='color:#f5a524'>{name}: {html.escape(outcome.error or '')}</span>")
                 continue
             t = outcome.timings
-            lines.append(f"<b>{name}</b>: {html.escape(_findings(outcome.result, store.thresholds))}"
+            decision = b.decision_of(outcome.result, model_id)
+            found = decision_html(decision) if decision is not None else "the rules cannot apply (see Errors)"
+            lines.append(f"<b>{name}</b>: {found}"
                          f"<br><span style='color:#8b95a3'>read {t.read * 1e3:.1f} · pre {t.preprocess * 1e3:.1f}"
                          f" · infer {t.inference * 1e3:.1f} · post {t.postprocess * 1e3:.1f} ms</span>")
         if not store.outcomes(row) and b.models.ready():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional
 
+import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -14,12 +15,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSpinBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from inspectors.metrics import OperatingPoint, choose_operating_point
+from inspectors.metrics.decision import BandChoice, choose_band, decision_metrics
 
 from ..metrics_data import Evaluation, confusion, headline, per_class_values
 from ..metrics_glue import MetricsController
@@ -44,10 +47,12 @@ class MetricsPanel(QWidget):
     """Follows a :class:`~app.metrics_glue.MetricsController`; emits the threshold to apply."""
 
     apply_threshold = Signal(float)
+    apply_band = Signal(float, float)  # review from (T_low), NG at (T_high)
 
     def __init__(self, metrics: Optional[MetricsController] = None, parent: Optional[QWidget] = None):
         super().__init__(parent)
         self.setStyleSheet(STYLE)
+        self.metrics = metrics
         self.evaluation: Optional[Evaluation] = None
         self.at: Optional[dict] = None
         self.values: Dict[str, Optional[float]] = {}
@@ -101,6 +106,22 @@ class MetricsPanel(QWidget):
         self.use = QPushButton("Apply")
         self.use.setToolTip("Set the confidence slider to the chosen operating point")
         self.op_title = QLabel("<b>Operating point</b> (image level)")
+        self.decision = QLabel()
+        self.decision.setWordWrap(True)
+        self.max_escapes = QSpinBox()
+        self.max_escapes.setRange(0, 1_000_000)
+        self.max_escapes.setPrefix("escapes ≤ ")
+        self.max_escapes.setToolTip("Defective images the band may judge OK (sets where REVIEW starts)")
+        self.max_rejects = QSpinBox()
+        self.max_rejects.setRange(0, 1_000_000)
+        self.max_rejects.setPrefix("false rejects ≤ ")
+        self.max_rejects.setToolTip("Clean images the band may judge NG (sets the NG threshold)")
+        self.band_label = QLabel()
+        self.band_label.setObjectName("muted")
+        self.band_label.setWordWrap(True)
+        self.use_band = QPushButton("Apply band")
+        self.use_band.setToolTip("Set 'NG at' and 'Review from' to the chosen band")
+        self.band: Optional[BandChoice] = None
         self.notes = QLabel()
         self.notes.setObjectName("muted")
         self.notes.setWordWrap(True)
@@ -117,6 +138,14 @@ class MetricsPanel(QWidget):
         side.addWidget(self.op_title)
         side.addLayout(chooser)
         side.addWidget(self.point_label)
+        side.addWidget(QLabel("<b>Review band</b> (OK / REVIEW / NG)"))
+        side.addWidget(self.decision)
+        band_row = QHBoxLayout()
+        band_row.addWidget(self.max_escapes)
+        band_row.addWidget(self.max_rejects)
+        band_row.addWidget(self.use_band)
+        side.addLayout(band_row)
+        side.addWidget(self.band_label)
         side.addWidget(self.notes)
         side.addStretch(1)
         side.addWidget(self.busy)
@@ -134,8 +163,47 @@ class MetricsPanel(QWidget):
         self.mode.currentIndexChanged.connect(self._choose)
         self.min_recall.valueChanged.connect(self._choose)
         self.use.clicked.connect(self._apply_point)
+        self.max_escapes.valueChanged.connect(self._choose_band)
+        self.max_rejects.valueChanged.connect(self._choose_band)
+        self.use_band.clicked.connect(self._apply_band)
         self.curve.threshold_picked.connect(self.apply_threshold)
         return page
+
+    def _rows_and_gt(self, ev: Evaluation):
+        return ev.rows, np.asarray(ev.live.scores.gt_defective, bool)
+
+    def _show_decision(self, ev: Evaluation) -> None:
+        """Review rate, escapes and false rejects of the rules' verdicts on the images with
+        ground truth (:func:`inspectors.metrics.decision.decision_metrics`)."""
+        if self.metrics is None:
+            return
+        b = self.metrics.bench
+        rows, gt = self._rows_and_gt(ev)
+        m = decision_metrics(b.store.verdicts(b.active_model, rows), gt)
+        self.decision.setText(
+            f"OK {m['OK']} · <span style='color:#e8a33d'>REVIEW {m['REVIEW']}</span> "
+            f"({fmt(m['review_rate'], 3)}) · <span style='color:#e5484d'>NG {m['NG']}</span><br>"
+            f"escapes <b>{m['escapes']}</b> ({fmt(m['escape_rate'], 3)} of defective) · false rejects "
+            f"<b>{m['false_rejects']}</b> ({fmt(m['false_reject_rate'], 3)} of clean)")
+        self._choose_band()
+
+    def _choose_band(self) -> None:
+        ev = self.evaluation
+        if ev is None or self.metrics is None:
+            return
+        b = self.metrics.bench
+        rows, gt = self._rows_and_gt(ev)
+        scores = b.store.band_scores(b.active_model, rows)
+        self.band = choose_band(scores, gt, self.max_escapes.value(), self.max_rejects.value())
+        c = self.band
+        self.use_band.setEnabled(c.met)
+        text = (f"→ review from <b>{c.low:.2f}</b>, NG at <b>{c.high:.2f}</b> · {c.review} to review "
+                f"({fmt(c.review_rate, 3)}) · escapes {c.escapes} · false rejects {c.false_rejects}")
+        self.band_label.setText(text + ("<br>" + "; ".join(c.notes) if c.notes else ""))
+
+    def _apply_band(self) -> None:
+        if self.band is not None and self.band.met:
+            self.apply_band.emit(self.band.low, self.band.high)
 
     def _apply_point(self) -> None:
         if self.point is not None:
@@ -187,6 +255,7 @@ class MetricsPanel(QWidget):
             f"Threshold <b>{t:.2f}</b>{per} · image recall <b>{fmt(il['recall'], 3)}</b> "
             f"({il['recalled']}/{il['num_defective']} defective found) · false alarms "
             f"<b>{fmt(il['false_positive_rate'], 3)}</b> ({il['false_positives']}/{il['num_clean']} clean flagged)")
+        self._show_decision(ev)
         self.bars.set_values(*per_class_values(ev.task, at))
         if ev.task == "detection":
             self.pr.set_points(at["metrics"]["per_class"])

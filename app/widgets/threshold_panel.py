@@ -163,6 +163,16 @@ class ThresholdPanel(QWidget):
         self._quiet = False
         self._emit()
 
+    def set_band(self, low: float, high: float) -> None:
+        """Review from ``low``, NG at ``high`` (one change; no band when they are equal)."""
+        self._quiet = True
+        self.review_on.setChecked(low < high)
+        self.review.setValue(low)
+        self.slider.setValue(int(round(high * 100)))
+        self.value.setValue(high)
+        self._quiet = False
+        self._emit()
+
     def set_class_threshold(self, name: str, value: Optional[float]) -> None:
         self._spins[name].setValue(GLOBAL if value is None else value)
 

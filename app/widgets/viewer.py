@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QStackedWidget, QV
 
 from inspectors.render import RenderStyle, annotate, diff
 from inspectors.results import Result, Thresholds
+from inspectors.rules import Decision
 
 from ..workbench import Workbench
 from .image_view import ImageView
@@ -59,6 +60,7 @@ class Viewer(QWidget):
         self._pred: Optional[Result] = None
         self._message = ""
         self._difficult: Optional[np.ndarray] = None
+        self._decision: Optional[Decision] = None  # the rules' decision on the prediction shown
         self.empty = QLabel(EMPTY_HTML)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setObjectName("emptyState")
@@ -82,6 +84,7 @@ class Viewer(QWidget):
                 event.connect(self.show_current)
             bench.outcome_stored.connect(self._on_outcome)
             bench.thresholds_changed.connect(self._on_thresholds)
+            bench.rules_changed.connect(lambda _rules: self.show_current())
             bench.folder_opened.connect(self._on_folder)
 
     # -- following the bench ----------------------------------------------------------
@@ -92,7 +95,9 @@ class Viewer(QWidget):
         row = b.current_row
         gt = b.ground_truth_for(row)
         difficult = b.ground_truth.difficult_flags(b.path(row)) if gt is not None else None
-        self.set_content(b.current_image, gt, b.result(row), b.current_error, difficult)
+        pred = b.result(row)
+        self._decision = b.decision_of(pred) if pred is not None else None
+        self.set_content(b.current_image, gt, pred, b.current_error, difficult)
 
     def _on_outcome(self, row: int, _model: str) -> None:
         if self.bench is not None and row == self.bench.current_row:
@@ -100,7 +105,8 @@ class Viewer(QWidget):
 
     def _on_thresholds(self, thresholds: Thresholds) -> None:
         if self.bench is not None:
-            self.set_style(self.bench.render_style, thresholds)
+            self.style_, self.thresholds = self.bench.render_style, thresholds
+            self.show_current()  # the decision follows the thresholds and the band
 
     def _on_folder(self, folder: str) -> None:
         if self.bench is not None and not len(self.bench.store):
@@ -132,6 +138,8 @@ class Viewer(QWidget):
                     message: str = "", difficult: Optional[np.ndarray] = None) -> None:
         """``difficult``: per ground-truth box, True for VOC difficult / COCO crowd boxes, which
         the diff marks as the metrics count them (neither hit nor miss)."""
+        if pred is not self._pred and self.bench is None:
+            self._decision = None
         self._image, self._gt, self._pred, self._message = image, gt, pred, message
         self._difficult = difficult
         self.refresh()
@@ -157,7 +165,7 @@ class Viewer(QWidget):
             self.left.caption.setText("Ground truth" if self._gt is not None else "Ground truth (none for this image)")
             self.right.caption.setText("Prediction" if self._pred is not None else "Prediction (not inspected yet)")
             self.left.view.set_image(annotate(img, self._gt, style.with_(thresholds=None)))
-            self.right.view.set_image(annotate(img, self._pred, style))
+            self.right.view.set_image(annotate(img, self._pred, style, self._decision))
             self._link(self.left.view, self.right.view)
             return
         self.stack.setCurrentIndex(1)
@@ -170,7 +178,7 @@ class Viewer(QWidget):
             self.single.view.set_image(img)
         else:
             self.single.caption.setText("Prediction" if self._pred is not None else "Not inspected yet")
-            self.single.view.set_image(annotate(img, self._pred, style))
+            self.single.view.set_image(annotate(img, self._pred, style, self._decision))
 
     def current_pixels(self) -> Optional[np.ndarray]:
         """What the main view shows now (for tests and screenshots)."""

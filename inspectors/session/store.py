@@ -20,6 +20,7 @@ from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Un
 
 import numpy as np
 
+from ..metrics.decision import eligible_scores
 from ..results import Outcome, Result, StageTimings, Thresholds
 from ..rules import (
     NO_RESULT,
@@ -27,6 +28,8 @@ from ..rules import (
     DefectTable,
     ImageVerdict,
     Rules,
+    decide_many,
+    decide_result,
     defect_table,
 )
 from .decisions import ModelDecisions, combined, scores_table
@@ -396,6 +399,32 @@ class ResultsStore:
         if d is None or not 0 <= row < len(d.tables):
             return None
         return d.decision(row, self.rules, self.thresholds, self.review_from)
+
+    def decide(self, model: str, result: Result) -> Decision:
+        """``result``'s decision at the current rules, as ``model``'s rows are decided (the
+        image on screen: its overlay and defect list follow the result that is drawn)."""
+        d = self._decisions.get(model)
+        names = tuple(result.class_names)
+        if d is None or d.class_names != names:
+            d = ModelDecisions(0, names)
+        return decide_result(result, d.bound(self.rules, self.thresholds, self.review_from))
+
+    def verdicts(self, model: str, rows: Sequence[int]) -> np.ndarray:
+        """``model``'s verdict codes (ImageVerdict, NO_RESULT -1) at ``rows``."""
+        d = self._decisions.get(model)
+        idx = np.asarray(rows, np.int64)
+        return d.verdict[idx] if d is not None else np.full(len(idx), NO_RESULT, np.int8)
+
+    def band_scores(self, model: str, rows: Sequence[int]) -> np.ndarray:
+        """Per row the best score of a defect that only the band could ignore (what the band
+        chooser moves T_low and T_high over; :func:`inspectors.metrics.decision.eligible_scores`)."""
+        d = self._decisions.get(model)
+        idx = np.asarray(rows, np.int64)
+        if d is None:
+            return np.full(len(idx), np.nan, np.float32)
+        tables = d.stacked()
+        return eligible_scores(tables, decide_many(tables, d.bound(self.rules, self.thresholds,
+                                                                     self.review_from)))[idx]
 
     def verdict(self, row: int, model: str) -> Optional[ImageVerdict]:
         d = self._decisions.get(model)
