@@ -56,7 +56,7 @@ class RunStatus:
         c = store.counts()
         n = len(store)
         done = n - c[ImageState.NO_RESULT] - c[ImageState.STALE]
-        text = (f"{n} images · {c[ImageState.DEFECT]} flagged · {c[ImageState.CLEAN]} clean · "
+        text = (f"{n} images · {c[ImageState.NG]} NG · {c[ImageState.REVIEW]} to review · {c[ImageState.OK]} OK · "
                 f"{c[ImageState.ERROR]} errors · {c[ImageState.NO_RESULT]} not inspected")
         if c[ImageState.STALE]:
             text += f" · {c[ImageState.STALE]} changed since inspected"
