@@ -22,11 +22,35 @@ from PySide6.QtWidgets import (
 
 from inspectors.render import RenderStyle, class_color
 from inspectors.results import Thresholds
+from inspectors.rules import Rules
 
 from ..workbench import Workbench
 from .qimage import swatch
 
 GLOBAL = -0.01  # a per-class spin box at this value follows the global threshold
+
+
+def rules_summary(rules: Rules) -> str:
+    """One short paragraph: bands, minimum sizes, regions, counts of the rules in force."""
+    parts = []
+    d = rules.default
+    if d.band is not None:
+        parts.append(f"band {d.band.low:.2f}–{d.band.high:.2f} (the slider applies to classes without one)")
+    sizes = [f"{name} {getattr(d, key):g} {unit}" for key, name, unit in (
+        ("min_area", "min area", "px"), ("min_length", "min length", "px"),
+        ("min_area_mm2", "min area", "mm²"), ("min_length_mm", "min length", "mm"))
+        if getattr(d, key) is not None]
+    parts += sizes
+    if rules.classes:
+        parts.append(f"{len(rules.classes)} class rule(s): " + ", ".join(n for n, _ in rules.classes))
+    r = rules.regions
+    if r.active:
+        parts.append(f"regions: {len(r.include) + len(r.include_masks)} include, "
+                     f"{len(r.exclude) + len(r.exclude_masks)} exclude ({r.mode})")
+    if rules.calibration is not None:
+        c = rules.calibration
+        parts.append(f"{c.mm_per_px_x:g} × {c.mm_per_px_y:g} mm/px")
+    return "Rules: " + "; ".join(parts) if parts else ""
 
 
 def _slider(maximum: int, value: int) -> QSlider:
@@ -71,6 +95,10 @@ class ThresholdPanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setMinimumHeight(120)
+        self.rules_note = QLabel()
+        self.rules_note.setObjectName("muted")
+        self.rules_note.setWordWrap(True)
+        self.rules_note.setVisible(False)
         self.hint = QLabel("Classes appear when a model or ground truth is loaded.")
         self.hint.setObjectName("muted")
         self.hint.setWordWrap(True)
@@ -88,6 +116,7 @@ class ThresholdPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addLayout(form)
+        lay.addWidget(self.rules_note)
         lay.addWidget(self.table, 1)
         lay.addWidget(self.hint)
         self._spins: Dict[str, QDoubleSpinBox] = {}
@@ -107,6 +136,7 @@ class ThresholdPanel(QWidget):
         bench.classes_changed.connect(self._update_classes)
         bench.models.changed.connect(self._update_classes)
         bench.decision_restored.connect(self.set_state)  # the active model's run
+        bench.rules_changed.connect(self.show_rules)
 
     def _update_classes(self, *_args: object) -> None:
         self.set_classes(self.bench.class_names())
@@ -162,6 +192,11 @@ class ThresholdPanel(QWidget):
             item.setCheckState(Qt.CheckState.Unchecked if name in hidden else Qt.CheckState.Checked)
         self._quiet = False
         self._emit()
+
+    def show_rules(self, rules: Rules) -> None:
+        """Say what the loaded rules decide beside the slider (Rules menu to change them)."""
+        self.rules_note.setText(rules_summary(rules))
+        self.rules_note.setVisible(rules != Rules())
 
     def set_band(self, low: float, high: float) -> None:
         """Review from ``low``, NG at ``high`` (one change; no band when they are equal)."""

@@ -6,9 +6,11 @@ Per candidate defect of the decision (a row of the result's defect table):
   blend and solid contour, box and label, legend entry);
 - kept, REVIEW-level: the same fill, a dashed outline in the class colour and "?" in its
   label (and in the legend when no defect of the class is NG-level);
-- ignored: a faint fill (``style.ignored_opacity``), a thin dashed grey outline and a grey
-  tag with the reasons' short codes (``pit 0.41 - small``); not drawn at all when
-  ``style.show_ignored`` is False.
+- ignored for its size, length or region: a faint fill (``style.ignored_opacity``), a thin
+  dashed grey outline and a grey tag with the reasons' short codes (``pit 0.41 - small``);
+  not drawn at all when ``style.show_ignored`` is False;
+- scoring below the band (``T_low``): not drawn, as without a decision below the threshold
+  (a detector's hundred weak boxes would bury the image).
 
 Rows are matched to the result as :mod:`inspectors.rules.defects` makes them: segmentation
 component k is ``labels == k + 1`` of :func:`inspectors.rules.class_components`, detection
@@ -42,6 +44,11 @@ MAX_SEGMENT_TAGS = 40
 def reason_codes(bits: int) -> Tuple[str, ...]:
     """Short codes of :class:`~inspectors.rules.Ignored` bits (``("small", "outside")``)."""
     return tuple(code for bit, code in REASON_CODES if bits & bit)
+
+
+def _drawn_faint(defect: Defect) -> bool:
+    """An ignored defect worth showing: ignored for size or region, not for its score."""
+    return not defect.kept and not defect.ignored_bits & Ignored.LOW_SCORE
 
 
 def defect_tag(defect: Defect, scores: bool = True) -> str:
@@ -109,7 +116,7 @@ def draw_segmentation_decided(out: np.ndarray, result: SegmentationResult, style
     m = text.metrics(out.shape, style.font_scale, style.contour_thickness)
     visible = np.array([c < 256 and not style.is_hidden(int(c), names[int(c)]) for c in comp.class_ids], bool)
     kept = np.array([d.kept for d in defects], bool)
-    faint = visible & ~kept & style.show_ignored
+    faint = visible & ~kept & np.array([_drawn_faint(d) for d in defects], bool) & style.show_ignored
     shown = visible & kept
     lut = class_lut(len(names))
     for sel, a in ((faint, float(style.ignored_opacity)), (shown, float(style.mask_opacity))):
@@ -165,7 +172,7 @@ def draw_detection_decided(out: np.ndarray, result: DetectionResult, style: Rend
     H, W = out.shape[:2]
     if style.show_ignored:
         for i, d in rows:
-            if d.kept:
+            if d.kept or not _drawn_faint(d):
                 continue
             x1, y1, x2, y2 = (int(round(float(v))) for v in result.boxes[i])
             ys, xs = slice(max(min(y1, y2), 0), max(min(max(y1, y2) + 1, H), 0)), \
