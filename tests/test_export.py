@@ -114,3 +114,27 @@ def test_refuses_to_write_into_or_around_the_source(source, tmp_path):
         with pytest.raises(InspectorError):
             export_flagged(_items(images), target, src, "m", Thresholds(0.5), overwrite=True)
     assert tree_hashes(src) == before
+
+
+def test_the_rules_decision_goes_into_the_report(source, tmp_path):
+    """With a decision function, each row carries the rules' verdict and reasons, and
+    "flagged" is NG by the rules (a 0.3 box inside a 0.2-0.5 band is REVIEW, not flagged)."""
+    from inspectors.rules import bind, decide_result, simple_rules
+
+    src, images = source
+    items = _items(images)
+    rules = simple_rules(review=(0.2, 0.95))
+
+    def decide(result):
+        return decide_result(result, bind(rules, result.class_names))
+
+    export_flagged(items, tmp_path / "out", src, "m", Thresholds(0.5), decide=decide)
+    rows = list(csv.DictReader((tmp_path / "out" / "report.csv").open(encoding="utf-8")))
+    expected = {i.path: decide(i.outcome.result) if i.outcome.result is not None else None for i in items}
+    for row, item in zip(rows, items):
+        d = expected[item.path]
+        assert row["decision"] == ("" if d is None else d.verdict.name)
+        assert row["flagged"] == ("" if d is None else str(int(d.verdict.name == "NG")))
+    assert rows[0]["decision"] == "REVIEW" and rows[0]["flagged"] == "0"  # best box 0.9 < 0.95
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert report["images"][0]["decision"]["verdict"] == "REVIEW"

@@ -42,6 +42,14 @@ SCOPES = (("Flagged images", "flagged"), ("Confirmed defects", "confirmed"),
           ("All inspected images", "inspected"))
 
 
+def _decide(store, model: str, result):
+    """(export thread) The rules' decision on ``result``; None when they cannot apply."""
+    try:
+        return store.decide(model, result)
+    except InspectorError:
+        return None
+
+
 def ask_overwrite(parent: QWidget, message: str) -> bool:
     answer = QMessageBox.question(parent, "Replace export?", f"{message}\n\nReplace its contents?")
     return answer == QMessageBox.StandardButton.Yes
@@ -146,7 +154,7 @@ class ExportDialog(QDialog):
 
         def job(progress, cancel):
             return export_flagged(items, target, b.folder, model, b.store.thresholds, self.render_style,
-                                  options, overwrite, progress, cancel)
+                                  options, overwrite, progress, cancel, partial(_decide, b.store, b.active_model))
 
         self.worker = FunctionWorker(job, with_progress=True)
         self.worker.signals.progress.connect(self._on_progress)

@@ -21,6 +21,7 @@ from ..imageio import read_image, write_image
 from ..outdir import StagedFolder, check_apart
 from ..render import DEFAULT_STYLE, RenderStyle, annotate, compare
 from ..results import Outcome, Result, Thresholds
+from ..rules import Decision
 from .report import Row, csv_text, json_text, thresholds_dict
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -35,6 +36,9 @@ class ExportExistsError(InspectorError):
 
 class ExportCancelled(InspectorError):
     """The export was cancelled; nothing was written."""
+
+
+DecideFn = Callable[[Result], Optional[Decision]]
 
 
 @dataclass(frozen=True)
@@ -88,8 +92,10 @@ def check_target(out_dir: PathLike, source: PathLike, overwrite: bool) -> Path:
 def export_flagged(items: Sequence[ExportItem], out_dir: PathLike, source: PathLike, model: str,
                    thresholds: Thresholds, style: RenderStyle = DEFAULT_STYLE,
                    options: ExportOptions = ExportOptions(), overwrite: bool = False,
-                   progress: Optional[ProgressFn] = None, cancel: Optional[CancelFn] = None) -> ExportSummary:
-    """Write ``items`` to ``out_dir``; see the module docstring for the guarantees."""
+                   progress: Optional[ProgressFn] = None, cancel: Optional[CancelFn] = None,
+                   decide: Optional[DecideFn] = None) -> ExportSummary:
+    """Write ``items`` to ``out_dir``; see the module docstring for the guarantees.
+    ``decide``: the rules' decision on a result (drawn on the overlays, in the report)."""
     out = check_target(out_dir, source, overwrite)
     src = Path(os.path.realpath(os.fspath(source)))
     summary = ExportSummary(out)
@@ -98,7 +104,8 @@ def export_flagged(items: Sequence[ExportItem], out_dir: PathLike, source: PathL
         for i, item in enumerate(items):
             if cancel is not None and cancel():
                 raise ExportCancelled("export cancelled; nothing was written")
-            summary.rows.append(_export_one(item, src, stage, model, thresholds, draw, options, summary).freeze())
+            summary.rows.append(_export_one(item, src, stage, model, thresholds, draw, options, summary,
+                                            decide).freeze())
             if progress is not None:
                 progress(i + 1, len(items))
         header = {"created": time.strftime("%Y-%m-%dT%H:%M:%S"), "source": str(src), "model": model,
@@ -109,10 +116,13 @@ def export_flagged(items: Sequence[ExportItem], out_dir: PathLike, source: PathL
 
 
 def _export_one(item: ExportItem, src: Path, stage: Path, model: str, thresholds: Thresholds,
-                style: RenderStyle, options: ExportOptions, summary: ExportSummary) -> Row:
+                style: RenderStyle, options: ExportOptions, summary: ExportSummary,
+                decide: Optional[DecideFn] = None) -> Row:
     rel = _relative(item.path, src)
     outcome = item.read()
-    row = Row(rel.as_posix(), outcome, model, thresholds, item.verdict)
+    decision = decide(outcome.result) if decide is not None and outcome is not None and outcome.result is not None \
+        else None
+    row = Row(rel.as_posix(), outcome, model, thresholds, item.verdict, decision=decision)
     try:
         if options.originals:
             target = stage / "originals" / rel
@@ -125,7 +135,7 @@ def _export_one(item: ExportItem, src: Path, stage: Path, model: str, thresholds
         image = read_image(item.path)
         if options.overlays:
             name = f"overlays/{rel.as_posix()}.png"
-            write_image(stage / name, annotate(image, result, style))
+            write_image(stage / name, annotate(image, result, style, decision))
             row.overlay = name
         if options.compare:
             try:
@@ -134,7 +144,7 @@ def _export_one(item: ExportItem, src: Path, stage: Path, model: str, thresholds
                 gt = None
                 summary.problems.append(f"{rel}: {e}")
             name = f"compare/{rel.as_posix()}.png"
-            write_image(stage / name, compare(image, gt, result, style))
+            write_image(stage / name, compare(image, gt, result, style, decision=decision))
             row.compare = name
     except (OSError, InspectorError) as e:
         row.error = str(e)

@@ -8,8 +8,9 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from ..csvfile import csv_text as table_text
 from ..results import DetectionResult, Outcome, SegmentationResult, Thresholds
+from ..rules import Decision, ImageVerdict
 
-CSV_FIELDS = ["file", "verdict", "flagged", "task", "model", "threshold", "classes", "scores",
+CSV_FIELDS = ["file", "verdict", "decision", "reasons", "flagged", "task", "model", "threshold", "classes", "scores",
               "boxes", "areas_px", "defect_score", "error", "original", "overlay", "compare"]
 
 
@@ -35,6 +36,7 @@ class Row:
     overlay: str = ""
     compare: str = ""
     error: str = ""
+    decision: Optional[Decision] = None  # the rules' verdict (OK / REVIEW / NG), when decided
     _json: Optional[Dict[str, Any]] = field(default=None, repr=False)
     _csv: Optional[Dict[str, Any]] = field(default=None, repr=False)
 
@@ -42,8 +44,14 @@ class Row:
         """Compute the report's entries now and let go of the outcome (an export of a day's
         segmentation strips must not hold every label map until the report is written)."""
         self._json, self._csv = self.as_json(), self.as_csv()
-        self.outcome = None
+        self.outcome = self.decision = None
         return self
+
+    def _flagged(self, r) -> bool:
+        """NG by the rules when decided, else the threshold's flag."""
+        if self.decision is not None:
+            return self.decision.verdict == ImageVerdict.NG
+        return bool(r is not None and r.is_defective(self.thresholds))
 
     def detail(self) -> Dict[str, Any]:
         """The filtered result as the report's JSON shows it."""
@@ -58,7 +66,8 @@ class Row:
         return {
             "file": self.file,
             "verdict": self.verdict or None,
-            "flagged": bool(r is not None and r.is_defective(self.thresholds)),
+            "flagged": self._flagged(r),
+            "decision": self.decision.to_dict() if self.decision is not None else None,
             "model": self.model,
             "defect_score": round(r.defect_score(), 6) if r is not None else None,
             "result": self.detail(),
@@ -76,10 +85,12 @@ class Row:
             "overlay": self.overlay, "compare": self.compare,
             "error": self.error or (self.outcome.error if self.outcome and self.outcome.error else ""),
         }
+        if self.decision is not None:
+            row.update(decision=self.decision.verdict.name, reasons="; ".join(self.decision.reasons))
         if r is None:
             return {**row, "flagged": ""}
         f = r.filtered(self.thresholds)
-        row.update(task=r.task, flagged=int(r.is_defective(self.thresholds)),
+        row.update(task=r.task, flagged=int(self._flagged(r)),
                    defect_score=f"{r.defect_score():.4f}")
         if isinstance(f, DetectionResult):
             row["classes"] = ";".join(f.class_names[int(c)] for c in f.class_ids)
