@@ -1,31 +1,58 @@
 """ONNX Runtime on the program converted by paddle2onnx, where it converts.
 
-The conversion runs in memory at load (well under a second for the bundled models).
-paddle2onnx reports what it cannot convert on the console and may still return a
-model; its lines are captured and become the reason shown when ONNX Runtime then
-refuses the model. Programs it can convert only for batch 1 (ppdet's NMS) run image
-by image.
+The conversion runs at load in a child process: paddle2onnx aborts the whole process
+(SIGABRT) on operators it lacks (Faster R-CNN's ``distribute_fpn_proposals``), which
+must not take the app down, and it reports what it cannot convert on the console while
+still returning a model; its ``[ERROR]`` lines become the reason shown when the
+conversion or ONNX Runtime then fails. Programs it converts only for batch 1 (ppdet's
+NMS) run image by image.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
+import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
-from typing import Any, Iterator, List
+from typing import Any, List, Tuple
 
 import numpy as np
 
-from ..paddle_env import import_paddle
 from ..program_check import check_program, program_io
 from ..runtime import RuntimeSettings
 from .base import Backend, BackendUnavailable, Feeds, one_line, require, run_image_by_image
 
 PIN = "onnxruntime==1.32.0 paddle2onnx==1.3.1 onnx==1.17.0"
-_CONSOLE = threading.Lock()
+#: seconds a conversion may take (Faster R-CNN's 166 MB of weights: a few seconds)
+CONVERT_TIMEOUT_S = 600
+_CONVERT = (
+    "import sys, paddle2onnx\n"
+    "data = paddle2onnx.export(sys.argv[1], sys.argv[2], None, opset_version=11,"
+    " auto_upgrade_opset=True, verbose=False, enable_onnx_checker=True)\n"
+    "open(sys.argv[3], 'wb').write(data or b'')\n"
+)
+
+
+def convert(model_file: Path, params_file: Path) -> Tuple[bytes, List[str]]:
+    """paddle2onnx's ONNX model for the program (in a child process) and the problems it
+    reported; BackendUnavailable with its reason when it fails."""
+    name = Path(model_file).name
+    with tempfile.TemporaryDirectory(prefix="di-onnx-") as tmp:
+        out = Path(tmp) / "model.onnx"
+        try:
+            done = subprocess.run([sys.executable, "-c", _CONVERT, str(model_file), str(params_file), str(out)],
+                                  capture_output=True, text=True, errors="replace", timeout=CONVERT_TIMEOUT_S,
+                                  stdin=subprocess.DEVNULL)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            raise BackendUnavailable(f"onnxruntime: paddle2onnx did not convert {name}: {one_line(e)}") from None
+        lines = (done.stdout + "\n" + done.stderr).splitlines()
+        problems = [ln.replace("[ERROR]", "").replace("[Paddle2ONNX]", "").strip() for ln in lines
+                    if "[ERROR]" in ln or "not supported yet" in ln]
+        data = out.read_bytes() if out.is_file() else b""
+    if done.returncode != 0 or not data:
+        why = problems[0].rstrip(",") if problems else (lines[-1].strip() if lines else f"exit code {done.returncode}")
+        raise BackendUnavailable(f"onnxruntime: paddle2onnx cannot convert {name}: {why}")
+    return data, problems
 
 
 class OnnxRuntimeBackend(Backend):
@@ -33,24 +60,13 @@ class OnnxRuntimeBackend(Backend):
 
     def __init__(self, model_file: Path, params_file: Path, settings: RuntimeSettings):
         ort = require("onnxruntime", "onnxruntime", PIN)
-        import_paddle()  # paddle2onnx imports paddle: the safe order first
-        p2o = require("paddle2onnx", "onnxruntime", PIN)
+        require("paddle2onnx", "onnxruntime", PIN)
         check_program(model_file, params_file)
         feeds, fetches = program_io(model_file)
         self.version = ort.__version__
         self.threads = settings.threads
         self.device = _provider(ort, settings.device)
-        with _captured_console() as console:
-            try:
-                onnx_bytes = p2o.export(str(model_file), str(params_file), None, opset_version=11,
-                                        auto_upgrade_opset=True, verbose=False, enable_onnx_checker=True)
-            except Exception as e:  # noqa: BLE001
-                onnx_bytes, failure = None, one_line(e)
-        problems = [ln.replace("[ERROR]", "").replace("[Paddle2ONNX]", "").strip()
-                    for ln in console() if "[ERROR]" in ln]
-        if onnx_bytes is None or not onnx_bytes:
-            why = problems[0] if problems else (failure if onnx_bytes is None else "empty model")
-            raise BackendUnavailable(f"onnxruntime: paddle2onnx cannot convert {Path(model_file).name}: {why}")
+        onnx_bytes, problems = convert(model_file, params_file)
         options = ort.SessionOptions()
         options.intra_op_num_threads = settings.threads
         options.inter_op_num_threads = 1
@@ -90,26 +106,3 @@ def _provider(ort: Any, wanted: str) -> str:
         raise BackendUnavailable("onnxruntime: no CUDA execution provider (install onnxruntime-gpu "
                                  "on a CUDA machine, or choose 'cpu')")
     return "CUDAExecutionProvider" if gpu and wanted in ("gpu", "auto") else "CPUExecutionProvider"
-
-
-@contextlib.contextmanager
-def _captured_console() -> Iterator[Any]:
-    """Catch what C++ code writes to stdout / stderr (file descriptors 1 and 2) meanwhile;
-    yields a function returning the captured lines."""
-    captured: List[str] = []
-    with _CONSOLE, tempfile.TemporaryFile(mode="w+b") as sink:
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):
-                stream.flush()
-        saved = [os.dup(1), os.dup(2)]
-        try:
-            os.dup2(sink.fileno(), 1)
-            os.dup2(sink.fileno(), 2)
-            yield lambda: captured
-        finally:
-            os.dup2(saved[0], 1)
-            os.dup2(saved[1], 2)
-            for fd in saved:
-                os.close(fd)
-            sink.seek(0)
-            captured.extend(sink.read().decode("utf-8", "replace").splitlines())
