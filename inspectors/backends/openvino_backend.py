@@ -8,8 +8,11 @@ the program allows it, else the batch runs image by image.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
-from typing import Any, List
+from typing import Any, List, Tuple
 
 import numpy as np
 
@@ -31,8 +34,9 @@ class OpenVINOBackend(Backend):
         core = ov.Core()
         self.device = _device(core, settings.device)
         feeds, fetches = program_io(model_file)
+        self._names = _paired_names(Path(model_file), Path(params_file))
         try:
-            model = core.read_model(str(model_file), str(params_file))
+            model = core.read_model(*(str(f) for f in self._files()))
         except Exception as e:  # noqa: BLE001 - the frontend raises its own C++ errors
             raise BackendUnavailable(f"openvino cannot read {Path(model_file).name}: {one_line(e)}") from None
         self.batched = _dynamic_batch(ov, model)
@@ -54,6 +58,9 @@ class OpenVINOBackend(Backend):
             self._outputs = outputs  # names not kept: the frontend's order is the fetch order
         self.output_names = [o.get_any_name() for o in self._outputs]
 
+    def _files(self) -> Tuple[Path, Path]:
+        return self._names[0], self._names[1]
+
     def _run_once(self, feeds: Feeds) -> List[np.ndarray]:
         self._request.infer({n: np.ascontiguousarray(feeds[n]) for n in self.input_names})
         return [np.array(self._request.get_tensor(o).data) for o in self._outputs]
@@ -66,6 +73,22 @@ class OpenVINOBackend(Backend):
     def describe(self) -> str:
         where = f"{self.device}, {self.threads} threads" if self.device == "CPU" else self.device
         return f"openvino {self.version} on {where} (f32)"
+
+
+def _paired_names(model_file: Path, params_file: Path) -> Tuple[Path, Path, Any]:
+    """The Paddle frontend recognises a program by ``.pdmodel`` and its weights by the same
+    stem + ``.pdiparams``; PaddleX 1.x's ``__model__`` / ``__params__`` get those names
+    through links in a temporary folder (kept, with the links, as long as the backend)."""
+    if model_file.suffix == ".pdmodel" and params_file == model_file.with_suffix(".pdiparams"):
+        return model_file, params_file, None
+    tmp = tempfile.TemporaryDirectory(prefix="di-openvino-")
+    folder = Path(tmp.name)
+    for src, name in ((model_file, "model.pdmodel"), (params_file, "model.pdiparams")):
+        try:
+            os.symlink(src.resolve(), folder / name)
+        except OSError:  # no symlinks (Windows without the privilege): a copy
+            shutil.copyfile(src, folder / name)
+    return folder / "model.pdmodel", folder / "model.pdiparams", tmp
 
 
 def _device(core: Any, wanted: str) -> str:

@@ -66,7 +66,7 @@ def load_inspector(args: argparse.Namespace, samples: Sequence[Path] = ()):
     except InspectorError as e:
         raise CliError(f"cannot load model: {e}") from None
     after_paddle_loaded()
-    if settings.engine == "auto" and not getattr(args, "quiet", False):
+    if settings.engine == "auto":
         print(inspector.engine_note, file=sys.stderr)
     return inspector
 
