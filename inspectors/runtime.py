@@ -7,6 +7,7 @@ record, so they stay plain data.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Tuple
 
@@ -47,6 +48,13 @@ class RuntimeSettings:
             raise ValueError("threads and batch_size must be >= 1")
         if self.max_pixels < 1:
             raise ValueError("max_pixels must be >= 1")
+
+
+def default_engine() -> str:
+    """The engine the CLI and the app start with: ``$DEFECT_INSPECTOR_ENGINE`` (a machine or
+    a test run that wants one engine without measuring), else ``auto``. An unknown name is
+    refused when settings are made from it."""
+    return os.environ.get("DEFECT_INSPECTOR_ENGINE") or "auto"
 
 
 def gpu_available() -> bool:

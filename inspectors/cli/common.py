@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import signal
 import sys
 import threading
@@ -14,17 +13,11 @@ from typing import Iterable, List, Sequence
 from ..argtypes import OneLineParser, non_negative_int, positive_int, unit_interval  # noqa: F401
 from ..errors import InspectorError
 from ..problems import Problem, summarize
-from ..runtime import DEVICES, ENGINES, RuntimeSettings
+from ..runtime import DEVICES, ENGINES, RuntimeSettings, default_engine
 
 
 class CliError(Exception):
     """Bad arguments: printed as one line, exit code 2."""
-
-
-def default_engine() -> str:
-    """``$DEFECT_INSPECTOR_ENGINE`` (a machine or a test run that wants one engine without
-    measuring), else ``auto``; an unknown name is refused when the settings are made."""
-    return os.environ.get("DEFECT_INSPECTOR_ENGINE") or "auto"
 
 
 def add_runtime_args(p: argparse.ArgumentParser) -> None:
