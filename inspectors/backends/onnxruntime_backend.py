@@ -22,7 +22,7 @@ from ..program_check import check_program, program_io
 from ..runtime import RuntimeSettings
 from .base import Backend, BackendUnavailable, Feeds, one_line, require, run_image_by_image
 
-PIN = "onnxruntime==1.32.0 paddle2onnx==1.3.1 onnx==1.17.0"
+PIN = "onnxruntime==1.32.0 paddle2onnx==1.3.1"
 #: seconds a conversion may take (Faster R-CNN's 166 MB of weights: a few seconds)
 CONVERT_TIMEOUT_S = 600
 _CONVERT = (
