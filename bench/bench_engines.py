@@ -9,9 +9,10 @@ interleaved rounds (every variant once per round, so machine-load drift is share
    oneDNN, OpenVINO (reading the Paddle program) and ONNX Runtime (paddle2onnx), with the
    ratio to Paddle as it was; a backend that cannot run the model says why;
 2. batch sizes 1 / 2 / 4 / 8 per backend (bare loop, images/s);
-3. the pipeline per backend: ``Inspector.run`` (prefetch thread) and ``Inspector.run``
-   with ``prefetch=0`` against the bare loop (target >= 0.95) and against a suite-style
-   sequential loop (read, preprocess, infer, postprocess one image after the other);
+3. the pipeline per backend, three thread layouts: ``Inspector.run`` (2 inference threads
+   plus the prefetch thread), with ``prefetch=0`` (no helper thread) and with 1 inference
+   thread plus the prefetch thread, against the bare loop (target >= 0.95) and against a
+   suite-style sequential loop (read, preprocess, infer, postprocess one image after the other);
 4. ``predict`` end to end in this process (model load included, ``--no-store`` and with a
    run store) against the same sequential loop.
 
@@ -202,20 +203,24 @@ def bench_model(kind: str, n: int, rounds: int, tmp: Path) -> None:
         fns[f"{e}|bare"] = bare(insp, fs, n)
         fns[f"{e}|run"] = engine_run(insp, paths, 4)
         fns[f"{e}|run0"] = engine_run(insp, paths, 0)
+        one, _ = load(model, replace(s, threads=1))
+        if one is not None:
+            list(one.run(paths[:3]))
+            fns[f"{e}|run1t"] = engine_run(one, paths, 4)
         fns[f"{e}|seq"] = sequential(insp, paths)
         fns[f"{e}|predict"] = predict_cli(model, src, e, False, n, tmp)
         fns[f"{e}|predict+store"] = predict_cli(model, src, e, True, n, tmp)
         list(insp.run(paths[:3]))
     r = interleaved(fns, rounds)
-    print("\n| backend | bare loop | Inspector.run | run / bare | run(prefetch=0) | sequential loop "
-          "| run / sequential | predict --no-store | predict (run store) | predict / sequential |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("\n| backend | bare loop | Inspector.run | run / bare | run(prefetch=0) | run, 1 inference thread "
+          "| sequential loop | run / sequential | predict --no-store | predict (run store) | predict / sequential |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for e in engines:
         if f"{e}|bare" not in r:
             continue
         g = {k.split("|")[1]: v for k, v in r.items() if k.startswith(e + "|")}
         print(f"| {e} | {g['bare']:.1f} | {g['run']:.1f} | {g['run'] / g['bare']:.2f} | {g['run0']:.1f} "
-              f"| {g['seq']:.1f} | {g['run'] / g['seq']:.2f} | {g['predict']:.1f} | {g['predict+store']:.1f} "
+              f"| {g.get('run1t', float('nan')):.1f} | {g['seq']:.1f} | {g['run'] / g['seq']:.2f} | {g['predict']:.1f} | {g['predict+store']:.1f} "
               f"| {g['predict'] / g['seq']:.2f} |")
     sys.stdout.flush()
 

@@ -258,12 +258,11 @@ def measure(spec: ModelSpec, settings: RuntimeSettings, images: Sequence[np.ndar
         try:
             backend: Backend = open_backend(name, spec.model_file, spec.params_file, settings)
             inspectors[name] = Inspector(spec, replace(settings, engine=name), backend)
-        except BackendUnavailable as e:
-            skipped[name] = str(e).split(": ", 1)[-1] if str(e).startswith(f"{name}: ") else str(e)
         except InspectorError as e:
             if name == REFERENCE:
-                raise  # the model itself does not load
-            skipped[name] = one_line(e)
+                raise  # the model itself does not load: nothing to compare with
+            text = str(e) if isinstance(e, BackendUnavailable) else one_line(e)
+            skipped[name] = text[len(name) + 2:] if text.startswith(f"{name}: ") else text
     ref = inspectors[REFERENCE]
     batches = _prepared(ref, images, settings.batch_size)
     n_images = sum(len(b) for b in batches)
