@@ -12,7 +12,6 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplicat
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QWidget
 
 from inspectors.formats import is_model_folder
-from inspectors.results import Thresholds
 from inspectors.runs.location import runs_root
 from inspectors.session import Verdict
 
@@ -91,14 +90,13 @@ class MainWindow(QMainWindow):
         # the window's own observers: title, settings, docks, the run's end
         b.folder_opened.connect(self._on_folder)
         b.ground_truth_changed.connect(self._on_ground_truth)
-        b.thresholds_changed.connect(self._save_view)
         self.models.changed.connect(self._save_models)
         self.models.removed.connect(self._save_models)
         self.models.run_state_changed.connect(self._on_run_state)
         self.model_panel.add_clicked.connect(self.choose_model)
         self.model_panel.settings_changed.connect(self._reload_models)
         self.metrics_panel.apply_threshold.connect(self.threshold_panel.value.setValue)
-        self.threshold_panel.set_state(settings.thresholds(), settings.hidden_classes())
+        # thresholds and hidden classes are not restored here: each model's run holds its own
         self._refresh_recent()
         geometry = settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
@@ -180,7 +178,7 @@ class MainWindow(QMainWindow):
             return 0
         self.stats.reset()
         n = self.bench.run_all()
-        if n:
+        if n or self.bench.waiting_to_run():
             self.fps_plot.start()
         else:
             self.statusBar().showMessage("Every image already has a result.", 5000)
@@ -199,10 +197,6 @@ class MainWindow(QMainWindow):
             self.run_finished.emit()
 
     # -- thresholds, verdicts ------------------------------------------------------------
-    def _save_view(self, thresholds: Thresholds) -> None:
-        self.settings.set_thresholds(thresholds)
-        self.settings.set_hidden_classes(self.bench.render_style.hidden_classes)
-
     def set_verdict(self, verdict: Verdict) -> None:
         self.bench.set_verdict(self.bench.current_row, verdict)
 

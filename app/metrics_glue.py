@@ -18,11 +18,12 @@ from typing import Callable, Dict, List, Optional, Tuple
 import numpy as np
 from PySide6.QtCore import QObject, QTimer
 
-from inspectors.results import Thresholds
+from inspectors.results import Result, Thresholds
 
 from .metrics_data import (
     REGION_KEYS,
     Evaluation,
+    SegmentationShares,
     Snapshot,
     Unavailable,
     build_evaluation,
@@ -61,23 +62,29 @@ class MetricsController(QObject):
         self._interval = MIN_INTERVAL_MS
         self._rows: Dict[str, np.ndarray] = {}  # filter rows at self.thresholds
         self._regions_for: Optional[Thresholds] = None  # region filters being computed
+        self._shares = SegmentationShares()  # segmentation: each image's share, kept between builds
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self.rebuild)
         bench.outcome_stored.connect(self._on_outcome)
         bench.folder_opened.connect(self._on_folder)
         bench.ground_truth_changed.connect(self._soon)
         bench.active_model_changed.connect(self._soon)
+        bench.runs_changed.connect(self._soon)  # stored results read in the background
         bench.models.run_state_changed.connect(self._on_run_state)
         bench.thresholds_changed.connect(self.set_thresholds)
 
-    def _on_outcome(self, _row: int, _model: str) -> None:
+    def _on_outcome(self, row: int, model: str) -> None:
+        if model == self.bench.active_model:
+            self._shares.invalidate(row)  # a re-run image: its old share must go
         self.schedule()
 
     def _on_folder(self, _folder: str) -> None:
+        self._shares = SegmentationShares()
         self._set_unavailable("Reading the folder…")
         self.schedule(50)
 
     def _soon(self, *_args: object) -> None:
+        self._shares = SegmentationShares()  # another model, ground truth or run: start over
         self.schedule(50)
 
     def _on_run_state(self, state: RunState) -> None:
@@ -105,24 +112,25 @@ class MetricsController(QObject):
         rows = [(r, store.images[r]) for r in store.inspected_rows() if store.has_result(r, model)]
         if not rows:
             raise Unavailable("No results yet: add a model (Ctrl+M) and run it (Ctrl+R).")
-        return partial(_read_snapshot, store, model, rows, b.ground_truth, self.thresholds)
+        return Snapshot(model, rows, partial(_read_result, store, model), b.ground_truth, self.thresholds,
+                        self._shares)
 
     def snapshot(self) -> Snapshot:
-        """Predictions of the active model (read in the calling thread)."""
-        return self._pending()()
+        """What the next build reads (the active model's inspected rows)."""
+        return self._pending()
 
     def rebuild(self) -> None:
         if self._building:
             self._dirty = True
             return
         try:
-            read = self._pending()
+            snap = self._pending()
         except Unavailable as e:
             self._set_unavailable(str(e))
             return
         self._building, self._dirty = True, False
-        self.status.emit(MetricsStatus.BUSY, f"Evaluating {len(read.args[2])} images…")
-        self._start(lambda: _build(read()), self._on_built, self._on_build_failed, self._build_done)
+        self.status.emit(MetricsStatus.BUSY, f"Evaluating {len(snap.rows)} images…")
+        self._start(partial(_build, snap), self._on_built, self._on_build_failed, self._build_done)
 
     def build_now(self) -> Optional[Evaluation]:
         """Build in the calling thread (benchmarks; the window always uses the worker)."""
@@ -242,17 +250,11 @@ class MetricsController(QObject):
         return self.pool.wait(timeout_ms)
 
 
-def _read_snapshot(store, model: str, rows: List[Tuple[int, str]], ground_truth, thresholds: Thresholds) -> Snapshot:
-    """(worker thread) Read the full results of ``rows`` (skipping rows whose image changed:
-    another folder was opened meanwhile, and that build is discarded)."""
-    items = []
-    for r, path in rows:
-        images = store.images
-        if r < len(images) and images[r] == path:
-            res = store.result(r, model)
-            if res is not None:
-                items.append((r, path, res))
-    return Snapshot(model, items, ground_truth, thresholds)
+def _read_result(store, model: str, row: int, path: str) -> Optional[Result]:
+    """(worker thread) The full prediction of ``row``, or None when the row now holds
+    another image (another folder was opened meanwhile, and that build is discarded)."""
+    outcome = store.outcome_if(row, model, path)
+    return outcome.result if outcome is not None else None
 
 
 def _build(snap: Snapshot) -> Tuple[Snapshot, object]:

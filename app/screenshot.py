@@ -33,6 +33,8 @@ class ScreenshotWhenDone(QObject):
         models = w.models.models.values()
         if any(h.status is ModelStatus.LOADING for h in models) or w.models.state() is not RunState.IDLE:
             return False
+        if w.bench.waiting_to_run() or any(w.bench.is_opening(h.id) for h in w.models.ready()):
+            return False
         if w.bench.folder is not None and w.bench.current_row >= 0 and w.bench.current_image is None \
                 and not w.bench.current_error:
             return False

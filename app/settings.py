@@ -1,5 +1,5 @@
-"""What persists between runs (QSettings): recent folders, models, thresholds,
-hidden classes, runtime settings and the window layout."""
+"""What persists between sessions (QSettings): recent folders, models, runtime settings and
+the window layout. Thresholds and hidden classes are not here: each model's run holds its own."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import List
 
 from PySide6.QtCore import QSettings
 
-from inspectors.results import Thresholds
 from inspectors.runtime import RuntimeSettings, default_engine
 
 MAX_RECENT = 10
@@ -40,24 +39,6 @@ class AppSettings:
 
     def set_models(self, paths: List[str]) -> None:
         self._set_list("models", paths)
-
-    def thresholds(self) -> Thresholds:
-        try:
-            data = json.loads(str(self.q.value("thresholds", "{}")))
-            return Thresholds(float(data.get("default", 0.5)),
-                              {str(k): float(v) for k, v in data.get("per_class", {}).items()})
-        except (ValueError, TypeError, AttributeError):
-            return Thresholds()
-
-    def set_thresholds(self, t: Thresholds) -> None:
-        self.q.setValue("thresholds", json.dumps({"default": t.default,
-                                                  "per_class": {str(k): v for k, v in t.per_class.items()}}))
-
-    def hidden_classes(self) -> frozenset:
-        return frozenset(self._list("hidden_classes"))
-
-    def set_hidden_classes(self, names) -> None:
-        self._set_list("hidden_classes", sorted(str(n) for n in names))
 
     def runtime(self) -> RuntimeSettings:
         try:

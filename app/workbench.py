@@ -16,6 +16,7 @@ ground truth, decoding the current image) run on its :class:`~app.workers.Worker
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
@@ -28,7 +29,8 @@ from inspectors.imageio import read_image
 from inspectors.listing import list_image_paths
 from inspectors.render import RenderStyle
 from inspectors.results import Outcome, Result, Thresholds
-from inspectors.runs import DecisionSettings, Run, RunBusyError, RunError, RunStore
+from inspectors.runs import DecisionSettings, Run, RunBusyError, RunError, RunStore, RunSummaries
+from inspectors.runs.fingerprint import FileKey
 from inspectors.runs.location import runs_root
 from inspectors.session import ResultsStore, ReviewBook, Verdict, work_dir_for
 
@@ -43,13 +45,59 @@ def _load(run: Run, path: str) -> Outcome:
     return run.get(path)
 
 
-def _put(run: Run, outcome: Outcome) -> None:
+def _put(run: Run, outcome: Outcome, key: Optional[FileKey] = None) -> None:
     """Store ``outcome`` in ``run`` (worker thread); an image of another folder is skipped."""
     try:
         run.rel_of(outcome.path)
     except RunError:
         return
-    run.put(outcome)
+    run.put(outcome, *(key or ()))
+
+
+@dataclass
+class _OpenedRun:
+    """A run read in the background: what the GUI thread needs to show it."""
+
+    run: Optional[Run]
+    note: str = ""
+    summaries: Optional[RunSummaries] = None
+    rows: List[int] = field(default_factory=list)  # store rows with a current result
+    picks: List[int] = field(default_factory=list)  # their summary rows
+    stale_rows: List[int] = field(default_factory=list)
+    decision: Optional[DecisionSettings] = None  # None: never saved (a new run)
+
+
+def _read_run(store: RunStore, folder: Path, model_path: str, settings, images: List[str]) -> _OpenedRun:
+    """(worker thread) Open the run as its writer (as a reader when another process
+    writes it), split the listing into current / stale / missing and read the summaries."""
+    note = ""
+    try:
+        run = store.open(folder, model_path, settings)
+    except RunBusyError as e:
+        note = f"Read-only: {e}. Results of this model are not saved here."
+        try:
+            run = store.open(folder, model_path, write=False)
+        except (InspectorError, OSError):
+            return _OpenedRun(None, note)
+    except (InspectorError, OSError) as e:
+        return _OpenedRun(None, f"Results are not saved: {e}")
+    try:
+        status = run.status_of(images)
+        summ = run.summaries()
+        decision = run.decision_settings if run.has_decision_settings else None
+    except (InspectorError, OSError) as e:
+        run.close()
+        return _OpenedRun(None, f"Results are not saved: {e}")
+    row_of = {p: i for i, p in enumerate(images)}
+    index = {rel: i for i, rel in enumerate(summ.rels)}
+    opened = _OpenedRun(run, note, summ, decision=decision)
+    for path in status.done:
+        i = index.get(run.rel_of(path))
+        if i is not None:
+            opened.rows.append(row_of[path])
+            opened.picks.append(i)
+    opened.stale_rows = [row_of[p] for p in status.stale]
+    return opened
 
 
 class Workbench(EventedModel):
@@ -73,6 +121,8 @@ class Workbench(EventedModel):
         self.work_base = Path(work_base)  # review files
         self.run_store = RunStore(runs_dir if runs_dir is not None else runs_root(work_base))
         self.runs: Dict[str, Run] = {}  # model id -> its run over the open folder
+        self._opening: Dict[str, object] = {}  # model id -> token of the open in progress
+        self._run_all_pending: set = set()  # models to queue once their run is read
         self.run_notes: Dict[str, str] = {}  # model id -> why its run is read-only / missing
         self._decisions: Dict[str, DecisionSettings] = {}  # model id -> its run's settings
         self.start_threshold: Optional[float] = None  # a new run's threshold (--threshold, demo)
@@ -133,6 +183,8 @@ class Workbench(EventedModel):
         except (InspectorError, OSError) as e:
             self.review = None
             self.problem.emit("review", str(self.folder), str(e))
+        for handle in self.models.ready():  # before folder_opened: a Run it triggers waits for them
+            self._open_run(handle.id)
         self.folder_opened.emit(str(self.folder))
         if found is _NOT_TRIED:
             self.load_ground_truth(ground_truth)
@@ -140,8 +192,6 @@ class Workbench(EventedModel):
             self.problem.emit("ground truth", folder, str(found))
         else:
             self._set_ground_truth(str(self.folder), found)
-        for handle in self.models.ready():
-            self._open_run(handle.id)
         if len(self.store):
             self.set_current(0)
 
@@ -186,8 +236,7 @@ class Workbench(EventedModel):
         if handle.status is ModelStatus.READY:
             if not self.active_model or self.active_model not in self.models.models:
                 self.set_active_model(model_id)
-            self._open_run(model_id)
-            self.inspect_current()
+            self._open_run(model_id)  # inspects the current image once the run is read
 
     def _on_model_removed(self, model_id: str) -> None:
         self._close_run(model_id)
@@ -209,60 +258,74 @@ class Workbench(EventedModel):
         return self.run_notes.get(model_id, "")
 
     def _open_run(self, model_id: str) -> None:
+        """Open ``model_id``'s run over the folder in the background (the index read and
+        every image's stat happen there); :meth:`_run_opened` shows what it holds."""
         handle = self.models.models.get(model_id)
         if self.folder is None or handle is None or handle.status is not ModelStatus.READY \
-                or model_id in self.runs:
+                or model_id in self.runs or model_id in self._opening:
             return
-        note, run = "", None
-        try:
-            run = self.run_store.open(self.folder, handle.path, self.models.settings)
-        except RunBusyError as e:
-            note = f"Read-only: {e}. Results of this model are not saved here."
-            try:
-                run = self.run_store.open(self.folder, handle.path, write=False)
-            except (InspectorError, OSError):
-                run = None
-        except (InspectorError, OSError) as e:
-            note = f"Results are not saved: {e}"
+        folder, images, settings = self.folder, self.store.images, self.models.settings
+        token = self._opening[model_id] = object()  # this open, not an earlier one of the same folder
+        worker = FunctionWorker(partial(_read_run, self.run_store, folder, handle.path, settings, images))
+        worker.signals.returned.connect(partial(self._run_opened, model_id, token))
+        worker.signals.errored.connect(partial(self._run_failed, model_id, token))
+        self.io_pool.start(worker)
+
+    def is_opening(self, model_id: str) -> bool:
+        """Whether ``model_id``'s run is still being read (its results not shown yet)."""
+        return model_id in self._opening
+
+    def _run_failed(self, model_id: str, token: object, error: BaseException) -> None:
+        if self._opening.get(model_id) is token:
+            del self._opening[model_id]
+            self._run_ready(model_id, f"Results are not saved: {error_text(error)}")
+
+    def _run_opened(self, model_id: str, token: object, opened: _OpenedRun) -> None:
+        if self._opening.get(model_id) is not token:  # the folder or the model changed meanwhile
+            if opened.run is not None:
+                opened.run.close()
+            return
+        del self._opening[model_id]
+        run, note = opened.run, opened.note
         if run is not None:
             try:
-                self._load_run(model_id, handle, run)
+                self._load_run(model_id, run, opened)
             except (InspectorError, OSError) as e:
                 run.close()
-                run, note = None, f"Results are not saved: {e}"
+                self.runs.pop(model_id, None)
+                note = f"Results are not saved: {e}"
+        self._run_ready(model_id, note)
+
+    def _run_ready(self, model_id: str, note: str) -> None:
         self.run_notes[model_id] = note
         if note:
             self.problem.emit("run", str(self.folder), note)
         self.runs_changed.emit(model_id)
+        if model_id in self._run_all_pending:
+            self._run_all_pending.discard(model_id)
+            self.run_all(only=model_id)
+        self.inspect_current()
 
-    def _load_run(self, model_id: str, handle, run: Run) -> None:
-        """Show what ``run`` holds for the listed images (states from its summaries;
-        missing and stale images stay without a result and are queued by Run)."""
-        status = run.status_of(self.store.images)
-        summ = run.summaries()
-        index = {rel: i for i, rel in enumerate(summ.rels)}
-        rows, picks = [], []
-        for path in status.done:
-            i = index.get(run.rel_of(path))
-            row = self.store.row_of(path)
-            if i is not None and row >= 0:
-                rows.append(row)
-                picks.append(i)
+    def _load_run(self, model_id: str, run: Run, opened: _OpenedRun) -> None:
+        """Show what ``run`` holds for the listed images: states from its summaries (GUI
+        thread, vectorised); stale images marked, missing ones left for Run."""
+        summ = opened.summaries
         self.runs[model_id] = run
         self.store.set_loader(model_id, partial(_load, run))
         if run.writable:
             self.models.set_sink(model_id, partial(_put, run))
-        if rows:
-            pick = np.asarray(picks, np.intp)
-            self.store.add_summaries(model_id, rows, summ.scores[pick], summ.class_names, summ.ok[pick],
-                                     [summ.errors.get(summ.rels[i]) for i in picks])
+        if opened.rows:
+            pick = np.asarray(opened.picks, np.intp)
+            self.store.add_summaries(model_id, opened.rows, summ.scores[pick], summ.class_names, summ.ok[pick],
+                                     [summ.errors.get(summ.rels[i]) for i in opened.picks])
             if summ.class_names and summ.class_names not in self._seen_names:
                 self._seen_names.add(summ.class_names)
                 self.classes_changed.emit()
+        self.store.mark_stale(model_id, opened.stale_rows)
+        if opened.rows or opened.stale_rows:
             self.states_changed.emit()
-        if run.has_decision_settings:
-            decision = run.decision_settings
-        else:  # a new run starts fresh: another model's settings never carry over
+        decision = opened.decision
+        if decision is None:  # a new run starts fresh: another model's settings never carry over
             decision = DecisionSettings() if self.start_threshold is None else \
                 DecisionSettings(float(self.start_threshold))
             if run.writable:
@@ -291,6 +354,8 @@ class Workbench(EventedModel):
                 self.problem.emit("run", str(run.path), f"cannot save the decision settings: {e}")
 
     def _close_run(self, model_id: str) -> None:
+        self._opening.pop(model_id, None)  # a run still being read is closed when it arrives
+        self._run_all_pending.discard(model_id)
         self.models.set_sink(model_id, None)
         self.store.set_loader(model_id, None)
         run = self.runs.pop(model_id, None)
@@ -301,7 +366,7 @@ class Workbench(EventedModel):
 
     def close_runs(self) -> None:
         """Release every run (the folder changes, the window closes)."""
-        for model_id in list(self.runs):
+        for model_id in {*self.runs, *self._opening}:
             self._close_run(model_id)
         self.run_notes.clear()
 
@@ -309,23 +374,34 @@ class Workbench(EventedModel):
         run = self.runs.get(model_id)
         self.problem.emit("run", str(run.path) if run is not None else model_id, message)
 
-    def run_all(self) -> int:
-        """Queue every image without a result, the current image first; returns the count."""
+    def run_all(self, only: Optional[str] = None) -> int:
+        """Queue every image without a result, the current image first; returns the count.
+        A model whose run is still being read is queued once it is (its stored results
+        are not run again)."""
         queued = 0
         order = list(range(len(self.store)))
         if self.current_row > 0:
             order.insert(0, order.pop(self.current_row))
         for handle in self.models.ready():
+            if only is not None and handle.id != only:
+                continue
+            if handle.id in self._opening:
+                self._run_all_pending.add(handle.id)
+                continue
             todo = [self.store.images[r] for r in order
                     if not self.store.has_outcome(r, handle.id)]
             queued += self.models.submit(handle.id, todo)
         return queued
 
+    def waiting_to_run(self) -> bool:
+        """Whether :meth:`run_all` left models to queue once their runs are read."""
+        return bool(self._run_all_pending)
+
     def inspect_current(self) -> None:
         if self.current_row < 0:
             return
         for handle in self.models.ready():
-            if not self.store.has_outcome(self.current_row, handle.id):
+            if handle.id not in self._opening and not self.store.has_outcome(self.current_row, handle.id):
                 self.models.prioritize(handle.id, self.path(self.current_row))
 
     def _on_outcome(self, model_id: str, outcome: Outcome) -> None:

@@ -34,6 +34,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from inspectors.engine import Inspector
 from inspectors.engine_choice import load_inspector
 from inspectors.errors import InspectorError
+from inspectors.runs.fingerprint import file_key
 from inspectors.runtime import RuntimeSettings
 
 InspectorFactory = Callable[[str, RuntimeSettings], Inspector]
@@ -168,7 +169,8 @@ class ModelWorker(Worker):
         self._pending: Deque[str] = collections.deque()
         self._cond = threading.Condition()
         self._paused = self._drop = self._stop = False
-        self._sink: Optional[Callable[[Any], None]] = None
+        self._sink: Optional[Callable[..., None]] = None
+        self._keys: Dict[str, Any] = {}  # path -> file key taken before it was read (prefetch thread)
 
     # -- called from the GUI thread ----------------------------------------------
     def submit(self, paths: Sequence[str], front: bool = False) -> None:
@@ -209,17 +211,20 @@ class ModelWorker(Worker):
             self._cond.notify_all()
 
     def set_sink(self, sink: Optional[Callable[[Any], None]]) -> None:
-        """``sink(outcome)`` is called in the worker thread for every outcome (None: none)."""
+        """``sink(outcome, file key or None)`` is called in the worker thread for every
+        outcome (None: none); the key is :func:`inspectors.runs.fingerprint.file_key` of
+        the image, taken before it was read."""
         with self._cond:
             self._sink = sink
 
     def _store(self, outcome: Any) -> None:
+        key = self._keys.pop(outcome.path, None)
         with self._cond:
             sink = self._sink
         if sink is None:
             return
         try:
-            sink(outcome)
+            sink(outcome, key)
         except Exception as e:  # noqa: BLE001 - a full disk must not stop the model
             with self._cond:
                 current = self._sink is sink  # a sink replaced meanwhile (folder closed): quiet
@@ -239,6 +244,10 @@ class ModelWorker(Worker):
                 if self._drop or not self._pending:
                     return
                 path = self._pending.popleft()
+            try:  # before the image is read: an edit after this reads as stale at the next open
+                self._keys[path] = file_key(path)
+            except OSError:
+                self._keys.pop(path, None)  # gone: its error is stored with a fresh stat
             yield path
 
     def _dropping(self) -> bool:

@@ -9,9 +9,9 @@ the start and the end.
 
 A Qt binding that returns ``None`` without owning it (PySide6 6.12 does, on Python
 3.11, where ``None`` is not immortal) shows as a falling ``None`` count; the process
-aborts with ``none_dealloc`` when it reaches zero. The issue asks RSS flat within 50 MB;
-the app keeps every result in RAM (a known issue: about 2 MB per 1600x256 segmentation
-strip), so small images are the default here and the RSS figure includes that cache.
+aborts with ``none_dealloc`` when it reaches zero. Results go to the model's run on
+disk (the window keeps compact summaries and a 16-result cache), so the RSS should stay
+flat; ``bench/bench_app_runs.py`` measures it with 10,000 strips of 1600x256.
 """
 
 from __future__ import annotations

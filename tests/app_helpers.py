@@ -98,3 +98,9 @@ def export_unet_softmax(out_dir: Path, names: Sequence[str], size: int = 64) -> 
     export_paddleseg(build_unet(num_classes=len(names)), out_dir, tf, output_op="softmax")
     (out_dir / "labels.txt").write_text("".join(f"{n}\n" for n in names))
     return out_dir
+
+
+def wait_runs_read(qtbot, w, timeout: int = 120_000) -> None:
+    """Until every ready model's run over the open folder is read (runs open in the
+    background; Run queues a model only once its stored results are known)."""
+    qtbot.waitUntil(lambda: not any(w.bench.is_opening(h.id) for h in w.models.ready()), timeout=timeout)

@@ -12,6 +12,7 @@ from PySide6.QtCore import QSettings
 from sklearn.metrics import confusion_matrix as sk_confusion
 
 from app.main_window import MainWindow
+from app.metrics_data import SegmentationShares, Snapshot, build_evaluation
 from app.qt_env import prepare_qt_env
 from app.settings import AppSettings
 from inspectors.groundtruth import load_ground_truth
@@ -23,9 +24,9 @@ from inspectors.metrics import (
     segmentation_metrics,
 )
 from inspectors.metrics.alignment import class_mapping, to_gt_space
-from inspectors.results import DetectionResult, Outcome, Thresholds
+from inspectors.results import DetectionResult, Outcome, SegmentationResult, Thresholds
 
-from .app_helpers import CLS_NAMES, export_cls_model, export_seg_model
+from .app_helpers import CLS_NAMES, export_cls_model, export_seg_model, wait_runs_read
 
 RUN_TIMEOUT = 120_000
 SEG_NAMES = ("background", "defect_1", "defect_2")
@@ -88,6 +89,7 @@ def load_and_run(qtbot, w: MainWindow, model: Path, folder: Path) -> None:
         w.add_model(str(model))
     with qtbot.waitSignal(w.bench.ground_truth_changed, timeout=RUN_TIMEOUT):
         assert w.open_folder(str(folder))
+    wait_runs_read(qtbot, w)
     assert w.bench.ground_truth is not None
     with qtbot.waitSignal(w.run_finished, timeout=RUN_TIMEOUT):
         assert w.run_all() > 0
@@ -296,3 +298,45 @@ def test_detection_metrics_and_error_filters(qtbot, window, tmp_path):
     assert all(seen[0][2][k] for k in ("false_positive", "missed", "wrong_class", "poor_localisation"))
     assert seen[0][2] != seen[1][2]
     assert len(panel.pr.curves) == 2 and panel.pr.isVisible()
+
+
+def _fake_prediction(gt: SegmentationResult, seed: int) -> SegmentationResult:
+    """A prediction near the ground truth, with confidences, in the dataset's classes."""
+    rng = np.random.default_rng(seed)
+    lm = np.where(gt.label_map == 255, 0, gt.label_map).astype(np.uint8)
+    flip = rng.random(lm.shape) < 0.1
+    lm[flip] = rng.integers(0, len(SEG_NAMES), int(flip.sum()))
+    return SegmentationResult(lm, SEG_NAMES, rng.uniform(0.3, 1.0, lm.shape).astype(np.float32))
+
+
+def test_segmentation_shares_are_taken_once_and_replaced_when_a_result_changes(tmp_path):
+    """The live segmentation evaluation holds no label maps: each image's share is summed
+    once; a changed result replaces its share; the numbers equal the metrics module's
+    evaluate() over the same pairs."""
+    images = seg_dataset(tmp_path / "data", n=6)
+    gt_set = load_ground_truth(tmp_path / "data")
+    paths = sorted(str(p) for p in images.iterdir())
+    preds = {r: _fake_prediction(gt_set.get(p), r) for r, p in enumerate(paths)}
+    reads = []
+
+    def read(row, path):
+        reads.append(row)
+        return preds[row]
+
+    shares = SegmentationShares()
+    thr = Thresholds(0.6)
+    snap = Snapshot("m", list(enumerate(paths)), read, gt_set, thr, shares)
+    first = build_evaluation(snap)
+    assert sorted(reads) == list(range(6)) and len(shares) == 6
+    reads.clear()
+    preds[2] = _fake_prediction(gt_set.get(paths[2]), 99)  # image 2 inspected again
+    shares.invalidate(2)
+    second = build_evaluation(snap)
+    assert reads == [2], "only the changed image is read again"
+    pairs = [(gt_set.get(p), preds[r]) for r, p in enumerate(paths)]
+    ref = evaluate(pairs, "segmentation", thr)["metrics"]
+    got = second.first["metrics"]
+    assert got["miou"] == pytest.approx(ref["miou"]) and got["kappa"] == pytest.approx(ref["kappa"])
+    assert np.array_equal(np.asarray(got["confusion_matrix"]), np.asarray(ref["confusion_matrix"]))
+    assert first.first["metrics"]["miou"] != pytest.approx(got["miou"])
+    assert second.live.scores.at(thr) == LiveEvaluator(pairs, "segmentation").scores.at(thr)

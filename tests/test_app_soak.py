@@ -27,7 +27,7 @@ from app.main_window import MainWindow
 from app.qt_env import binding_drops_none, prepare_qt_env
 from app.settings import AppSettings
 
-from .app_helpers import export_seg_model, make_images
+from .app_helpers import export_seg_model, make_images, wait_runs_read
 
 ROOT = Path(__file__).resolve().parent.parent
 N_IMAGES = 24
@@ -102,6 +102,7 @@ def test_thousands_of_painted_results_keep_references_to_none(qtbot, tmp_path, s
         model_id = w.bench.active_model or next(iter(w.models.models))
         with qtbot.waitSignal(w.bench.folder_opened, timeout=RUN_TIMEOUT):
             w.open_folder(str(images))
+        wait_runs_read(qtbot, w)
         with qtbot.waitSignal(w.run_finished, timeout=RUN_TIMEOUT):
             assert w.run_all() > 0
         w.grab()

@@ -13,7 +13,13 @@ from app.qt_env import prepare_qt_env
 from inspectors.engine import Inspector
 from inspectors.session import Filter, ImageState, Verdict
 
-from .app_helpers import export_cls_model, export_seg_model, make_images, tree_hashes
+from .app_helpers import (
+    export_cls_model,
+    export_seg_model,
+    make_images,
+    tree_hashes,
+    wait_runs_read,
+)
 
 RUN_TIMEOUT = 120_000
 ROOT_MODELS = Path(__file__).resolve().parents[1] / "models"
@@ -39,6 +45,7 @@ def _load(qtbot, w, path):
 def _open(qtbot, w, folder):
     with qtbot.waitSignal(w.bench.folder_opened, timeout=RUN_TIMEOUT):
         assert w.open_folder(str(folder))
+    wait_runs_read(qtbot, w)
 
 
 def _run(qtbot, w):
@@ -187,10 +194,13 @@ def test_two_models_and_settings_persist(qtbot, make_window, seg_model, tmp_path
     w.threshold_panel.slider.setValue(35)
     w.close()
     again = make_window()
-    assert again.bench.store.thresholds.default == pytest.approx(0.35)
+    assert again.bench.store.thresholds.default == pytest.approx(0.5)  # no global threshold
     assert again.settings.recent_folders()[0].endswith("src")
     assert len(again.settings.models()) == 2
-    again.threshold_panel.set_classes([("crazing", 0)])
+    for m in again.settings.models():  # the active model's run brings its settings back
+        _load(qtbot, again, m)
+    _open(qtbot, again, tmp_path / "src")
+    assert again.bench.store.thresholds.default == pytest.approx(0.35)
     assert again.threshold_panel.thresholds().per_class == {"crazing": 0.8}
 
 

@@ -59,6 +59,29 @@ def test_export_writes_files_and_report(source, tmp_path):
     assert not [p for p in tmp_path.iterdir() if ".partial-" in p.name]
 
 
+def test_outcomes_read_one_at_a_time_give_the_same_report(source, tmp_path):
+    """Items whose outcome is read when exported (the app's stored runs): the same report,
+    each outcome read while its image is written, none kept once its row is written."""
+    src, images = source
+    eager = _items(images)
+    live = []
+
+    def reader(outcome):
+        def read():
+            live.append(outcome.path)
+            return outcome
+        return read
+
+    lazy = [ExportItem(i.path, reader(i.outcome), i.verdict, i.ground_truth) for i in eager]
+    a = export_flagged(eager, tmp_path / "eager", src, "m", Thresholds(0.5))
+    b = export_flagged(lazy, tmp_path / "lazy", src, "m", Thresholds(0.5))
+    assert live == [i.path for i in eager]
+    assert (tmp_path / "lazy" / "report.csv").read_text() == (tmp_path / "eager" / "report.csv").read_text()
+    ja, jb = (json.loads((tmp_path / d / "report.json").read_text()) for d in ("eager", "lazy"))
+    assert ja["images"] == jb["images"]
+    assert all(r.outcome is None for r in (*a.rows, *b.rows))  # no label map held by the summary
+
+
 def test_no_overwrite_without_permission(source, tmp_path):
     src, images = source
     out = tmp_path / "export"

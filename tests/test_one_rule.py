@@ -205,6 +205,10 @@ def test_one_decision_for_results_session_store_and_image_level_metrics():
             assert [summarize(p).flagged(t) for p in preds] == expected.tolist()
             store.set_thresholds(t)
             assert store.rows(Filter.FLAGGED) == np.flatnonzero(expected).tolist()
+            one_by_one = ResultsStore(store.images, thresholds=t)  # each row flagged as it arrives
+            for i, p in enumerate(preds):
+                one_by_one.add("m", Outcome(f"/x/{i}.png", p))
+            assert one_by_one.rows(Filter.FLAGGED) == np.flatnonzero(expected).tolist()
             if task != "classification":  # "filtered still holds a defect" is the same rule
                 kept = [len(p.filtered(t)) > 0 if task == "detection" else p.filtered(t).defect_mask().any()
                         for p in preds]

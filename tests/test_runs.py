@@ -3,6 +3,7 @@ one writer per run, refused bad input. Synthetic results; one test runs the bund
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -35,6 +36,7 @@ from inspectors.runs import (
     RunSchemaError,
     RunStore,
 )
+from inspectors.runs.fingerprint import file_key
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED_CLS = ROOT / "models" / "neu_cls_resnet_small"
@@ -172,6 +174,30 @@ def test_stale_and_missing(setup):
     assert status.done == [str(images[0]), str(images[3])]
     assert status.stale == [str(images[1]), str(images[2])]
     assert status.missing == [str(images[4]), str(images[5])]
+
+
+def test_a_touched_file_with_the_same_bytes_keeps_its_result(setup):
+    """The digest taken before reading: a new mtime with the same bytes is done (and its
+    new mtime recorded by the writer); the same size with other bytes is stale."""
+    store, folder, model, images = setup
+    with store.open(folder, model) as run:
+        for i, p in enumerate(images[:3]):
+            run.put(Outcome(str(p), result=cls_result(i)), *file_key(p))
+        for p in images[:2]:
+            st = os.stat(p)
+            os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns + 7_000_000_000))
+        data = bytearray(images[1].read_bytes())
+        data[-1] ^= 0xFF  # same size, one byte changed
+        images[1].write_bytes(bytes(data))
+        os.utime(images[1], ns=(0, os.stat(images[0]).st_mtime_ns))
+        status = run.status_of(str(p) for p in images[:3])
+        assert status.done == [str(images[0]), str(images[2])] and status.stale == [str(images[1])]
+    assert hashlib.blake2b(images[0].read_bytes(), digest_size=16).hexdigest() == file_key(images[0])[2]
+    with store.open(folder, model, write=False) as reader:  # the writer recorded the new mtime
+        assert reader.status_of([str(images[0])]).done == [str(images[0])]
+        with reader._tx() as con:
+            (m,) = con.execute("SELECT mtime_ns FROM images WHERE rel = ?", (images[0].name,)).fetchone()
+        assert m == os.stat(images[0]).st_mtime_ns
 
 
 def test_reopen_keeps_results_and_decision_settings(setup):

@@ -3,6 +3,7 @@ in the background, with progress, cancel and an overwrite question."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Callable, List, Optional
 
@@ -116,7 +117,7 @@ class ExportDialog(QDialog):
         for r in self._rows(self.scope.currentData()):
             path = b.path(r)
             verdict = b.verdict(r)
-            out.append(ExportItem(path, b.store.outcome(r, b.active_model),
+            out.append(ExportItem(path, partial(b.store.outcome_if, r, b.active_model, path),  # read when exported
                                   verdict.value if verdict else "",
                                   (lambda p=path: gt.get(p)) if gt is not None else None))
         return out

@@ -29,7 +29,7 @@ from ..metrics_glue import MetricsController
 from ..workbench import Workbench
 
 STATE_COLORS = {ImageState.DEFECT: "#e5484d", ImageState.CLEAN: "#46a758",
-                ImageState.NO_RESULT: "#5b6470", ImageState.ERROR: "#f5a524"}
+                ImageState.NO_RESULT: "#5b6470", ImageState.STALE: "#8b7fd6", ImageState.ERROR: "#f5a524"}
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
 

@@ -164,7 +164,7 @@ class MetricsPanel(QWidget):
             self.pr.setVisible(ev.task == "detection")
             self.pr.set_curves(ev.pr_curves)
             gt = ev.snapshot.ground_truth
-            self.title.setText(f"<b>{TASK_TITLES[ev.task]}</b> · {ev.num_pairs}/{len(ev.snapshot.items)} "
+            self.title.setText(f"<b>{TASK_TITLES[ev.task]}</b> · {ev.num_pairs}/{len(ev.snapshot.rows)} "
                                "images with ground truth")
             self.title.setToolTip(f"ground truth: {gt.source or ''} ({gt.layout or 'unknown layout'})")
             self.notes.setText("\n".join(ev.notes))

@@ -55,9 +55,11 @@ class RunStatus:
         store = b.store
         c = store.counts()
         n = len(store)
-        done = n - c[ImageState.NO_RESULT]
+        done = n - c[ImageState.NO_RESULT] - c[ImageState.STALE]
         text = (f"{n} images · {c[ImageState.DEFECT]} flagged · {c[ImageState.CLEAN]} clean · "
                 f"{c[ImageState.ERROR]} errors · {c[ImageState.NO_RESULT]} not inspected")
+        if c[ImageState.STALE]:
+            text += f" · {c[ImageState.STALE]} changed since inspected"
         if b.review is not None:
             v = b.review.counts()
             text += f" · {v[Verdict.CONFIRMED]} confirmed · {v[Verdict.REJECTED]} rejected"

@@ -77,7 +77,8 @@ class Viewer(QWidget):
         self.left.view.view_changed.connect(lambda: self._link(self.left.view, self.right.view))
         self.right.view.view_changed.connect(lambda: self._link(self.right.view, self.left.view))
         if bench is not None:
-            for event in (bench.image_ready, bench.ground_truth_changed, bench.active_model_changed):
+            for event in (bench.image_ready, bench.ground_truth_changed, bench.active_model_changed,
+                          bench.runs_changed):  # a run read in the background may hold this image
                 event.connect(self.show_current)
             bench.outcome_stored.connect(self._on_outcome)
             bench.thresholds_changed.connect(self._on_thresholds)

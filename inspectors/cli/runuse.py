@@ -18,11 +18,11 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence
 
 from ..results import Outcome
 from ..runs import Run, RunBusyError, RunError, RunStore
-from ..runs.fingerprint import model_fingerprint
+from ..runs.fingerprint import FileKey, file_key, model_fingerprint
 from ..runs.location import runs_root
 from .common import CliError
 
@@ -64,9 +64,6 @@ def open_run(args: argparse.Namespace, folder: Path, images: Sequence[Path], set
         return None
 
 
-def stat_key(path: Path) -> Tuple[int, int]:
-    st = os.stat(path)
-    return st.st_size, st.st_mtime_ns
 
 
 @dataclass
@@ -135,17 +132,16 @@ class Writer:
                 return
             if self._error is not None:
                 continue
-            outcome, size, mtime = item
+            outcome, key = item
             try:
-                self.run.put(outcome, size, mtime)
+                self.run.put(outcome, *(key or ()))
             except BaseException as e:  # noqa: BLE001 - handed to the main thread
                 self._error = e
 
-    def put(self, outcome: Outcome, stat: Optional[Tuple[int, int]]) -> None:
+    def put(self, outcome: Outcome, key: Optional[FileKey]) -> None:
         if self._error is not None:
             raise self._error
-        size, mtime = stat if stat is not None else (None, None)
-        self._q.put((outcome, size, mtime))
+        self._q.put((outcome, key))
 
     def close(self) -> None:
         if self._thread.is_alive():
@@ -161,7 +157,7 @@ def infer_into(run: Optional[Run], inspector, todo: Sequence[Path], bar=None) ->
     kept: Dict[str, Outcome] = {}
     if not todo:
         return kept
-    stats: Dict[str, Optional[Tuple[int, int]]] = {}
+    stats: Dict[str, Optional[FileKey]] = {}
     storable = set()
     if run is not None:
         for p in todo:
@@ -172,7 +168,7 @@ def infer_into(run: Optional[Run], inspector, todo: Sequence[Path], bar=None) ->
             except RunError:
                 continue
             try:
-                stats[key] = stat_key(p)  # before the image is read: a later edit reads as stale
+                stats[key] = file_key(p)  # before the image is read: a later edit reads as stale
             except OSError:  # gone: its error is reported, not stored
                 storable.discard(key)
     given = {_abs(p): os.fspath(p) for p in todo}

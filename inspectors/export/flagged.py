@@ -39,12 +39,17 @@ class ExportCancelled(InspectorError):
 
 @dataclass(frozen=True)
 class ExportItem:
-    """One image to export. ``ground_truth`` is called only when a compare image is made."""
+    """One image to export. ``outcome`` may be a function that reads it (called when the
+    image is exported: one full result in memory at a time); ``ground_truth`` is called
+    only when a compare image is made."""
 
     path: str
-    outcome: Optional[Outcome]
+    outcome: Union[Outcome, None, Callable[[], Optional[Outcome]]]
     verdict: str = ""
     ground_truth: Optional[Callable[[], Optional[Result]]] = None
+
+    def read(self) -> Optional[Outcome]:
+        return self.outcome() if callable(self.outcome) else self.outcome
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,7 @@ def export_flagged(items: Sequence[ExportItem], out_dir: PathLike, source: PathL
         for i, item in enumerate(items):
             if cancel is not None and cancel():
                 raise ExportCancelled("export cancelled; nothing was written")
-            summary.rows.append(_export_one(item, src, stage, model, thresholds, draw, options, summary))
+            summary.rows.append(_export_one(item, src, stage, model, thresholds, draw, options, summary).freeze())
             if progress is not None:
                 progress(i + 1, len(items))
         header = {"created": time.strftime("%Y-%m-%dT%H:%M:%S"), "source": str(src), "model": model,
@@ -106,14 +111,15 @@ def export_flagged(items: Sequence[ExportItem], out_dir: PathLike, source: PathL
 def _export_one(item: ExportItem, src: Path, stage: Path, model: str, thresholds: Thresholds,
                 style: RenderStyle, options: ExportOptions, summary: ExportSummary) -> Row:
     rel = _relative(item.path, src)
-    row = Row(rel.as_posix(), item.outcome, model, thresholds, item.verdict)
+    outcome = item.read()
+    row = Row(rel.as_posix(), outcome, model, thresholds, item.verdict)
     try:
         if options.originals:
             target = stage / "originals" / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(item.path, target)
             row.original = f"originals/{rel.as_posix()}"
-        result = item.outcome.result if item.outcome else None
+        result = outcome.result if outcome else None
         if not (options.overlays or options.compare):
             return row
         image = read_image(item.path)

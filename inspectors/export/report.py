@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence
 
 from ..csvfile import csv_text as table_text
@@ -35,6 +35,15 @@ class Row:
     overlay: str = ""
     compare: str = ""
     error: str = ""
+    _json: Optional[Dict[str, Any]] = field(default=None, repr=False)
+    _csv: Optional[Dict[str, Any]] = field(default=None, repr=False)
+
+    def freeze(self) -> Row:
+        """Compute the report's entries now and let go of the outcome (an export of a day's
+        segmentation strips must not hold every label map until the report is written)."""
+        self._json, self._csv = self.as_json(), self.as_csv()
+        self.outcome = None
+        return self
 
     def detail(self) -> Dict[str, Any]:
         """The filtered result as the report's JSON shows it."""
@@ -43,6 +52,8 @@ class Row:
         return self.outcome.result.filtered(self.thresholds).to_dict()
 
     def as_json(self) -> Dict[str, Any]:
+        if self._json is not None:
+            return self._json
         r = self.outcome.result if self.outcome else None
         return {
             "file": self.file,
@@ -56,6 +67,8 @@ class Row:
         }
 
     def as_csv(self) -> Dict[str, Any]:
+        if self._csv is not None:
+            return self._csv
         r = self.outcome.result if self.outcome else None
         row: Dict[str, Any] = {
             "file": self.file, "verdict": self.verdict, "model": self.model,

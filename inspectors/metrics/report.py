@@ -66,6 +66,32 @@ class LiveEvaluator:
             self.classification = ClassificationData(pairs)
             self._cls_summary = self.classification.summary(topk)
 
+    @classmethod
+    def from_segmentation_counts(
+        cls,
+        class_names: Sequence[str],
+        background_id: int,
+        counts: np.ndarray,
+        gt_defective: np.ndarray,
+        class_scores: np.ndarray,
+    ) -> LiveEvaluator:
+        """A segmentation evaluator from pixel histograms summed elsewhere (the app sums
+        each image's share once and drops its masks: memory stays flat over a day's strips).
+
+        ``counts``: (C, C + 1, 101) as :func:`segmentation.image_histogram` summed over the
+        images; ``gt_defective`` (N,) and ``class_scores`` (N, C) as :class:`ImageScores`.
+        """
+        self = cls.__new__(cls)
+        self.task, self.class_names = "segmentation", tuple(class_names)
+        self.num_images = len(gt_defective)
+        self.scores = ImageScores(np.asarray(gt_defective, bool), np.asarray(class_scores), self.class_names)
+        self.matches = self.coco = self.errors = self.classification = None
+        self.segmentation = SegmentationAccumulator(self.class_names, background_id)
+        if counts.shape != self.segmentation.counts.shape:
+            raise ValueError(f"counts of shape {counts.shape} for {len(self.class_names)} classes")
+        self.segmentation.counts = counts.astype(np.int64)
+        return self
+
     def effective(self, thresholds: ThresholdsLike) -> Thresholds:
         """The thresholds actually applied (segmentation: snapped to 0.01)."""
         t = as_thresholds(thresholds)

@@ -58,3 +58,24 @@ def run_id(folder: PathLike, fingerprint: str) -> str:
     """A run's id: 16 hex digits of sha256 over the folder's real path and the fingerprint."""
     real = os.path.realpath(os.fspath(folder))
     return hashlib.sha256(f"{real}\0{fingerprint}".encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
+#: (size, mtime_ns, content digest) of an image file as a run records it.
+FileKey = Tuple[int, int, str]
+
+
+def file_digest(path: PathLike) -> str:
+    """blake2b-128 of the file's bytes (hex): a few ms for a strip, against the tens of ms
+    of inferring it; lets a file whose mtime moved but whose bytes did not keep its result."""
+    h = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(_CHUNK), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def file_key(path: PathLike) -> FileKey:
+    """Size, mtime and digest, taken before the image is read for inference (an edit after
+    this reads as stale at the next open: conservative, never a wrong result kept)."""
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns, file_digest(path)

@@ -3,7 +3,7 @@
 Layout under the store's root (a folder the caller chooses, never inside an image folder)::
 
     ROOT/<run id>/index.sqlite     the index (SQLite, WAL; PRAGMA user_version = schema)
-    ROOT/<run id>/lock             the writer's OS lock (flock), holding its pid and command
+    ROOT/<run id>/lock             the writer's OS lock (flock; msvcrt.locking on Windows), holding its pid and command
     ROOT/<run id>/masks/<key>-<token>.label.png   segmentation label map (uint8/uint16 PNG)
     ROOT/<run id>/masks/<key>-<token>.conf.png    confidence, round(c * 255) as 8-bit PNG
 
@@ -12,7 +12,8 @@ The run id is 16 hex digits of sha256(folder real path, model fingerprint)
 
 - ``meta(key, value)``: JSON values: folder, model_path, fingerprint, task, class_names,
   model_class_names, settings (runtime settings of the last writer), created, updated.
-- ``decision(key, value)``: JSON values: default (threshold), per_class, hidden.
+- ``decision(key, value)``: JSON values: default (threshold), per_class, hidden, rules
+  (YAML text of the decision rules, when saved).
 - ``images``: one row per image: ``rel`` (path relative to the folder, '/' separated),
   size, mtime_ns, status ('ok' | 'error'), error, t_read / t_preprocess / t_inference /
   t_postprocess (seconds), height, width, result (detection: float32 (N, 6) rows
@@ -20,7 +21,8 @@ The run id is 16 hex digits of sha256(folder real path, model fingerprint)
   clean_ids; background_id / ignore_index / has_confidence), label_file, conf_file (names
   in masks/), class_scores (float32 (C,): :func:`inspectors.results.defect_class_scores`,
   -inf where none), histogram (zlib of uint32 (C, 101), segmentation:
-  :func:`.arrays.class_histograms`), written (unix time).
+  :func:`.arrays.class_histograms`), written (unix time), digest (blake2b-128 hex of
+  the file's bytes, :func:`.fingerprint.file_digest`; NULL when not taken).
 
 Crash safety: :meth:`Run.put` writes the mask files (atomically, under new names) first and
 then the row in one transaction, so a kill at any moment leaves at most files no row
@@ -32,7 +34,6 @@ of readers, which never block (WAL).
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
@@ -58,6 +59,7 @@ from ..results import (
     defect_class_scores,
 )
 from . import arrays
+from .fingerprint import file_digest
 from .types import (
     INDEX,
     LOCK,
@@ -75,8 +77,30 @@ from .types import (
     RunSummaries,
 )
 
-
 # ------------------------------------------------------------------ helpers
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+    import msvcrt
+
+_WIN_LOCK_AT = 1 << 20  # Windows locks are mandatory: lock a byte past the holder's text
+
+
+def _try_lock(f) -> bool:
+    """An exclusive, non-blocking OS lock on the open file ``f``, released when it is
+    closed (also when the process dies): flock on POSIX, msvcrt.locking on Windows."""
+    try:
+        if fcntl is not None:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        else:
+            f.seek(_WIN_LOCK_AT)
+            msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
+        return True
+    except OSError:
+        return False
+
+
 def _command() -> str:
     cmd = " ".join([os.path.basename(sys.argv[0] or "python"), *sys.argv[1:]])
     return cmd[:200]
@@ -117,14 +141,17 @@ CREATE TABLE IF NOT EXISTS images (
     status TEXT NOT NULL CHECK (status IN ('ok', 'error')), error TEXT,
     t_read REAL, t_preprocess REAL, t_inference REAL, t_postprocess REAL,
     height INTEGER, width INTEGER, result BLOB, extra TEXT,
-    label_file TEXT, conf_file TEXT, class_scores BLOB, histogram BLOB, written REAL
+    label_file TEXT, conf_file TEXT, class_scores BLOB, histogram BLOB, written REAL,
+    digest TEXT
 );
 """
+#: Columns added after schema 1 was first written (readers of schema 1 ignore them).
+_ADDED_COLUMNS = {"digest": "TEXT"}
 
 
 _ROW_COLUMNS = ("rel", "size", "mtime_ns", "status", "error", "t_read", "t_preprocess", "t_inference",
                 "t_postprocess", "height", "width", "result", "extra", "label_file", "conf_file",
-                "class_scores", "histogram", "written")
+                "class_scores", "histogram", "written", "digest")
 
 
 # ------------------------------------------------------------------ a run
@@ -141,6 +168,7 @@ class Run:
         self.writable = write
         self._lock_file = None
         self._mutex = threading.RLock()
+        self._real_dirs: Dict[str, str] = {}  # directory as given -> its real path (rel_of)
         index = path / INDEX
         if not create and not index.exists():
             raise RunNotFoundError(f"run {self.run_id} does not exist in {path.parent}")
@@ -160,9 +188,7 @@ class Run:
     def _acquire(self) -> None:
         self.path.mkdir(parents=True, exist_ok=True)
         f = open(self.path / LOCK, "a+", encoding="utf-8")  # noqa: SIM115 - held until close()
-        try:
-            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        if not _try_lock(f):
             f.seek(0)
             holder = f.read().strip()
             f.close()
@@ -209,6 +235,10 @@ class Run:
             if con.execute("PRAGMA user_version").fetchone()[0] == 0:
                 con.executescript("BEGIN IMMEDIATE;" + _SCHEMA +
                                   f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+            have = {r[1] for r in con.execute("PRAGMA table_info(images)")}
+            for name, kind in _ADDED_COLUMNS.items():
+                if name not in have:  # a run written before the column existed
+                    con.execute(f"ALTER TABLE images ADD COLUMN {name} {kind}")
 
     @contextlib.contextmanager
     def _tx(self):
@@ -279,6 +309,21 @@ class Run:
                                     "per_class": {str(k): float(v) for k, v in value.per_class.items()},
                                     "hidden": list(value.hidden)})
 
+    @property
+    def rules_text(self) -> Optional[str]:
+        """The run's decision rules as YAML text (the rules file format), None when none
+        were saved. Kept beside the decision settings; any holder may set them."""
+        value = self._read_kv("decision").get("rules")
+        return None if value is None else str(value)
+
+    @rules_text.setter
+    def rules_text(self, text: Optional[str]) -> None:
+        if text is None:
+            with self._tx() as con:
+                con.execute("DELETE FROM decision WHERE key = 'rules'")
+        else:
+            self._write_kv("decision", {"rules": str(text)})
+
     def _need_writer(self) -> None:
         if not self.writable:
             raise RunError(f"run {self.run_id} was opened for reading; open it for writing to store results")
@@ -316,8 +361,15 @@ class Run:
         if not os.path.isabs(p):
             return p.replace(os.sep, "/")
         folder = self.folder
-        real = os.path.join(os.path.realpath(os.path.dirname(p)), os.path.basename(p))
-        rel = os.path.relpath(real, folder)  # the file itself may be a link out of the folder
+        head, name = os.path.split(p)
+        real_dir = self._real_dirs.get(head)
+        if real_dir is None:  # a folder's images share their directory: resolved once
+            real_dir = self._real_dirs[head] = os.path.realpath(head)
+        if real_dir == folder:
+            return name
+        if real_dir.startswith(folder + os.sep):
+            return real_dir[len(folder) + 1:].replace(os.sep, "/") + "/" + name
+        rel = os.path.relpath(os.path.join(real_dir, name), folder)  # the file may be a link out
         if rel == os.curdir or rel.startswith(os.pardir + os.sep) or rel == os.pardir:
             raise RunError(f"{p} is not inside the run's folder {folder}")
         return rel.replace(os.sep, "/")
@@ -327,11 +379,12 @@ class Run:
 
     # -- rows ---------------------------------------------------------------------
     def put(self, outcome: Outcome, size: Optional[int] = None,
-            mtime_ns: Optional[int] = None) -> str:
+            mtime_ns: Optional[int] = None, digest: Optional[str] = None) -> str:
         """Store one image's outcome (replacing an earlier one); returns its ``rel``.
 
-        ``size`` / ``mtime_ns`` are the image file's when it was read (default: stat now).
-        Mask files are written first, then the row in one transaction.
+        ``size`` / ``mtime_ns`` / ``digest`` are the image file's before it was read
+        (:func:`.fingerprint.file_key`; default: stat now, no digest). Mask files are
+        written first, then the row in one transaction.
         """
         self._need_writer()
         rel = self.rel_of(outcome.path)
@@ -343,7 +396,7 @@ class Run:
             size, mtime_ns = st.st_size, st.st_mtime_ns
         row: Dict[str, Any] = {"rel": rel, "size": int(size), "mtime_ns": int(mtime_ns),
                                "status": "ok" if outcome.ok else "error", "error": outcome.error,
-                               "written": time.time()}
+                               "written": time.time(), "digest": digest}
         t = outcome.timings
         row.update(t_read=t.read, t_preprocess=t.preprocess, t_inference=t.inference,
                    t_postprocess=t.postprocess)
@@ -513,12 +566,15 @@ class Run:
         return RunSummaries(rels, ok, scores, names, errors, hist)
 
     def status_of(self, listing: Iterable[PathLike]) -> RunStatus:
-        """Split image paths into done / missing / stale by size and mtime."""
+        """Split image paths into done / missing / stale by size and mtime; a file whose
+        mtime moved but whose bytes match the stored digest is done (a writer records
+        its new mtime, so the next open does not hash it again)."""
         with self._tx() as con:
-            known = {r: (s, m) for r, s, m in con.execute("SELECT rel, size, mtime_ns FROM images")}
+            known = {r: (s, m, d) for r, s, m, d in con.execute("SELECT rel, size, mtime_ns, digest FROM images")}
         done: List[str] = []
         missing: List[str] = []
         stale: List[str] = []
+        moved: List[Tuple[int, str]] = []
         for item in listing:
             p = os.fspath(item)
             rel = self.rel_of(p)
@@ -531,8 +587,25 @@ class Run:
             except OSError:
                 stale.append(p)
                 continue
-            (done if have == (st.st_size, st.st_mtime_ns) else stale).append(p)
+            if have[:2] == (st.st_size, st.st_mtime_ns):
+                done.append(p)
+            elif have[2] and have[0] == st.st_size and self._same_bytes(rel, have[2]):
+                done.append(p)
+                moved.append((st.st_mtime_ns, rel))
+            else:
+                stale.append(p)
+        if moved and self.writable:
+            with self._tx() as con:
+                con.execute("BEGIN IMMEDIATE")
+                con.executemany("UPDATE images SET mtime_ns = ? WHERE rel = ?", moved)
+                con.execute("COMMIT")
         return RunStatus(done, missing, stale)
+
+    def _same_bytes(self, rel: str, digest: str) -> bool:
+        try:
+            return file_digest(self.path_of(rel)) == digest
+        except OSError:
+            return False
 
     def info(self) -> RunInfo:
         with self._tx() as con:

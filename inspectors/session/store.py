@@ -20,7 +20,7 @@ from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Un
 
 import numpy as np
 
-from ..results import Outcome, Result, StageTimings, Thresholds
+from ..results import Outcome, Result, StageTimings, Thresholds, flagged_classes
 from .summary import Summary, summarize
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -35,6 +35,7 @@ class ImageState(str, Enum):
     DEFECT = "defect"
     CLEAN = "clean"
     NO_RESULT = "no result"
+    STALE = "changed since inspected"  # a stored result whose image file changed: re-run
     ERROR = "error"
 
 
@@ -43,7 +44,7 @@ class Filter(str, Enum):
     FLAGGED = "flagged"
     DISAGREE = "ground-truth disagreement"
     ERRORS = "errors"
-    NO_RESULT = "not inspected"
+    NO_RESULT = "not inspected"  # changed images included: their results are not shown
 
 
 @dataclass
@@ -53,12 +54,29 @@ class _Entry:
     summaries: Dict[str, Summary] = field(default_factory=dict)
     errors: Dict[str, str] = field(default_factory=dict)
     timings: Dict[str, StageTimings] = field(default_factory=dict)
-    state: ImageState = ImageState.NO_RESULT
     score: float = 0.0
 
     @property
     def models(self) -> List[str]:
         return list(dict.fromkeys([*self.summaries, *self.errors]))
+
+
+# state codes of the per-row array (ImageState by index)
+_NO, _CLEAN, _ERROR, _DEFECT = 0, 1, 2, 3
+_STATES = (ImageState.NO_RESULT, ImageState.CLEAN, ImageState.ERROR, ImageState.DEFECT)
+
+
+class _ScoreMatrix:
+    """One model's defect-class scores for every row (-inf: none), so a new threshold
+    re-flags every image in one numpy comparison (10,000 strips in a few ms)."""
+
+    def __init__(self, n: int, class_names: Tuple[str, ...]):
+        self.class_names = class_names
+        self.scores = np.full((n, len(class_names)), -np.inf, np.float32)
+        self.ok = np.zeros(n, bool)  # rows with a summary of this model
+
+    def flagged(self, thresholds: Thresholds) -> np.ndarray:
+        return self.ok & flagged_classes(self.scores, thresholds, self.class_names).any(axis=1)
 
 
 class ResultsStore:
@@ -81,6 +99,12 @@ class ResultsStore:
         self.images: List[str] = [os.fspath(p) for p in images]
         self._row: Optional[Dict[str, int]] = None  # built on first lookup, not at open
         self._entries: Dict[int, _Entry] = {}
+        self._stale: Dict[str, set] = {}  # model -> rows whose stored result is out of date
+        n = len(self.images)
+        self._codes = np.zeros(n, np.uint8)  # state per row (_STATES index)
+        self._has_summary = np.zeros(n, bool)  # some model has a summary for the row
+        self._has_error = np.zeros(n, bool)  # some model failed on the row
+        self._matrices: Dict[str, _ScoreMatrix] = {}
         with self._lock:
             self._kept.clear()
             self._cache.clear()
@@ -127,6 +151,7 @@ class ResultsStore:
                     timings: Optional[StageTimings] = None, update: bool = True) -> None:
         """Store the compact state of ``row`` for ``model`` (a summary, or an error text)."""
         entry = self._entries.setdefault(row, _Entry())
+        self._stale.get(model, set()).discard(row)
         if summary is not None and error is None:
             entry.summaries[model] = summary
             entry.errors.pop(model, None)
@@ -135,10 +160,24 @@ class ResultsStore:
             entry.errors[model] = error or "error"
         if timings is not None:
             entry.timings[model] = timings
+        self._set_matrix_row(model, row, entry.summaries.get(model))
+        self._has_summary[row], self._has_error[row] = bool(entry.summaries), bool(entry.errors)
+        entry.score = max((s.defect_score for s in entry.summaries.values()), default=0.0)
         with self._lock:
             self._cache.pop((row, model), None)
         if update:
-            self._update(entry)
+            self._update_row(row)
+
+    def _set_matrix_row(self, model: str, row: int, summary: Optional[Summary]) -> None:
+        m = self._matrices.get(model)
+        if summary is None:
+            if m is not None:
+                m.ok[row] = False
+            return
+        if m is None or m.class_names != summary.class_names:  # a model's classes never change
+            m = self._matrices[model] = _ScoreMatrix(len(self.images), summary.class_names)
+        m.scores[row] = summary.scores
+        m.ok[row] = True
 
     def add_summaries(self, model: str, rows: Sequence[int], scores: np.ndarray,
                       class_names: Sequence[str], ok: np.ndarray, errors: Sequence[Optional[str]]) -> None:
@@ -148,7 +187,16 @@ class ResultsStore:
             if row < 0:
                 continue
             summary = Summary(np.array(scores[i], np.float32), names) if ok[i] else None
-            self.add_summary(model, row, summary, None if ok[i] else (errors[i] or "error"))
+            self.add_summary(model, row, summary, None if ok[i] else (errors[i] or "error"), update=False)
+        self.refresh()
+
+    def mark_stale(self, model: str, rows: Iterable[int]) -> None:
+        """Rows whose stored result of ``model`` no longer matches the image file (shown
+        as stale, without a result, until inspected again)."""
+        self._stale.setdefault(model, set()).update(r for r in rows if 0 <= r < len(self.images))
+
+    def is_stale(self, row: int) -> bool:
+        return row not in self._entries and any(row in rows for rows in self._stale.values())
 
     def _remember(self, key: Tuple[int, str], outcome: Outcome) -> None:
         self._cache[key] = outcome
@@ -157,24 +205,32 @@ class ResultsStore:
             self._cache.popitem(last=False)
 
     def remove_model(self, model: str) -> None:
+        self._stale.pop(model, None)
         with self._lock:
             self._loaders.pop(model, None)
             for key in [k for k in self._kept if k[1] == model]:
                 del self._kept[key]
             for key in [k for k in self._cache if k[1] == model]:
                 del self._cache[key]
+        self._matrices.pop(model, None)
         for row in list(self._entries):
             entry = self._entries[row]
             entry.summaries.pop(model, None)
             entry.errors.pop(model, None)
             entry.timings.pop(model, None)
-            if entry.summaries or entry.errors:
-                self._update(entry)
-            else:
+            self._has_summary[row], self._has_error[row] = bool(entry.summaries), bool(entry.errors)
+            entry.score = max((s.defect_score for s in entry.summaries.values()), default=0.0)
+            if not (entry.summaries or entry.errors):
                 del self._entries[row]
+        self.refresh()
 
     def clear(self) -> None:
         self._entries.clear()
+        self._stale.clear()
+        self._matrices.clear()
+        self._codes[:] = _NO
+        self._has_summary[:] = False
+        self._has_error[:] = False
         with self._lock:
             self._kept.clear()
             self._cache.clear()
@@ -239,6 +295,12 @@ class ResultsStore:
             self._remember(key, got)
         return got
 
+    def outcome_if(self, row: int, model: str, path: str) -> Optional[Outcome]:
+        """:meth:`outcome`, or None when ``row`` no longer holds ``path`` (for workers that
+        read while the user may open another folder)."""
+        images = self.images
+        return self.outcome(row, model) if row < len(images) and images[row] == path else None
+
     def result(self, row: int, model: str) -> Optional[Result]:
         entry = self._entries.get(row)
         if entry is None or model not in entry.summaries:
@@ -256,37 +318,39 @@ class ResultsStore:
         return sorted(self._entries)
 
     # -- flags -------------------------------------------------------------------
-    def _update(self, entry: _Entry) -> None:
-        flagged = any(s.flagged(self.thresholds) for s in entry.summaries.values())
-        if flagged:
-            entry.state = ImageState.DEFECT
-        elif entry.errors:
-            entry.state = ImageState.ERROR
-        elif entry.summaries:
-            entry.state = ImageState.CLEAN
-        else:
-            entry.state = ImageState.NO_RESULT
-        entry.score = max((s.defect_score for s in entry.summaries.values()), default=0.0)
+    def _code(self, flagged: np.ndarray) -> np.ndarray:
+        return np.where(flagged, _DEFECT, np.where(self._has_error, _ERROR,
+                                                   np.where(self._has_summary, _CLEAN, _NO))).astype(np.uint8)
+
+    def _flagged(self) -> np.ndarray:
+        flagged = np.zeros(len(self.images), bool)
+        for m in self._matrices.values():
+            flagged |= m.flagged(self.thresholds)
+        return flagged
+
+    def _update_row(self, row: int) -> None:
+        hit = any(bool(m.ok[row]) and bool(flagged_classes(m.scores[row], self.thresholds, m.class_names).any())
+                  for m in self._matrices.values())
+        self._codes[row] = _DEFECT if hit else _ERROR if self._has_error[row] else \
+            _CLEAN if self._has_summary[row] else _NO
 
     def refresh(self) -> None:
         """Re-flag every stored image (after :meth:`add_summary` with ``update=False``)."""
-        for entry in self._entries.values():
-            self._update(entry)
+        self._codes = self._code(self._flagged())
 
     def set_thresholds(self, thresholds: Thresholds) -> List[int]:
-        """Re-flag every stored image; returns the rows whose state changed."""
+        """Re-flag every stored image (vectorised); returns the rows whose state changed."""
         self.thresholds = thresholds
-        changed = []
-        for row, entry in self._entries.items():
-            before = entry.state
-            self._update(entry)
-            if entry.state is not before:
-                changed.append(row)
-        return changed
+        codes = self._code(self._flagged())
+        changed = np.flatnonzero(codes != self._codes)
+        self._codes = codes
+        return changed.tolist()
 
     def state(self, row: int) -> ImageState:
-        entry = self._entries.get(row)
-        return entry.state if entry else ImageState.NO_RESULT
+        code = self._codes[row] if 0 <= row < len(self._codes) else _NO
+        if code == _NO and self.is_stale(row):
+            return ImageState.STALE
+        return _STATES[code]
 
     def defect_score(self, row: int) -> float:
         entry = self._entries.get(row)
@@ -314,25 +378,25 @@ class ResultsStore:
     def rows(self, which: Filter = Filter.ALL, by_score: bool = False) -> List[int]:
         """Rows that pass ``which``, in folder order or by defect score (highest first)."""
         if which is Filter.ALL:
-            rows: Iterable[int] = range(len(self.images))
-        elif which is Filter.NO_RESULT:
-            rows = (r for r in range(len(self.images)) if r not in self._entries)
+            out = list(range(len(self.images)))
+        elif which is Filter.NO_RESULT:  # stale rows included: they hold no result now
+            out = np.flatnonzero(~(self._has_summary | self._has_error)).tolist()
+        elif which is Filter.FLAGGED:
+            out = np.flatnonzero(self._codes == _DEFECT).tolist()
+        elif which is Filter.ERRORS:
+            out = np.flatnonzero((self._codes == _ERROR) | self._has_error).tolist()
         else:
-            test = {
-                Filter.FLAGGED: lambda r: self._entries[r].state is ImageState.DEFECT,
-                Filter.ERRORS: lambda r: self._entries[r].state is ImageState.ERROR
-                or bool(self._entries[r].errors),
-                Filter.DISAGREE: self.disagrees,
-            }[which]
-            rows = (r for r in sorted(self._entries) if test(r))
-        out = list(rows)
+            out = [r for r in np.flatnonzero((self._codes == _DEFECT) | (self._codes == _CLEAN)).tolist()
+                   if self.disagrees(r)]
         if by_score:
             out.sort(key=lambda r: -self.defect_score(r))  # stable: ties keep folder order
         return out
 
     def counts(self) -> Dict[ImageState, int]:
         counts = {s: 0 for s in ImageState}
-        for entry in self._entries.values():
-            counts[entry.state] += 1
-        counts[ImageState.NO_RESULT] += len(self.images) - len(self._entries)
+        for code, n in enumerate(np.bincount(self._codes, minlength=len(_STATES)).tolist()):
+            counts[_STATES[code]] = n
+        stale = set().union(*self._stale.values()).difference(self._entries) if self._stale else set()
+        counts[ImageState.STALE] = len(stale)
+        counts[ImageState.NO_RESULT] -= len(stale)
         return counts
