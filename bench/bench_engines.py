@@ -13,8 +13,9 @@ interleaved rounds (every variant once per round, so machine-load drift is share
    plus the prefetch thread), with ``prefetch=0`` (no helper thread) and with 1 inference
    thread plus the prefetch thread, against the bare loop (target >= 0.95) and against a
    suite-style sequential loop (read, preprocess, infer, postprocess one image after the other);
-4. ``predict`` end to end in this process (model load included, ``--no-store`` and with a
-   run store) against the same sequential loop.
+4. ``predict`` end to end in this process (its own img/s line: listing, inference, JSON
+   and summary.csv written; the model's load not included), ``--no-store`` and with a run
+   store, against the same sequential loop.
 
 ``--seeds`` adds the seed architectures (random weights, seed resolutions): which backends
 read them, and their bare-loop images/s on each.
@@ -29,6 +30,7 @@ import contextlib
 import io
 import itertools
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -119,21 +121,24 @@ def sequential(insp: Inspector, paths: List[Path]) -> Callable[[], float]:
 
 
 _CALLS = itertools.count()
+_RATE = re.compile(r"\(([0-9.]+) img/s\)")
 
 
-def predict_cli(model: Path, src: Path, engine: str, store: bool, n: int, tmp: Path) -> Callable[[], float]:
+def predict_cli(model: Path, src: Path, engine: str, store: bool, tmp: Path) -> Callable[[], float]:
     """``predict`` in this process, each call with a new --out and a new work dir (a new run:
-    nothing reused)."""
+    nothing reused); its own img/s line (from the first image to the summary written, the
+    model's load not included)."""
     def run() -> float:
         k = next(_CALLS)
         args = ["predict", "--model", str(model), "--input", str(src), "--out", str(tmp / f"out{k}"),
                 "--engine", engine, "-q", "--work-dir", str(tmp / f"work{k}")]
-        t0 = time.perf_counter()
-        with contextlib.redirect_stderr(io.StringIO()):
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
             code = cli_main(args + ([] if store else ["--no-store"]))
-        if code != 0:
-            raise RuntimeError(f"predict failed ({code})")
-        return n / (time.perf_counter() - t0)
+        rate = _RATE.search(err.getvalue())
+        if code != 0 or rate is None:
+            raise RuntimeError(f"predict failed ({code}): {err.getvalue()[-500:]}")
+        return float(rate.group(1))
 
     return run
 
@@ -212,8 +217,8 @@ def bench_model(kind: str, n: int, rounds: int, tmp: Path) -> None:
             list(one.run(paths[:3]))
             fns[f"{e}|run1t"] = engine_run(one, paths, 4)
         fns[f"{e}|seq"] = sequential(insp, paths)
-        fns[f"{e}|predict"] = predict_cli(model, src, e, False, n, tmp)
-        fns[f"{e}|predict+store"] = predict_cli(model, src, e, True, n, tmp)
+        fns[f"{e}|predict"] = predict_cli(model, src, e, False, tmp)
+        fns[f"{e}|predict+store"] = predict_cli(model, src, e, True, tmp)
         list(insp.run(paths[:3]))
     r = interleaved(fns, rounds)
     print("\n| backend | bare loop | Inspector.run | run / bare | run(prefetch=0) | run, 1 inference thread "
