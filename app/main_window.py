@@ -59,8 +59,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Defect Inspector")
         self.setAcceptDrops(True)
         self.settings = settings
-        self.models = ModelManager(settings.runtime(), factory)
+        self.models = ModelManager(settings.runtime(), factory, work_dir)
         self.bench = b = Workbench(self.models, Path(review_dir or work_dir), runs_root(work_dir))
+        self.models.samples = lambda: b.store.images[:8]  # auto measures on the open folder's images
         self.metrics = MetricsController(b, self)
         self.stats = RunStats()
         self.viewer = Viewer(b)

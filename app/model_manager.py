@@ -10,8 +10,10 @@ import os
 import weakref
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Set
 
+from inspectors.engine_choice import load_inspector
 from inspectors.formats import ModelSpec
 from inspectors.runtime import RuntimeSettings
 
@@ -29,6 +31,7 @@ class ModelHandle:
     error: Optional[BaseException] = None  # why it failed
     spec: Optional[ModelSpec] = None
     queued: Set[str] = field(default_factory=set)  # submitted, outcome not arrived yet
+    engine_note: str = ""  # what runs it: the backend, or auto's choice with timings and agreement
 
     @property
     def label(self) -> str:
@@ -48,10 +51,14 @@ class ModelManager(EventedModel):
     run_state = Evented(RunState.IDLE)  # emits run_state_changed(RunState)
 
     def __init__(self, settings: RuntimeSettings = RuntimeSettings(),
-                 factory: Optional[InspectorFactory] = None):
+                 factory: Optional[InspectorFactory] = None, work_dir: Optional[Path] = None):
+        """``work_dir``: where ``auto`` remembers its engine choices (beside the runs)."""
         super().__init__()
         self.settings = settings
         self.factory = factory
+        self.work_dir = work_dir
+        #: a few image paths ``auto`` measures on (the open folder's); generated images without
+        self.samples: Callable[[], Sequence[str]] = lambda: ()
         self.models: Dict[str, ModelHandle] = {}
         self.pool = WorkerPool(32)  # workers are long-lived and mostly waiting
         self.paused = False
@@ -61,8 +68,10 @@ class ModelManager(EventedModel):
         model_id = os.path.realpath(path)
         if model_id in self.models:
             return model_id
-        kwargs = {"factory": self.factory} if self.factory else {}
-        worker = ModelWorker(model_id, path, self.settings, **kwargs)
+        factory = self.factory or partial(load_inspector, sample_paths=tuple(self.samples())[:8],
+                                          work_dir=self.work_dir)
+        worker = ModelWorker(model_id, path, self.settings, factory)
+        worker.signals.described.connect(self._on_described)
         worker.signals.loaded.connect(self._on_loaded)
         worker.signals.errored.connect(partial(self._on_failed, weakref.ref(worker)))  # no cycle
         worker.signals.outcome.connect(self._on_outcome)
@@ -97,6 +106,11 @@ class ModelManager(EventedModel):
         worker = ref()
         handle = self.models.get(worker.model_id) if worker is not None else None
         return handle if handle is not None and handle.worker is worker else None
+
+    def _on_described(self, model_id: str, note: str) -> None:
+        handle = self.models.get(model_id)
+        if handle is not None:
+            handle.engine_note = note
 
     def _on_loaded(self, model_id: str, spec: ModelSpec) -> None:
         handle = self.models.get(model_id)

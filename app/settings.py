@@ -8,7 +8,7 @@ from typing import List
 
 from PySide6.QtCore import QSettings
 
-from inspectors.runtime import RuntimeSettings
+from inspectors.runtime import RuntimeSettings, default_engine
 
 MAX_RECENT = 10
 
@@ -44,7 +44,8 @@ class AppSettings:
         try:
             return RuntimeSettings(device=str(self.q.value("runtime/device", "cpu")),
                                    threads=int(self.q.value("runtime/threads", 2)),
-                                   batch_size=int(self.q.value("runtime/batch", 1)))
+                                   batch_size=int(self.q.value("runtime/batch", 1)),
+                                   engine=str(self.q.value("runtime/engine", default_engine())))
         except (ValueError, TypeError):
             return RuntimeSettings()
 
@@ -52,6 +53,7 @@ class AppSettings:
         self.q.setValue("runtime/device", s.device)
         self.q.setValue("runtime/threads", s.threads)
         self.q.setValue("runtime/batch", s.batch_size)
+        self.q.setValue("runtime/engine", s.engine)
 
     def value(self, key: str, default=None):
         return self.q.value(key, default)

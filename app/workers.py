@@ -32,11 +32,18 @@ from typing import Any, Callable, Deque, Dict, Iterator, Optional, Sequence
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from inspectors.engine import Inspector
+from inspectors.engine_choice import load_inspector
 from inspectors.errors import InspectorError
 from inspectors.runs.fingerprint import file_key
 from inspectors.runtime import RuntimeSettings
 
 InspectorFactory = Callable[[str, RuntimeSettings], Inspector]
+
+
+def default_factory(path: str, settings: RuntimeSettings) -> Inspector:
+    """The model on ``settings.engine``; ``auto`` measured on generated images and
+    remembered in the default work dir (the app passes its own, see ModelManager)."""
+    return load_inspector(path, settings)
 
 
 def error_text(error: BaseException) -> str:
@@ -141,6 +148,7 @@ class ModelStopped(InspectorError):
 
 class ModelSignals(WorkerSignals):
     loaded = Signal(str, object)  # model id, Inspector.spec
+    described = Signal(str, str)  # model id, what runs it (auto: its choice, timings, agreement); before loaded
     outcome = Signal(str, object)  # model id, Outcome
     idle = Signal(str)  # model id: the queue ran dry (or was cancelled)
     store_failed = Signal(str, str)  # model id, message: the sink could not store an outcome
@@ -154,7 +162,7 @@ class ModelWorker(Worker):
     signals: ModelSignals
 
     def __init__(self, model_id: str, path: str, settings: RuntimeSettings,
-                 factory: InspectorFactory = Inspector.from_path):
+                 factory: InspectorFactory = default_factory):
         super().__init__()
         self.model_id, self.path, self.settings = model_id, path, settings
         self._factory = factory
@@ -247,6 +255,7 @@ class ModelWorker(Worker):
 
     def work(self) -> None:
         inspector = self._factory(self.path, self.settings)  # a load failure: errored
+        self.signals.described.emit(self.model_id, str(getattr(inspector, "engine_note", "")))
         self.signals.loaded.emit(self.model_id, inspector.spec)
         while True:
             with self._cond:

@@ -88,12 +88,12 @@ def bare_rate(insp: Inspector, paths, repeats: int) -> float:
     prepared = [insp.prepare(read_image(p)) for p in paths]
     feeds = [insp._feeds([p.tensor], [p.meta]) for p in prepared]
     for f in feeds[:2]:
-        insp.runner.run(f)
+        insp.backend.run(f)
     rates = []
     for _ in range(repeats):
         t0 = time.perf_counter()
         for f in feeds:
-            insp.runner.run(f)
+            insp.backend.run(f)
         rates.append(len(feeds) / (time.perf_counter() - t0))
     return statistics.median(rates)
 

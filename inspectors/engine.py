@@ -1,7 +1,9 @@
 """The Inspector: one loaded model with its own predictor.
 
 An Inspector is not thread-safe: give each worker thread its own (they are cheap
-to create from the same :class:`ModelSpec`). :meth:`Inspector.run` keeps the
+to create from the same :class:`ModelSpec`). It runs on one backend
+(:mod:`inspectors.backends`: Paddle Inference, OpenVINO, ONNX Runtime), named by
+``settings.engine`` or handed in; ``auto`` is resolved by :mod:`inspectors.engine_choice`. :meth:`Inspector.run` keeps the
 predictor busy by decoding and preprocessing the next images in a helper thread
 (OpenCV and numpy release the GIL) while the current batch is inferred.
 """
@@ -21,13 +23,14 @@ import cv2
 import numpy as np
 
 from . import postprocess
+from .backends import Backend, open_backend
 from .errors import InspectorError, ModelFormatError
 from .formats import ModelSpec, load_model_spec
 from .formats.spec import generic_names
 from .imageio import read_image
 from .preprocess import Meta
 from .results import Outcome, Result, StageTimings
-from .runtime import PaddleRunner, RuntimeSettings
+from .runtime import RuntimeSettings
 
 CancelFn = Callable[[], bool]
 _DONE = object()
@@ -80,10 +83,18 @@ def stage_error(stage: str, error: BaseException, path: Union[str, Path] = "") -
 class Inspector:
     """Load with :func:`Inspector.from_path` or from a spec; then ``predict`` / ``run``."""
 
-    def __init__(self, spec: ModelSpec, settings: RuntimeSettings = RuntimeSettings()):
+    def __init__(self, spec: ModelSpec, settings: RuntimeSettings = RuntimeSettings(),
+                 backend: Optional[Backend] = None):
         self.spec = spec
+        if backend is None:
+            if settings.engine == "auto":
+                raise ValueError("engine 'auto' is chosen by measurement: use "
+                                 "inspectors.engine_choice.load_inspector")
+            backend = open_backend(settings.engine, spec.model_file, spec.params_file, settings)
+        self.backend = backend
         self.settings = settings
-        self.runner = PaddleRunner(spec.model_file, spec.params_file, settings)
+        #: what runs the model, one line (``auto`` replaces it with its choice and figures)
+        self.engine_note: str = backend.describe()
         self._class_names: Tuple[str, ...] = spec.class_names
         self._check_inputs()
 
@@ -101,10 +112,10 @@ class Inspector:
 
     def _check_inputs(self) -> None:
         known = {"image", "x", "im_shape", "scale_factor", "im_info", "im_size"}
-        unknown = [n for n in self.runner.input_names[1:] if n not in known]
+        unknown = [n for n in self.backend.input_names[1:] if n not in known]
         if unknown:
             raise ModelFormatError(
-                f"{self.spec.model_file.name} expects inputs {self.runner.input_names}; "
+                f"{self.spec.model_file.name} expects inputs {self.backend.input_names}; "
                 f"{unknown} are not inputs this app knows how to fill"
             )
 
@@ -143,7 +154,7 @@ class Inspector:
         else:
             batch = np.stack(tensors)
         feeds: Dict[str, np.ndarray] = {}
-        for name in self.runner.input_names:
+        for name in self.backend.input_names:
             if name == "im_shape":
                 feeds[name] = np.array([m.im_shape for m in metas], np.float32)
             elif name == "scale_factor":
@@ -157,15 +168,24 @@ class Inspector:
         return feeds
 
     def infer(self, tensors: List[np.ndarray], metas: List[Meta]) -> List[np.ndarray]:
-        return self.runner.run(self._feeds(tensors, metas))
+        return self.backend.run(self._feeds(tensors, metas))
 
     def _same_shape_groups(self, items: List[Prepared]) -> List[List[Prepared]]:
         if self.task == "detection" or len(items) <= 1:
+            if len(items) > 1 and not self.backend.has_lod and len(self.backend.output_names) == 1:
+                return [[p] for p in items]  # boxes of a batch told apart only by LoD: one by one
             return [items]
         groups: Dict[tuple, List[Prepared]] = {}
         for p in items:
             groups.setdefault(p.tensor.shape, []).append(p)
         return list(groups.values())
+
+    def batch_feeds(self, items: List[Prepared]) -> List[Dict[str, np.ndarray]]:
+        """The feeds :meth:`run_prepared` would give the backend for these prepared images
+        (one per same-shape group): what a bare backend loop or a measurement runs."""
+        ok = [p for p in items if p.error is None]
+        groups = self._same_shape_groups(ok) if ok else []
+        return [self._feeds([p.tensor for p in g], [p.meta for p in g]) for g in groups]
 
     def finish(self, outputs: List[np.ndarray], metas: List[Meta]) -> List[Result]:
         names = self._resolve_names(outputs)
@@ -174,7 +194,7 @@ class Inspector:
         if self.task == "detection":
             counts = None
             if len(outputs) == 1:  # PaddleX 1.x: a LoD tensor without a count output
-                lod = self.runner.output_lod(0)
+                lod = self.backend.output_lod(0)
                 counts = np.diff(lod[0]) if lod and len(lod[0]) == len(metas) + 1 else np.array([len(outputs[0])])
             return postprocess.detection(outputs, metas, names, counts)
         return postprocess.classification(outputs, metas, names)
@@ -239,8 +259,12 @@ class Inspector:
         """Inspect many images, overlapping reading/preprocessing with inference.
 
         ``cancel`` is polled between batches; the helper thread stops with it.
+        ``prefetch=0`` reads and preprocesses in the calling thread instead (no helper).
         """
         bs = self.settings.batch_size
+        if prefetch <= 0:
+            yield from self._run_inline(paths, cancel)
+            return
         q: queue.Queue = queue.Queue(maxsize=max(2, prefetch) * bs)
         stop = threading.Event()
 
@@ -283,3 +307,16 @@ class Inspector:
             while thread.is_alive():  # drain so the producer can finish
                 with contextlib.suppress(queue.Empty):
                     q.get(timeout=0.05)
+
+    def _run_inline(self, paths: Iterable[Union[str, Path]], cancel: Optional[CancelFn]) -> Iterator[Outcome]:
+        """The sequential layout: read, preprocess and infer one batch after the other."""
+        batch: List[Prepared] = []
+        for path in paths:
+            if cancel is not None and cancel():
+                return
+            batch.append(self.prepare_path(path))
+            if len(batch) >= self.settings.batch_size:
+                yield from self.run_prepared(batch)
+                batch = []
+        if batch and not (cancel is not None and cancel()):
+            yield from self.run_prepared(batch)

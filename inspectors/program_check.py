@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import struct
 from pathlib import Path
-from typing import List, Set
+from typing import List, Set, Tuple
 
 from .errors import ModelFormatError
 from .paddle_env import import_paddle
@@ -108,3 +108,24 @@ def _check_params(params_file: Path, names: Set[str]) -> None:
             f"{params_file.name} holds {count} tensors but the program needs {len(names)}: "
             "the weights do not belong to this model file"
         )
+
+
+def program_io(model_file: Path) -> Tuple[List[str], List[str]]:
+    """The program's feed and fetch variable names, in feed / fetch column order: the order
+    Paddle Inference gives them in, which the other backends follow."""
+    program = _framework_pb2().ProgramDesc()
+    try:
+        program.ParseFromString(Path(model_file).read_bytes())
+    except Exception:  # noqa: BLE001
+        raise ModelFormatError(f"{Path(model_file).name} is not a Paddle program (corrupt or wrong file)") from None
+    feeds: List[Tuple[int, str]] = []
+    fetches: List[Tuple[int, str]] = []
+    for op in program.blocks[0].ops if program.blocks else []:
+        if op.type not in ("feed", "fetch"):
+            continue
+        col = next((a.i for a in op.attrs if a.name == "col"), 0)
+        slots = op.outputs if op.type == "feed" else op.inputs
+        name = next((v.arguments[0] for v in slots if v.arguments), None)
+        if name is not None:
+            (feeds if op.type == "feed" else fetches).append((col, name))
+    return [n for _, n in sorted(feeds)], [n for _, n in sorted(fetches)]

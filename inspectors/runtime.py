@@ -1,45 +1,64 @@
-"""Paddle Inference predictors: CPU with oneDNN and a thread count, or GPU.
+"""How a model runs: the settings every backend reads, and which device is there.
 
-One predictor per worker thread; predictors are never shared across threads.
+The backends themselves (Paddle Inference, OpenVINO, ONNX Runtime) live in
+:mod:`inspectors.backends`; these settings are what the CLI, the app and the runs
+record, so they stay plain data.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
-from typing import Dict, List, Sequence
-
-import numpy as np
+from typing import Tuple
 
 from .errors import ModelFormatError
 from .paddle_env import import_paddle
-from .program_check import check_program
 
 DEVICES = ("cpu", "gpu", "auto")
+#: ``auto`` measures the installed backends on the model and keeps the fastest that agrees
+#: with Paddle (:mod:`inspectors.engine_choice`); the others name one backend.
+ENGINES = ("auto", "paddle", "openvino", "onnxruntime")
+#: Ops kept out of oneDNN by default: Paddle 2.6's oneDNN softmax over the channel axis of a
+#: segmentation map took 85 % of FastSCNN's time (3.4-3.9x faster without it, same outputs),
+#: and was no faster on the classifier or detector (bench/bench_engines.py).
+ONEDNN_EXCLUDE = ("softmax",)
 
 
 @dataclass(frozen=True)
 class RuntimeSettings:
     """How to run a model. A setting, never a code edit."""
 
-    device: str = "cpu"  # "cpu", "gpu" or "auto" (GPU when paddlepaddle-gpu sees a CUDA device)
+    device: str = "cpu"  # "cpu", "gpu" or "auto" (GPU when the backend sees one)
     threads: int = 2  # CPU math threads per predictor
     batch_size: int = 1
-    use_onednn: bool = True
+    use_onednn: bool = True  # Paddle on CPU: oneDNN kernels (False: Paddle's plain kernels)
     gpu_id: int = 0
     gpu_memory_mb: int = 500  # initial pool; Paddle grows it as needed
     ir_optim: bool = True  # graph fusion: faster inference, slower start (HRNet: ~25 s on 2 cores)
     max_pixels: int = 100_000_000  # larger images are refused from their header, before decoding
+    engine: str = "paddle"  # one of ENGINES; the CLI and the app default to "auto"
+    onednn_exclude: Tuple[str, ...] = ONEDNN_EXCLUDE  # Paddle op types run outside oneDNN
 
     def __post_init__(self) -> None:
         if self.device not in DEVICES:
             raise ValueError(f"device must be one of {DEVICES}, not {self.device!r}")
+        if self.engine not in ENGINES:
+            raise ValueError(f"engine must be one of {ENGINES}, not {self.engine!r}")
         if self.threads < 1 or self.batch_size < 1:
             raise ValueError("threads and batch_size must be >= 1")
         if self.max_pixels < 1:
             raise ValueError("max_pixels must be >= 1")
 
 
+def default_engine() -> str:
+    """The engine the CLI and the app start with: ``$DEFECT_INSPECTOR_ENGINE`` (a machine or
+    a test run that wants one engine without measuring), else ``auto``. An unknown name is
+    refused when settings are made from it."""
+    return os.environ.get("DEFECT_INSPECTOR_ENGINE") or "auto"
+
+
 def gpu_available() -> bool:
+    """Whether this Paddle build sees a CUDA device."""
     paddle = import_paddle()
     try:
         return bool(paddle.device.is_compiled_with_cuda()) and paddle.device.cuda.device_count() > 0
@@ -48,6 +67,8 @@ def gpu_available() -> bool:
 
 
 def resolve_device(settings: RuntimeSettings) -> str:
+    """Paddle's device for these settings: "cpu" or "gpu" (ModelFormatError when a GPU
+    was asked for and there is none)."""
     if settings.device == "cpu":
         return "cpu"
     if gpu_available():
@@ -58,62 +79,3 @@ def resolve_device(settings: RuntimeSettings) -> str:
             "(install paddlepaddle-gpu==2.6.2 on a machine with an NVIDIA GPU, or choose 'cpu')"
         )
     return "cpu"
-
-
-class PaddleRunner:
-    """A Paddle Inference predictor with named numpy inputs and outputs."""
-
-    def __init__(self, model_file, params_file, settings: RuntimeSettings):
-        paddle = import_paddle()
-        inference = paddle.inference
-
-        self.ops = check_program(model_file, params_file)
-        self.device = resolve_device(settings)
-        config = inference.Config(str(model_file), str(params_file))
-        if self.device == "gpu":
-            config.enable_use_gpu(settings.gpu_memory_mb, settings.gpu_id)
-        else:
-            config.disable_gpu()
-            config.set_cpu_math_library_num_threads(settings.threads)
-            if settings.use_onednn:
-                config.enable_mkldnn()
-                config.set_mkldnn_cache_capacity(10)  # bounded cache for varying input shapes
-        config.switch_ir_optim(settings.ir_optim)
-        config.enable_memory_optim()
-        config.disable_glog_info()
-        try:
-            self._predictor = inference.create_predictor(config)
-        except Exception as e:  # noqa: BLE001 - Paddle raises assorted C++ errors
-            raise ModelFormatError(_explain_load_error(model_file, e)) from None
-        self.input_names: List[str] = list(self._predictor.get_input_names())
-        self.output_names: List[str] = list(self._predictor.get_output_names())
-        self.paddle_version = paddle.__version__
-
-    def run(self, feeds: Dict[str, np.ndarray]) -> List[np.ndarray]:
-        for name in self.input_names:
-            handle = self._predictor.get_input_handle(name)
-            arr = np.ascontiguousarray(feeds[name])
-            handle.reshape(arr.shape)
-            handle.copy_from_cpu(arr)
-        self._predictor.run()
-        return [self._predictor.get_output_handle(n).copy_to_cpu() for n in self.output_names]
-
-    def output_lod(self, index: int) -> Sequence:
-        try:
-            return self._predictor.get_output_handle(self.output_names[index]).lod()
-        except Exception:  # noqa: BLE001
-            return []
-
-
-def _explain_load_error(model_file, err: Exception) -> str:
-    text = str(err).strip().splitlines()
-    tail = next((ln for ln in reversed(text) if ln.strip()), repr(err))
-    lowered = str(err).lower()
-    if "operator" in lowered and ("not registered" in lowered or "not found" in lowered):
-        return (
-            f"{model_file} uses an operator this Paddle build does not have ({tail}). "
-            "It was probably exported with a newer or custom Paddle; export it with PaddlePaddle 2.6."
-        )
-    if "parse" in lowered or "protobuf" in lowered or "proto" in lowered:
-        return f"{model_file} is not a readable Paddle program (corrupt or wrong file): {tail}"
-    return f"Paddle could not load {model_file}: {tail}"

@@ -154,8 +154,11 @@ def _randomized(layer: Any, size: Tuple[int, int], seed: int = 0) -> Any:
 @pytest.fixture(autouse=True)
 def _private_work_dir(tmp_path_factory, monkeypatch):
     """Inspection runs of every test go to a fresh folder, never the real user data folder
-    (subprocesses inherit the variable)."""
+    (subprocesses inherit the variables)."""
     monkeypatch.setenv("DEFECT_INSPECTOR_HOME", str(tmp_path_factory.mktemp("home")))
+    # Paddle, the reference engine, unless a test asks otherwise: --engine auto measures every
+    # backend at each load (seconds per command); tests/test_engine_choice.py covers it
+    monkeypatch.setenv("DEFECT_INSPECTOR_ENGINE", "paddle")
 
 
 @pytest.fixture(scope="session")

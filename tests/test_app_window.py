@@ -3,6 +3,7 @@
 import csv
 import json
 import time
+from pathlib import Path
 
 import cv2  # noqa: F401 - imported before Qt so its plugin path can be undone
 import pytest
@@ -21,6 +22,7 @@ from .app_helpers import (
 )
 
 RUN_TIMEOUT = 120_000
+ROOT_MODELS = Path(__file__).resolve().parents[1] / "models"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -242,3 +244,26 @@ def test_dataset_root_lists_images_not_label_maps(qtbot, make_window, tmp_path):
     listed = sorted(w.bench.store.images)
     assert len(listed) == 6 and all("/images/" in p.replace("\\", "/") for p in listed)
     assert w.bench.ground_truth is not None and w.bench.ground_truth.task == "segmentation"
+
+
+def test_engine_auto_in_the_model_panel_shows_and_remembers_its_choice(qtbot, make_window, tmp_path):
+    """The panel's engine choice travels to the model's worker: auto measures on the open
+    folder's images, the panel shows the choice with its timings, the work dir remembers it,
+    and the setting persists."""
+    from inspectors.engine_choice import cache_file
+
+    make_images(tmp_path / "src", n=3, corrupt=False)
+    w = make_window()
+    _open(qtbot, w, tmp_path / "src")
+    w.model_panel.engine.setCurrentText("auto")
+    w.model_panel._reload()  # the Reload button: saves the settings and reloads every model
+    assert w.models.settings.engine == "auto" and w.settings.runtime().engine == "auto"
+    _load(qtbot, w, ROOT_MODELS / "neu_cls_resnet_small")
+    w.model_panel.list.setCurrentRow(0)
+    text = w.model_panel.message.text()
+    assert "engine auto: " in text and "ms/img" in text and "measured on 3 images" in text, text
+    assert cache_file(tmp_path / "work").is_file()
+    w.models.remove(next(iter(w.models.models)))
+    _load(qtbot, w, ROOT_MODELS / "neu_cls_resnet_small")
+    w.model_panel.list.setCurrentRow(0)
+    assert "remembered" in w.model_panel.message.text()

@@ -28,6 +28,7 @@ from tests.bad_input_helpers import CLS_MODEL, DEMO_DET, DET_MODEL, ROOT, error_
     (["--threshold", "high"], "is not a number"),
     (["--batch-size", "0"], "1 or more"),
     (["--threads", "-2"], "1 or more"),
+    (["--engine", "tensorrt"], "invalid choice: 'tensorrt'"),
 ])
 def test_bad_arguments(capsys, images, tmp_path, args, expected):
     with pytest.raises(SystemExit) as e:

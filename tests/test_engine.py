@@ -3,7 +3,9 @@
 For each export: the engine's preprocessing is checked against the suite's own
 (PaddleSeg's DeployConfig reading deploy.yaml), the predictor's outputs against the
 network's dygraph forward pass, and the final result against an independent
-postprocess (PaddleSeg's reverse_transform, plain numpy).
+postprocess (PaddleSeg's reverse_transform, plain numpy). Every test that runs a model
+runs it on each installed backend (Paddle, OpenVINO, ONNX Runtime); an architecture a
+backend cannot read is listed in KNOWN_UNREADABLE and must then fail to load cleanly.
 """
 
 import ppdet  # noqa: F401,I001 - before paddle (zlib trap)
@@ -12,11 +14,53 @@ import numpy as np
 import paddle
 import pytest
 
+from inspectors.backends import BackendUnavailable, installed_engines
 from inspectors.engine import Inspector
 from inspectors.results import ClassificationResult, DetectionResult, SegmentationResult
 from inspectors.runtime import RuntimeSettings
 
 FAST = RuntimeSettings(threads=2, ir_optim=False)
+#: (engine, fixture) pairs whose program that backend cannot read, with the reason's words
+KNOWN_UNREADABLE = {
+    ("openvino", "det_frcnn_export"): "distribute_fpn_proposals",
+    ("onnxruntime", "det_frcnn_export"): "distribute_fpn_proposals",
+}
+
+
+@pytest.fixture(params=installed_engines())
+def engine(request) -> str:
+    return request.param
+
+
+def load(exp_dir, engine: str, fixture: str = "", **settings) -> Inspector:
+    """The export on ``engine``; for a known unreadable pair, checks that loading fails with
+    a one-line BackendUnavailable naming the cause, then skips the rest of the test."""
+    s = RuntimeSettings(**{"threads": 2, "ir_optim": False, **settings, "engine": engine})
+    why = KNOWN_UNREADABLE.get((engine, fixture))
+    if why is None:
+        return Inspector.from_path(exp_dir, s)
+    with pytest.raises(BackendUnavailable, match=why) as info:
+        Inspector.from_path(exp_dir, s)
+    assert "\n" not in str(info.value)
+    pytest.skip(f"{engine} cannot read {fixture}: {info.value}")
+
+
+def assert_labels_match(labels, ref_labels, logits, tie=1e-3):
+    """Label maps equal, except where the reference logits of the two labels are tied
+    within ``tie`` (random weights leave a few such pixels; the last float bit of another
+    backend's arithmetic may pick the other class) - and those are rare."""
+    labels, ref_labels = np.asarray(labels).reshape(ref_labels.shape), np.asarray(ref_labels)
+    differ = np.argwhere(labels != ref_labels)
+    assert len(differ) <= max(1, ref_labels.size // 1000), f"{len(differ)} of {ref_labels.size} labels differ"
+    for n, *yx in differ:
+        a, b = ref_labels[(n, *yx)], labels[(n, *yx)]
+        gap = abs(float(logits[n, a][tuple(yx)] - logits[n, b][tuple(yx)]))
+        assert gap < tie, f"label {b} instead of {a} at {yx} where the logits differ by {gap}"
+
+
+def _logits_of(exp, x):
+    with paddle.no_grad():
+        return exp.network(paddle.to_tensor(x))[0].numpy()
 
 
 def _image(h, w, seed=0):
@@ -32,12 +76,12 @@ def _write(tmp_path, img, name="x.png"):
 
 
 @pytest.mark.parametrize("fixture", ["seg_unet_export", "seg_hrnet_export"])
-def test_paddleseg_export_matches_paddleseg(fixture, request, tmp_path):
+def test_paddleseg_export_matches_paddleseg(fixture, engine, request, tmp_path):
     from paddleseg.core.infer import reverse_transform
     from paddleseg.deploy.infer import DeployConfig
 
     exp = request.getfixturevalue(fixture)
-    insp = Inspector.from_path(exp.dir, FAST)
+    insp = load(exp.dir, engine, fixture)
     img = _image(47, 93)  # odd size: forces a real resize both ways
     path = _write(tmp_path, img)
     # 1. preprocessing == PaddleSeg's own pipeline built from the same deploy.yaml
@@ -47,7 +91,10 @@ def test_paddleseg_export_matches_paddleseg(fixture, request, tmp_path):
     # 2. predictor outputs == the network's forward pass
     outs = insp.infer([prepared.tensor], [prepared.meta])
     ref = exp.reference(data["img"][None])
-    np.testing.assert_allclose(outs[0], ref[0], atol=1e-4, rtol=1e-4)
+    if np.issubdtype(ref[0].dtype, np.integer):  # argmax head
+        assert_labels_match(outs[0], ref[0], _logits_of(exp, data["img"][None]))
+    else:
+        np.testing.assert_allclose(outs[0], ref[0], atol=1e-4, rtol=1e-4)
     # 3. the result == PaddleSeg's reverse_transform of the reference labels
     result = insp.predict_path(path).result
     assert isinstance(result, SegmentationResult) and result.image_size == (47, 93)
@@ -60,8 +107,8 @@ def test_paddleseg_export_matches_paddleseg(fixture, request, tmp_path):
         assert result.confidence is not None and 0 < result.confidence.min() <= result.confidence.max() <= 1
 
 
-def test_paddleseg_batch_equals_single(seg_unet_export):
-    insp = Inspector(Inspector.from_path(seg_unet_export.dir).spec, RuntimeSettings(batch_size=3, ir_optim=False))
+def test_paddleseg_batch_equals_single(seg_unet_export, engine):
+    insp = load(seg_unet_export.dir, engine, "seg_unet_export", batch_size=3)
     images = [_image(40, 60, s) for s in range(3)] + [_image(20, 90, 9)]
     batch = insp.predict_batch(images)
     for im, r in zip(images, batch):
@@ -70,9 +117,9 @@ def test_paddleseg_batch_equals_single(seg_unet_export):
         np.testing.assert_allclose(single.confidence, r.confidence, atol=1e-5)
 
 
-def test_paddleclas_export_matches_network(cls_resnet_export):
+def test_paddleclas_export_matches_network(cls_resnet_export, engine):
     exp = cls_resnet_export
-    insp = Inspector.from_path(exp.dir, FAST)
+    insp = load(exp.dir, engine, "cls_resnet_export")
     assert insp.class_names == exp.labels
     img = _image(200, 200, 4)  # NEU size; the export resizes the short side and centre-crops
     prepared = insp.prepare(img)
@@ -85,7 +132,7 @@ def test_paddleclas_export_matches_network(cls_resnet_export):
     assert [i for i, _, _ in result.topk(3)] == list(np.argsort(-ref)[:3])
 
 
-def test_paddledet_export_through_engine(det_frcnn_export):
+def test_paddledet_export_through_engine(det_frcnn_export, engine):
     """Feeds (image, im_shape, scale_factor) against ppdet's feed layout, and the box
     postprocessing against a hand-written one on the same raw outputs.
 
@@ -96,7 +143,7 @@ def test_paddledet_export_through_engine(det_frcnn_export):
     from tests.conftest import det_feeds
 
     exp = det_frcnn_export
-    insp = Inspector.from_path(exp.dir, FAST)
+    insp = load(exp.dir, engine, "det_frcnn_export")
     assert insp.class_names == exp.labels
     img = _image(160, 250, 5)
     prepared = insp.prepare(img)
@@ -125,9 +172,9 @@ def test_paddledet_export_through_engine(det_frcnn_export):
 
 
 @pytest.mark.parametrize("fixture", ["paddlex2_seg_export", "paddlex1_seg_export"])
-def test_paddlex_seg_exports(fixture, request):
+def test_paddlex_seg_exports(fixture, engine, request):
     exp = request.getfixturevalue(fixture)
-    insp = Inspector.from_path(exp.dir, FAST)
+    insp = load(exp.dir, engine, fixture)
     assert insp.spec.format == ("paddlex2" if "2" in fixture else "paddlex1")
     assert insp.class_names == exp.labels
     h, w = exp.input_size
@@ -139,15 +186,15 @@ def test_paddlex_seg_exports(fixture, request):
     np.testing.assert_allclose(prepared.tensor, expected.transpose(2, 0, 1), atol=1e-5)
     ref = exp.reference(prepared.tensor[None])
     result = insp.predict(img)
-    ref_labels = next(r for r in ref if np.issubdtype(r.dtype, np.integer)).reshape(h, w)
-    np.testing.assert_array_equal(result.label_map, ref_labels)
+    ref_labels = next(r for r in ref if np.issubdtype(r.dtype, np.integer)).reshape(1, h, w)
+    assert_labels_match(result.label_map[None], ref_labels, _logits_of(exp, prepared.tensor[None]))
     scores = next(r for r in ref if not np.issubdtype(r.dtype, np.integer))
     probs = scores[0] if scores.shape[1] == len(exp.labels) else scores[0].transpose(2, 0, 1)
     np.testing.assert_allclose(result.confidence, probs.max(axis=0), atol=1e-5)
 
 
-def test_run_overlaps_and_reports_bad_files(seg_unet_export, tmp_path):
-    insp = Inspector.from_path(seg_unet_export.dir, FAST)
+def test_run_overlaps_and_reports_bad_files(seg_unet_export, engine, tmp_path):
+    insp = load(seg_unet_export.dir, engine, "seg_unet_export")
     paths = [_write(tmp_path, _image(30 + i, 50, i), f"{i}.png") for i in range(5)]
     bad = tmp_path / "bad.jpg"
     bad.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")

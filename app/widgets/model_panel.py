@@ -1,5 +1,7 @@
 """Loaded models with their status (and why a load failed), the model whose results
-are shown, and the runtime settings (device, threads, batch size)."""
+are shown, and the runtime settings (engine, device, threads, batch size). With engine
+``auto`` the model's line says which backend was chosen, its timings and its agreement
+with Paddle."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspectors.runtime import DEVICES, RuntimeSettings
+from inspectors.runtime import DEVICES, ENGINES, RuntimeSettings
 
 from ..model_manager import ModelManager
 from ..state import ModelStatus
@@ -52,6 +54,10 @@ class ModelPanel(QWidget):
         add, self.remove_btn, reload_btn = QPushButton("Add…"), QPushButton("Remove"), QPushButton("Reload")
         add.setToolTip("Add an exported model folder (Ctrl+M)")
         reload_btn.setToolTip("Reload every model with the settings below")
+        self.engine = QComboBox()
+        self.engine.addItems(list(ENGINES))
+        self.engine.setToolTip("auto: measure the installed backends on a few of the folder's images, keep "
+                               "the fastest whose results agree with Paddle's (remembered per model)")
         self.device = QComboBox()
         self.device.addItems(list(DEVICES))
         self.threads = QSpinBox()
@@ -69,6 +75,7 @@ class ModelPanel(QWidget):
         runtime.addWidget(self.threads)
         runtime.addWidget(QLabel("batch"))
         runtime.addWidget(self.batch)
+        form.addRow("Engine", self.engine)
         form.addRow("Device", runtime)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
@@ -91,9 +98,10 @@ class ModelPanel(QWidget):
 
     def settings(self) -> RuntimeSettings:
         return RuntimeSettings(device=self.device.currentText(), threads=self.threads.value(),
-                               batch_size=self.batch.value())
+                               batch_size=self.batch.value(), engine=self.engine.currentText())
 
     def set_settings(self, s: RuntimeSettings) -> None:
+        self.engine.setCurrentText(s.engine)
         self.device.setCurrentText(s.device)
         self.threads.setValue(s.threads)
         self.batch.setValue(s.batch_size)
@@ -135,6 +143,8 @@ class ModelPanel(QWidget):
             spec = h.spec
             names = ", ".join(spec.class_names) if spec and spec.class_names else "from the network"
             text = f"{spec.format} · {spec.task} · classes: {names}" if spec else ""
+            if h.engine_note:
+                text += f"\n{h.engine_note}"
             note = self.bench.run_note(h.id)
             run = self.bench.runs.get(h.id)
             if note:

@@ -13,7 +13,7 @@ from typing import Iterable, List, Sequence
 from ..argtypes import OneLineParser, non_negative_int, positive_int, unit_interval  # noqa: F401
 from ..errors import InspectorError
 from ..problems import Problem, summarize
-from ..runtime import DEVICES, RuntimeSettings
+from ..runtime import DEVICES, ENGINES, RuntimeSettings, default_engine
 
 
 class CliError(Exception):
@@ -22,10 +22,14 @@ class CliError(Exception):
 
 def add_runtime_args(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("runtime")
+    g.add_argument("--engine", choices=ENGINES, default=default_engine(),
+                   help="auto (measure the installed backends on a few of the images, keep the fastest "
+                        "whose results agree with Paddle's, remembered per model), paddle, openvino or "
+                        "onnxruntime (default: $DEFECT_INSPECTOR_ENGINE, else auto)")
     g.add_argument("--device", choices=DEVICES, default="cpu", help="cpu, gpu or auto (default: cpu)")
     g.add_argument("--threads", type=positive_int, default=2, help="CPU threads per predictor (default: 2)")
     g.add_argument("--batch-size", type=positive_int, default=1, help="images per inference call (default: 1)")
-    g.add_argument("--no-onednn", action="store_true", help="disable oneDNN on CPU")
+    g.add_argument("--no-onednn", action="store_true", help="Paddle on CPU without oneDNN")
     g.add_argument("--max-megapixels", type=float, default=100.0,
                    help="refuse larger images from their header, before decoding (default: 100)")
     g.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
@@ -37,20 +41,26 @@ def runtime_settings(args: argparse.Namespace) -> RuntimeSettings:
         raise CliError(f"--max-megapixels must be a positive number, got {mp}")
     try:
         return RuntimeSettings(device=args.device, threads=args.threads, batch_size=args.batch_size,
-                               use_onednn=not args.no_onednn, max_pixels=max(1, int(mp * 1e6)))
+                               use_onednn=not args.no_onednn, max_pixels=max(1, int(mp * 1e6)),
+                               engine=args.engine)
     except ValueError as e:
         raise CliError(str(e)) from None
 
 
-def load_inspector(args: argparse.Namespace):
-    from ..engine import Inspector
+def load_inspector(args: argparse.Namespace, samples: Sequence[Path] = ()):
+    """The model on the engine asked for; ``auto`` measures on ``samples`` (a few of the
+    command's images) unless the choice for this model is remembered, and says what it
+    chose in one line."""
+    from ..engine_choice import load_inspector as load
 
     settings = runtime_settings(args)
     try:
-        inspector = Inspector.from_path(args.model, settings)
+        inspector = load(args.model, settings, list(samples)[:8], getattr(args, "work_dir", None))
     except InspectorError as e:
         raise CliError(f"cannot load model: {e}") from None
     after_paddle_loaded()
+    if settings.engine == "auto":
+        print(inspector.engine_note, file=sys.stderr)
     return inspector
 
 

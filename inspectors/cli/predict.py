@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-from ..atomic import atomic_write_text
+from ..atomic import atomic_write_text, sync_folder, write_unsynced
 from ..csvfile import csv_text
 from ..errors import InspectorError
 from ..imageio import is_image_file, list_images
@@ -152,7 +152,8 @@ def export_one(work: Path, name: str, image: Path, outcome: Outcome, inspector, 
     else:
         payload["error"] = outcome.error
         errors.append((str(image), outcome.error or "error"))
-    atomic_write_text(work / (name + ".json"), json.dumps(payload, ensure_ascii=False, indent=1))
+    # the staged folder is renamed into place whole: no temporary file or fsync per image
+    write_unsynced(work / (name + ".json"), json.dumps(payload, ensure_ascii=False, indent=1))
     return summary_row(outcome, name, thr, decision)
 
 
@@ -163,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(os.path.abspath(os.path.expanduser(args.out)))
     check_apart(out, source_folders(images, src))
     staged = StagedFolder(out, "predict", info={"input": str(src), "model": str(args.model)})
-    inspector = load_inspector(args)
+    inspector = load_inspector(args, images)
     thr = Thresholds(args.threshold if args.threshold is not None else inspector.spec.default_threshold)
     decider.base = thr
     if inspector.class_names:  # a class the model lacks: said before any image is inferred
@@ -203,6 +204,7 @@ def _predict(args, images, root, problems, out, staged, inspector, thr, store, d
                 raise InspectorError(f"the run ended after {len(rows)} of {len(images)} images")
             atomic_write_text(work / "summary.csv", csv_text(SUMMARY_FIELDS, rows))
             ruleuse.save(decider, None, work)
+            sync_folder(work)  # durable before the rename publishes it: one flush, not one per file
     else:
         todo = runuse.plan(store, images)
         print(todo.line(store), file=sys.stderr)
@@ -215,6 +217,7 @@ def _predict(args, images, root, problems, out, staged, inspector, thr, store, d
                 rows.append(export_one(work, name, image, outcome, inspector, thr, errors, decision))
             atomic_write_text(work / "summary.csv", csv_text(SUMMARY_FIELDS, rows))
             ruleuse.save(decider, None, work)
+            sync_folder(work)
     elapsed = time.perf_counter() - t0
     flagged = sum(1 for r in rows if r.get("flagged"))
     verdicts = {v: sum(1 for r in rows if r.get("verdict") == v) for v in ("OK", "REVIEW", "NG")}

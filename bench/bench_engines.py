@@ -1,0 +1,295 @@
+"""Which engine is fastest for each bundled model, and what the pipeline around it costs.
+
+One run, on real images (>= 100 per model from ../shared/datasets: NEU-CLS for the
+classifier, NEU-DET for the detector, magnetic-tile for the segmenter), medians over
+interleaved rounds (every variant once per round, so machine-load drift is shared):
+
+1. backends: images/s of a bare loop over tensors made beforehand, batch 1, for Paddle as
+   it was before (oneDNN on every op), Paddle now (softmax outside oneDNN), Paddle without
+   oneDNN, OpenVINO (reading the Paddle program) and ONNX Runtime (paddle2onnx), with the
+   ratio to Paddle as it was; a backend that cannot run the model says why;
+2. batch sizes 1 / 2 / 4 / 8 per backend (bare loop, images/s);
+3. the pipeline per backend, three thread layouts: ``Inspector.run`` (2 inference threads
+   plus the prefetch thread), with ``prefetch=0`` (no helper thread) and with 1 inference
+   thread plus the prefetch thread, against the bare loop (target >= 0.95) and against a
+   suite-style sequential loop (read, preprocess, infer, postprocess one image after the other);
+4. ``predict`` end to end in this process (its own img/s line: listing, inference, JSON
+   and summary.csv written; the model's load not included), ``--no-store`` and with a run
+   store, against the same sequential loop.
+
+``--seeds`` adds the seed architectures (random weights, seed resolutions): which backends
+read them, and their bare-loop images/s on each.
+
+    python bench/bench_engines.py [--rounds 3] [--images 100] [--only cls,det,seg] [--seeds]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import itertools
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable, Dict, List, Optional
+
+import cv2
+import numpy as np
+
+from inspectors.backends import BackendUnavailable, installed_engines, one_line
+from inspectors.cli import main as cli_main
+from inspectors.engine import Inspector
+from inspectors.errors import InspectorError
+from inspectors.imageio import read_image
+from inspectors.runtime import RuntimeSettings
+
+ROOT = Path(__file__).resolve().parents[1]
+DATASETS = ROOT.parent / "shared" / "datasets"
+#: short name -> (bundled model, dataset folder, image glob)
+MODELS = {
+    "cls": ("neu_cls_resnet_small", "neu-cls", "*/*.bmp"),
+    "det": ("neu_det_picodet_s", "neu-det", "JPEGImages/*.jpg"),
+    "seg": ("magnetic_tile_fastscnn", "magnetic-tile", "images/*.jpg"),
+}
+BASE = RuntimeSettings(threads=2)
+#: variant -> settings; the first is the reference of the ratios (Paddle before issue 12)
+VARIANTS: Dict[str, RuntimeSettings] = {
+    "paddle, oneDNN on every op (before)": replace(BASE, engine="paddle", onednn_exclude=()),
+    "paddle, softmax outside oneDNN (now)": replace(BASE, engine="paddle"),
+    "paddle, no oneDNN": replace(BASE, engine="paddle", use_onednn=False),
+    "openvino": replace(BASE, engine="openvino"),
+    "onnxruntime": replace(BASE, engine="onnxruntime"),
+}
+ENGINES = ("paddle", "openvino", "onnxruntime")
+BATCHES = (1, 2, 4, 8)
+
+
+def images_of(kind: str, n: int) -> List[Path]:
+    _, folder, pattern = MODELS[kind]
+    paths = sorted((DATASETS / folder).glob(pattern))
+    if len(paths) < n:
+        sys.exit(f"{DATASETS / folder}: {len(paths)} images, {n} needed")
+    step = len(paths) / n  # spread over the classes / sizes
+    return [paths[int(i * step)] for i in range(n)]
+
+
+def interleaved(fns: Dict[str, Callable[[], float]], rounds: int) -> Dict[str, float]:
+    """Median of each function's result (images/s) over ``rounds`` interleaved rounds."""
+    got: Dict[str, List[float]] = {k: [] for k in fns}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            got[name].append(fn())
+    return {k: statistics.median(v) for k, v in got.items()}
+
+
+def bare(insp: Inspector, feeds: List[dict], n_images: int) -> Callable[[], float]:
+    def run() -> float:
+        t0 = time.perf_counter()
+        for f in feeds:
+            insp.backend.run(f)
+        return n_images / (time.perf_counter() - t0)
+
+    return run
+
+
+def engine_run(insp: Inspector, paths: List[Path], prefetch: int) -> Callable[[], float]:
+    def run() -> float:
+        t0 = time.perf_counter()
+        n = sum(1 for o in insp.run(paths, prefetch=prefetch) if o.ok)
+        return n / (time.perf_counter() - t0)
+
+    return run
+
+
+def sequential(insp: Inspector, paths: List[Path]) -> Callable[[], float]:
+    """What a suite's own predict script does: one image after the other, nothing overlapped."""
+    def run() -> float:
+        t0 = time.perf_counter()
+        for p in paths:
+            tensor, meta = insp.spec.preprocessor(cv2.imread(str(p), cv2.IMREAD_COLOR))
+            outputs = insp.backend.run(insp._feeds([tensor], [meta]))
+            insp.finish(outputs, [meta])
+        return len(paths) / (time.perf_counter() - t0)
+
+    return run
+
+
+_CALLS = itertools.count()
+_RATE = re.compile(r"\(([0-9.]+) img/s\)")
+
+
+def predict_cli(model: Path, src: Path, engine: str, store: bool, tmp: Path) -> Callable[[], float]:
+    """``predict`` in this process, each call with a new --out and a new work dir (a new run:
+    nothing reused); its own img/s line (from the first image to the summary written, the
+    model's load not included)."""
+    def run() -> float:
+        k = next(_CALLS)
+        args = ["predict", "--model", str(model), "--input", str(src), "--out", str(tmp / f"out{k}"),
+                "--engine", engine, "-q", "--work-dir", str(tmp / f"work{k}")]
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            code = cli_main(args + ([] if store else ["--no-store"]))
+        rate = _RATE.search(err.getvalue())
+        if code != 0 or rate is None:
+            raise RuntimeError(f"predict failed ({code}): {err.getvalue()[-500:]}")
+        return float(rate.group(1))
+
+    return run
+
+
+def load(model: Path, settings: RuntimeSettings):
+    try:
+        return Inspector.from_path(model, settings), ""
+    except BackendUnavailable as e:
+        return None, str(e)
+    except InspectorError as e:
+        return None, one_line(e)
+
+
+def bench_model(kind: str, n: int, rounds: int, tmp: Path) -> None:
+    name = MODELS[kind][0]
+    model = ROOT / "models" / name
+    paths = images_of(kind, n)
+    print(f"\n## {name} ({n} images from {MODELS[kind][1]}, {rounds} rounds)\n", flush=True)
+    images = [read_image(p) for p in paths]
+    loaded: Dict[str, Inspector] = {}
+    for variant, settings in VARIANTS.items():
+        insp, why = load(model, settings)
+        if insp is None:
+            print(f"- {variant}: cannot run it: {why}")
+        else:
+            loaded[variant] = insp
+    prepared = [next(iter(loaded.values())).prepare(im) for im in images]
+    feeds = {v: [f for p in prepared for f in insp.batch_feeds([p])] for v, insp in loaded.items()}
+    for v, insp in loaded.items():  # warm-up
+        bare(insp, feeds[v][:3], 3)()
+    rates = interleaved({v: bare(insp, feeds[v], n) for v, insp in loaded.items()}, rounds)
+    ref = rates.get(next(iter(VARIANTS)))
+    print("| backend (batch 1, bare loop) | images/s | vs Paddle before |\n|---|---|---|")
+    for v, r in rates.items():
+        print(f"| {v} | {r:.1f} | {r / ref:.2f}x |" if ref else f"| {v} | {r:.1f} | |")
+
+    # batch sizes
+    engines = {e: s for e, s in (("paddle", VARIANTS["paddle, softmax outside oneDNN (now)"]),
+                                 ("openvino", VARIANTS["openvino"]), ("onnxruntime", VARIANTS["onnxruntime"]))
+               if e in installed_engines()}
+    batch_fns: Dict[str, Callable[[], float]] = {}
+    for e, s in engines.items():
+        for b in BATCHES:
+            insp, _ = load(model, replace(s, batch_size=b))
+            if insp is None:
+                continue
+            groups = [prepared[i : i + b] for i in range(0, len(prepared), b)]
+            fs = [f for g in groups for f in insp.batch_feeds(g)]
+            bare(insp, fs[:2], 2)()
+            batch_fns[f"{e}|{b}"] = bare(insp, fs, n)
+    batch_rates = interleaved(batch_fns, rounds)
+    print("\n| backend | " + " | ".join(f"batch {b}" for b in BATCHES) + " |\n|---|" + "---|" * len(BATCHES))
+    for e in engines:
+        cells = [f"{batch_rates[f'{e}|{b}']:.1f}" if f"{e}|{b}" in batch_rates else "-" for b in BATCHES]
+        if any(c != "-" for c in cells):
+            print(f"| {e} | " + " | ".join(cells) + " |")
+
+    # pipeline and predict, per engine at batch 1
+    src = tmp / f"{kind}_images"
+    src.mkdir(exist_ok=True)
+    for p in paths:
+        dst = src / f"{p.parent.name}_{p.name}"
+        if not dst.exists():
+            os.symlink(p, dst)
+    fns: Dict[str, Callable[[], float]] = {}
+    for e, s in engines.items():
+        insp, _ = load(model, s)
+        if insp is None:
+            continue
+        fs = [f for p in prepared for f in insp.batch_feeds([p])]
+        fns[f"{e}|bare"] = bare(insp, fs, n)
+        fns[f"{e}|run"] = engine_run(insp, paths, 4)
+        fns[f"{e}|run0"] = engine_run(insp, paths, 0)
+        one, _ = load(model, replace(s, threads=1))
+        if one is not None:
+            list(one.run(paths[:3]))
+            fns[f"{e}|run1t"] = engine_run(one, paths, 4)
+        fns[f"{e}|seq"] = sequential(insp, paths)
+        fns[f"{e}|predict"] = predict_cli(model, src, e, False, tmp)
+        fns[f"{e}|predict+store"] = predict_cli(model, src, e, True, tmp)
+        list(insp.run(paths[:3]))
+    r = interleaved(fns, rounds)
+    print("\n| backend | bare loop | Inspector.run | run / bare | run(prefetch=0) | run, 1 inference thread "
+          "| sequential loop | run / sequential | predict --no-store | predict (run store) | predict / sequential |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for e in engines:
+        if f"{e}|bare" not in r:
+            continue
+        g = {k.split("|")[1]: v for k, v in r.items() if k.startswith(e + "|")}
+        print(f"| {e} | {g['bare']:.1f} | {g['run']:.1f} | {g['run'] / g['bare']:.2f} | {g['run0']:.1f} "
+              f"| {g.get('run1t', float('nan')):.1f} | {g['seq']:.1f} | {g['run'] / g['seq']:.2f} | {g['predict']:.1f} | {g['predict+store']:.1f} "
+              f"| {g['predict'] / g['seq']:.2f} |")
+    sys.stdout.flush()
+
+
+def export_seed_model(name: str, out: Path) -> Path:
+    """bench_engine's seed exports; seed 002 with its deformable convolutions (res3-res5)."""
+    from bench_engine import export_seed  # noqa: I001 - the seed exports live there
+
+    if name != "frcnn_dcn":
+        return export_seed(name, out)
+    from inspectors.tooling.exporters.paddledet_export import FASTER_RCNN_DCN, export_ppdet
+
+    labels = ("zhen_kong", "ca_shang", "zang_dian", "zhe_zhou")
+    return export_ppdet(FASTER_RCNN_DCN, out / name, labels, randomize_seed=0).dir
+
+
+#: seed -> source image size (h, w): seeds 000, 001, 002 (+ DCN), 004 at their resolutions
+SEED_SIZES = {"hrnet": (256, 1600), "unet": (256, 1600), "frcnn_dcn": (800, 1333), "cls": (200, 200)}
+
+
+def bench_seeds(rounds: int, tmp: Path) -> None:
+    print("\n## Seed architectures (random weights, seed resolutions): which backends read them\n")
+    print("| seed | " + " | ".join(f"{e} img/s" for e in ENGINES) + " |\n|---|" + "---|" * len(ENGINES))
+    for name, size in SEED_SIZES.items():
+        model = export_seed_model(name, tmp / "seeds")
+        rng = np.random.default_rng(0)
+        img = cv2.GaussianBlur(rng.integers(60, 200, (*size, 3), dtype=np.uint8), (0, 0), 3)
+        cells: Dict[str, str] = {}
+        fns: Dict[str, Callable[[], float]] = {}
+        for e in ENGINES:
+            insp, why = load(model, replace(BASE, engine=e))
+            if insp is None:
+                cells[e] = f"cannot: {why[:160]}"
+                continue
+            fs = insp.batch_feeds([insp.prepare(img)])
+            insp.backend.run(fs[0])
+            fns[e] = bare(insp, fs * 2, 2)
+        for e, v in interleaved(fns, rounds).items():
+            cells[e] = f"{v:.2f}"
+        print(f"| {name} | " + " | ".join(cells.get(e, "-") for e in ENGINES) + " |", flush=True)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--images", type=int, default=100)
+    ap.add_argument("--only", default="cls,det,seg")
+    ap.add_argument("--seeds", action="store_true", help="also the seed architectures (slow exports)")
+    args = ap.parse_args(argv)
+    if args.images < 100:
+        print("note: fewer than 100 images per model: a smoke run, not a measurement", file=sys.stderr)
+    print(f"# bench_engines: {os.cpu_count()} CPUs, 2 threads per backend; installed: {', '.join(installed_engines())}")
+    with tempfile.TemporaryDirectory(prefix="bench_engines_") as tmp:
+        for kind in [k for k in args.only.split(",") if k]:
+            bench_model(kind, args.images, args.rounds, Path(tmp))
+        if args.seeds:
+            bench_seeds(max(1, args.rounds), Path(tmp))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    sys.exit(main())

@@ -1,0 +1,388 @@
+"""Which backend runs a model (``--engine auto``): measured, checked against Paddle, remembered.
+
+No backend is fastest for every model (OpenVINO 10x Paddle on FastSCNN, Paddle ahead
+on HRNet at 800x128), so ``auto`` decides per model at load:
+
+1. every installed backend loads the model; one that cannot read or compile it is
+   skipped with its reason;
+2. each runs the same few images (the caller's, else generated ones) through the
+   engine's own preprocessing and postprocessing, and its results are compared with
+   Paddle's within :data:`TOLERANCES` (labels, boxes, scores, probabilities);
+3. the backends are timed in interleaved rounds on the same tensors (median ms per image);
+4. the fastest that agrees wins. Paddle is the reference, so there is always one.
+
+The choice, its timings and agreement figures are kept in ``<work dir>/engine-choices.json``
+(beside ``runs/``) per model fingerprint and per runtime context (device, threads, batch
+size, oneDNN, backend versions), so the next load of the same model measures nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+
+import cv2
+import numpy as np
+
+from .atomic import atomic_write_text
+from .backends import (
+    BACKENDS,
+    Backend,
+    BackendUnavailable,
+    installed_engines,
+    one_line,
+    open_backend,
+)
+from .engine import Inspector, Prepared
+from .errors import InspectorError
+from .formats import ModelSpec, load_model_spec
+from .imageio import read_image
+from .metrics.detection import box_iou
+from .results import ClassificationResult, DetectionResult, Result, SegmentationResult
+from .runs.fingerprint import fingerprint_spec
+from .runs.location import runs_root
+from .runtime import RuntimeSettings
+
+log = logging.getLogger(__name__)
+
+CACHE_NAME = "engine-choices.json"
+CACHE_VERSION = 1
+REFERENCE = "paddle"
+#: images measured at load (fewer when the caller has fewer; generated when it has none)
+SAMPLES = 4
+#: interleaved timing rounds; after the first, stop once this many seconds have gone by.
+#: A round of a backend repeats the images for at least ROUND_MIN_S (timer resolution, noise).
+ROUNDS, BUDGET_S, ROUND_MIN_S = 5, 8.0, 0.1
+
+#: How close a backend's results must be to Paddle's on the same inputs to count as agreeing.
+TOLERANCES = {
+    "probability": 1e-3,  # classification probabilities and segmentation confidence, absolute
+    "label_agreement": 0.999,  # share of pixels with Paddle's label (ties may flip a few)
+    "box_iou": 0.98,  # each box against Paddle's box of the same class
+    "score": 1e-3,  # box scores, absolute
+    "min_score": 0.05,  # boxes below this score are not compared (NMS keeps many near zero)
+}
+
+
+@dataclass
+class Agreement:
+    """A candidate's results against Paddle's: whether they agree, and the figures."""
+
+    ok: bool
+    figures: Dict[str, float] = field(default_factory=dict)
+    text: str = ""
+
+
+@dataclass
+class Choice:
+    """What ``auto`` chose for one model in one runtime context, and why."""
+
+    engine: str
+    timings_ms: Dict[str, float]  # median inference ms per image, per backend measured
+    agreement: Dict[str, str]  # backend -> figures against Paddle, one line each
+    disagreed: Dict[str, str]  # backend -> why its results were not accepted
+    skipped: Dict[str, str]  # backend -> why it could not run the model
+    images: int  # images measured on
+    generated: bool  # measured on generated images (no image of the user's at hand)
+    description: str = ""  # the chosen backend's describe()
+    measured_at: str = ""
+    cached: bool = False  # read from the cache (nothing measured at this load)
+
+    def line(self) -> str:
+        """One line for the console, the log and the model panel."""
+        ms = self.timings_ms
+        ref = ms.get(REFERENCE)
+        parts = []
+        for name, t in sorted(ms.items(), key=lambda kv: kv[1]):
+            ratio = f" ({ref / t:.2f}x paddle)" if ref and name != REFERENCE else ""
+            parts.append(f"{name} {t:.2f} ms/img{ratio}")
+        text = f"engine auto: {self.engine} — " + ", ".join(parts)
+        for name, why in self.disagreed.items():
+            text += f"; {name} rejected: {why.rstrip('.')}"
+        for name, why in self.skipped.items():
+            text += f"; {name} skipped: {why.rstrip('.')}"
+        if self.engine != REFERENCE and self.engine in self.agreement:
+            text += f"; agrees with paddle: {self.agreement[self.engine]}"
+        what = "generated images" if self.generated else "images"
+        text += (f" (measured on {self.images} {what} at {self.measured_at}, remembered)" if self.cached
+                 else f" (measured on {self.images} {what})")
+        return text
+
+    def to_json(self) -> Dict[str, Any]:
+        data = asdict(self)
+        data.pop("cached")
+        return data
+
+    @classmethod
+    def from_json(cls, data: Dict[str, Any]) -> Choice:
+        fields = {k: data[k] for k in ("engine", "timings_ms", "agreement", "disagreed", "skipped",
+                                       "images", "generated")}
+        return cls(**fields, description=str(data.get("description", "")),
+                   measured_at=str(data.get("measured_at", "")), cached=True)
+
+
+# -- agreement ---------------------------------------------------------------------
+
+def compare(reference: Sequence[Result], candidate: Sequence[Result]) -> Agreement:
+    """``candidate``'s results against ``reference``'s (Paddle's), image by image."""
+    if len(reference) != len(candidate):
+        return Agreement(False, text=f"{len(candidate)} results for {len(reference)} images")
+    if not reference:
+        return Agreement(True, text="nothing to compare")
+    kind = type(reference[0])
+    if any(type(r) is not kind for r in [*reference, *candidate]):
+        return Agreement(False, text="results of another kind")
+    if kind is ClassificationResult:
+        return _compare_classification(reference, candidate)  # type: ignore[arg-type]
+    if kind is SegmentationResult:
+        return _compare_segmentation(reference, candidate)  # type: ignore[arg-type]
+    return _compare_detection(reference, candidate)  # type: ignore[arg-type]
+
+
+def _compare_classification(ref: Sequence[ClassificationResult], got: Sequence[ClassificationResult]) -> Agreement:
+    tol = TOLERANCES["probability"]
+    same = float(np.mean([r.class_id == g.class_id for r, g in zip(ref, got)]))
+    diff = max(float(np.abs(r.probabilities - g.probabilities).max()) if r.probabilities.shape == g.probabilities.shape
+               else np.inf for r, g in zip(ref, got))
+    ok = same == 1.0 and diff <= tol
+    return Agreement(ok, {"labels": same, "max_prob_diff": diff},
+                     f"labels {100 * same:.2f} %, max |Δp| {diff:.1e} (tolerance {tol:g})")
+
+
+def _compare_segmentation(ref: Sequence[SegmentationResult], got: Sequence[SegmentationResult]) -> Agreement:
+    tol, need = TOLERANCES["probability"], TOLERANCES["label_agreement"]
+    if any(r.label_map.shape != g.label_map.shape for r, g in zip(ref, got)):
+        return Agreement(False, text="label maps of another size")
+    same = float(np.mean(np.concatenate([(r.label_map == g.label_map).ravel() for r, g in zip(ref, got)])))
+    diffs = [float(np.abs(r.confidence - g.confidence).max()) for r, g in zip(ref, got)
+             if r.confidence is not None and g.confidence is not None]
+    diff = max(diffs) if diffs else 0.0
+    if any((r.confidence is None) != (g.confidence is None) for r, g in zip(ref, got)):
+        diff = float("inf")
+    ok = same >= need and diff <= tol
+    return Agreement(ok, {"labels": same, "max_conf_diff": diff},
+                     f"labels {100 * same:.3f} % of pixels (need {100 * need:g} %), "
+                     f"max |Δconf| {diff:.1e} (tolerance {tol:g})")
+
+
+def _compare_detection(ref: Sequence[DetectionResult], got: Sequence[DetectionResult]) -> Agreement:
+    floor, iou_need, tol = TOLERANCES["min_score"], TOLERANCES["box_iou"], TOLERANCES["score"]
+    boxes = matched = extra = 0
+    worst_iou, worst_score = 1.0, 0.0
+    for r, g in zip(ref, got):
+        rk = r.keep(r.scores >= floor)
+        gk = g.keep(g.scores >= floor)
+        taken = np.zeros(len(gk), bool)
+        iou = box_iou(rk.boxes, gk.boxes, plus_one=False) if len(rk) and len(gk) else np.zeros((len(rk), len(gk)))
+        for i in np.argsort(-rk.scores, kind="stable"):
+            boxes += 1
+            cand = np.where(~taken & (gk.class_ids == rk.class_ids[i]))[0]
+            if len(cand) == 0:
+                continue
+            j = cand[np.argmax(iou[i, cand])]
+            if iou[i, j] >= iou_need and abs(float(gk.scores[j] - rk.scores[i])) <= tol:
+                taken[j] = True
+                matched += 1
+                worst_iou = min(worst_iou, float(iou[i, j]))
+                worst_score = max(worst_score, abs(float(gk.scores[j] - rk.scores[i])))
+        # a box of the candidate's without a partner counts unless it sits on the floor
+        # (where Paddle's twin may have fallen just below it)
+        extra += int(np.sum(~taken & (gk.scores >= floor + tol)))
+    ok = matched == boxes and extra == 0
+    text = (f"{matched}/{boxes} boxes matched (IoU >= {iou_need:g}, |Δscore| <= {tol:g}), "
+            f"{extra} extra; min IoU {worst_iou:.4f}, max |Δscore| {worst_score:.1e}")
+    return Agreement(ok, {"boxes": float(boxes), "matched": float(matched), "extra": float(extra),
+                          "min_iou": worst_iou, "max_score_diff": worst_score}, text)
+
+
+# -- measuring ---------------------------------------------------------------------
+
+def sample_images(paths: Sequence[Union[str, os.PathLike]] = (), n: int = SAMPLES,
+                  max_pixels: int = 100_000_000) -> Tuple[List[np.ndarray], bool]:
+    """Up to ``n`` decoded images from ``paths`` (unreadable ones skipped), else ``n``
+    generated textures; and whether they were generated."""
+    images = []
+    for p in paths:
+        if len(images) >= n:
+            break
+        try:
+            images.append(read_image(p, max_pixels=max_pixels))
+        except InspectorError:
+            continue
+    if images:
+        return images, False
+    rng = np.random.default_rng(0)
+    made = []
+    for i in range(n):
+        base = rng.integers(60, 200, (256, 256, 3), dtype=np.uint8)
+        img = cv2.GaussianBlur(base, (0, 0), 2 + i)
+        cv2.line(img, (20 + 30 * i, 10), (200, 240 - 20 * i), (20, 20, 20), 3)  # a "scratch"
+        made.append(img)
+    return made, True
+
+
+def _prepared(insp: Inspector, images: Sequence[np.ndarray], batch: int) -> List[List[Prepared]]:
+    """The images preprocessed once, in batches of ``batch`` (images repeated to fill one)."""
+    prepared = [insp.prepare(im) for im in images]
+    count = max(len(prepared), batch)
+    cycle = [prepared[i % len(prepared)] for i in range(count)]
+    return [cycle[i : i + batch] for i in range(0, len(cycle), batch)]
+
+
+def _results(insp: Inspector, batches: List[List[Prepared]]) -> List[Result]:
+    out: List[Result] = []
+    for batch in batches:
+        for o in insp.run_prepared(batch):
+            if not o.ok:
+                raise InspectorError(o.error or "inference failed")
+            out.append(o.result)
+    return out
+
+
+def measure(spec: ModelSpec, settings: RuntimeSettings, images: Sequence[np.ndarray],
+            engines: Optional[Sequence[str]] = None, generated: bool = False,
+            rounds: int = ROUNDS, budget_s: float = BUDGET_S) -> Tuple[Choice, Dict[str, Inspector]]:
+    """Load ``spec`` on every engine (installed ones by default), check each against Paddle
+    and time them; the choice and the Inspectors that loaded (the caller keeps the winner)."""
+    names = [e for e in (engines or installed_engines()) if e in BACKENDS]
+    if REFERENCE not in names:
+        names.insert(0, REFERENCE)
+    inspectors: Dict[str, Inspector] = {}
+    skipped: Dict[str, str] = {}
+    for name in names:
+        try:
+            backend: Backend = open_backend(name, spec.model_file, spec.params_file, settings)
+            inspectors[name] = Inspector(spec, replace(settings, engine=name), backend)
+        except InspectorError as e:
+            if name == REFERENCE:
+                raise  # the model itself does not load: nothing to compare with
+            text = str(e) if isinstance(e, BackendUnavailable) else one_line(e)
+            skipped[name] = text[len(name) + 2:] if text.startswith(f"{name}: ") else text
+    ref = inspectors[REFERENCE]
+    batches = _prepared(ref, images, settings.batch_size)
+    n_images = sum(len(b) for b in batches)
+    expected = _results(ref, batches)
+    agreement: Dict[str, str] = {}
+    disagreed: Dict[str, str] = {}
+    for name, insp in list(inspectors.items()):
+        if name == REFERENCE:
+            continue
+        try:
+            verdict = compare(expected, _results(insp, batches))
+        except Exception as e:  # noqa: BLE001 - a backend failing at run time is skipped, not fatal
+            skipped[name] = f"failed on the sample images: {one_line(e)}"
+            del inspectors[name]
+            continue
+        agreement[name] = verdict.text
+        if not verdict.ok:
+            disagreed[name] = verdict.text
+    feeds = {name: [f for b in batches for f in insp.batch_feeds(b)] for name, insp in inspectors.items()}
+    for name, insp in inspectors.items():  # warm-up: first calls allocate and pick kernels
+        for f in feeds[name]:
+            insp.backend.run(f)
+    times: Dict[str, List[float]] = {name: [] for name in inspectors}
+    start = time.perf_counter()
+    for _ in range(max(1, rounds)):
+        for name, insp in inspectors.items():
+            done, t0 = 0, time.perf_counter()
+            while done == 0 or time.perf_counter() - t0 < ROUND_MIN_S:  # fast models: repeat
+                for f in feeds[name]:
+                    insp.backend.run(f)
+                done += n_images
+            times[name].append((time.perf_counter() - t0) / done)
+        if time.perf_counter() - start > budget_s:
+            break
+    timings = {name: round(1e3 * float(np.median(ts)), 3) for name, ts in times.items()}
+    agreeing = [n for n in inspectors if n not in disagreed]
+    best = min(agreeing, key=lambda n: timings[n])
+    choice = Choice(best, timings, agreement, disagreed, skipped, n_images, generated,
+                    inspectors[best].backend.describe(), time.strftime("%Y-%m-%d %H:%M:%S"))
+    return choice, inspectors
+
+
+# -- remembering -------------------------------------------------------------------
+
+def cache_file(work_dir: Optional[Union[str, os.PathLike]] = None) -> Path:
+    """``<work dir>/engine-choices.json``, beside the runs."""
+    return runs_root(work_dir).parent / CACHE_NAME
+
+
+def context_key(settings: RuntimeSettings) -> str:
+    """What the measurement depends on besides the model: device, threads, batch, oneDNN
+    and the versions of the backends (a new release is measured again)."""
+    from importlib import metadata
+
+    versions = []
+    for dist in ("paddlepaddle", "paddlepaddle-gpu", "openvino", "onnxruntime", "paddle2onnx"):
+        try:
+            versions.append(f"{dist}={metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            continue
+    onednn = ("onednn-" + "-".join(settings.onednn_exclude)) if settings.use_onednn else "no-onednn"
+    return (f"{settings.device}/{settings.threads}t/b{settings.batch_size}/{onednn}/"
+            f"ir{int(settings.ir_optim)}/" + ",".join(versions))
+
+
+def _read_cache(path: Path) -> Dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != CACHE_VERSION or not isinstance(data.get("models"), dict):
+        return {}
+    return data
+
+
+def remembered(path: Path, fingerprint: str, context: str) -> Optional[Choice]:
+    entry = _read_cache(path).get("models", {}).get(fingerprint, {}).get(context)
+    if not isinstance(entry, dict):
+        return None
+    try:
+        choice = Choice.from_json(entry)
+    except (KeyError, TypeError):
+        return None
+    return choice if choice.engine in BACKENDS else None
+
+
+def remember(path: Path, fingerprint: str, context: str, choice: Choice) -> None:
+    """Add the choice to the cache file (atomically; a failure to write only costs a
+    measurement next time)."""
+    data = _read_cache(path) or {"version": CACHE_VERSION, "models": {}}
+    data["models"].setdefault(fingerprint, {})[context] = choice.to_json()
+    try:
+        atomic_write_text(path, json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True))
+    except OSError as e:
+        log.warning("cannot remember the engine choice in %s: %s", path, e)
+
+
+def load_inspector(model: Union[str, os.PathLike, ModelSpec], settings: RuntimeSettings,
+                   sample_paths: Sequence[Union[str, os.PathLike]] = (),
+                   work_dir: Optional[Union[str, os.PathLike]] = None) -> Inspector:
+    """An Inspector for ``model``; with ``settings.engine == "auto"`` on the backend chosen
+    here (remembered, else measured), its one-line report in ``inspector.engine_note``."""
+    spec = model if isinstance(model, ModelSpec) else load_model_spec(model)
+    if settings.engine != "auto":
+        return Inspector(spec, settings)
+    path, fingerprint, context = cache_file(work_dir), fingerprint_spec(spec), context_key(settings)
+    choice = remembered(path, fingerprint, context)
+    if choice is not None:
+        try:
+            insp = Inspector(spec, replace(settings, engine=choice.engine))
+        except InspectorError as e:  # e.g. the package is gone since: measure again
+            log.info("remembered engine %s no longer loads (%s); measuring again", choice.engine, e)
+        else:
+            insp.engine_note = choice.line()
+            log.info("%s: %s", spec.directory, insp.engine_note)
+            return insp
+    images, generated = sample_images(sample_paths, max_pixels=settings.max_pixels)
+    choice, inspectors = measure(spec, settings, images, generated=generated)
+    remember(path, fingerprint, context, choice)
+    insp = inspectors[choice.engine]
+    insp.engine_note = choice.line()
+    log.info("%s: %s", spec.directory, insp.engine_note)
+    return insp
