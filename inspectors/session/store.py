@@ -60,6 +60,7 @@ class Filter(str, Enum):
     ALL = "all"
     FLAGGED = "NG"
     REVIEW = "REVIEW"
+    OK = "OK"
     DISAGREE = "ground-truth disagreement"
     ERRORS = "errors"
     NO_RESULT = "not inspected"  # changed images included: their results are not shown
@@ -471,6 +472,8 @@ class ResultsStore:
             out = np.flatnonzero(self._codes == _NG).tolist()
         elif which is Filter.REVIEW:
             out = np.flatnonzero(self._codes == _REVIEW).tolist()
+        elif which is Filter.OK:
+            out = np.flatnonzero(self._codes == _OK).tolist()
         elif which is Filter.ERRORS:
             out = np.flatnonzero((self._codes == _ERROR) | self._has_error).tolist()
         else:
