@@ -93,3 +93,33 @@ def test_the_apps_states_equal_predicts_verdicts_on_the_same_run(qtbot, make_win
     _open(qtbot, again, line)
     assert len(again.bench.rules.regions.exclude) == 1
     assert set(_states(again).values()) == {"OK"}
+
+
+def test_a_run_from_before_defect_tables_is_filled_in_and_decided_by_size(qtbot, make_window, line, tmp_path,
+                                                                          capsys):
+    """Rows an older version stored without defect tables: shown at once (scores only),
+    their tables computed in the background and written back; then the size rule applies."""
+    import sqlite3
+
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(RULES, encoding="utf-8")
+    code = cli_main(["predict", "--model", str(DET_MODEL), "--input", str(line), "--out", str(tmp_path / "out"),
+                     "-q", "--rules", str(rules), "--work-dir", str(tmp_path / "work")])
+    assert code == 0, capsys.readouterr().err
+    verdicts = {r["file"]: r["verdict"] for r in csv.DictReader((tmp_path / "out" / "summary.csv").open())}
+    index = next((tmp_path / "work" / "runs").glob("*/index.sqlite"))
+    con = sqlite3.connect(index)
+    con.execute("UPDATE images SET defects = NULL")  # as an older version wrote them
+    con.commit()
+
+    def tables_stored() -> int:
+        return con.execute("SELECT count(*) FROM images WHERE defects IS NOT NULL").fetchone()[0]
+
+    try:
+        assert tables_stored() == 0
+        w = make_window()
+        _open(qtbot, w, line)
+        qtbot.waitUntil(lambda: tables_stored() == len(verdicts), timeout=RUN_TIMEOUT)
+        qtbot.waitUntil(lambda: _states(w) == verdicts, timeout=10_000)
+    finally:
+        con.close()
