@@ -91,4 +91,4 @@ def test_readme_first_command_opens_the_demo_with_results(xserver, tmp_path):
     seen = json.loads(shot.with_suffix(".json").read_text())
     assert seen["folder"] == folder and sorted(seen["models"]) == sorted(models)
     assert seen["images"] >= 20 and seen["no result"] == 0 and seen["error"] == 0
-    assert seen["defect"] >= seen["images"] // 2  # the demo shows findings, not an empty run
+    assert seen["NG"] >= seen["images"] // 2  # the demo shows findings, not an empty run
