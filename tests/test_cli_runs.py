@@ -276,7 +276,7 @@ def test_sigkill_in_the_middle_then_predict_continues(tmp_path):
     src = tmp_path / "src"
     src.mkdir()
     rng = np.random.default_rng(5)
-    n = 120
+    n = 400  # seconds of work for the (fast) bundled classifier: time to stop it mid-run
     for i in range(n):
         cv2.imwrite(str(src / f"{i:04d}.png"), rng.integers(0, 255, (200, 200, 3), dtype=np.uint8))
     work = tmp_path / "work"
@@ -286,7 +286,8 @@ def test_sigkill_in_the_middle_then_predict_continues(tmp_path):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline and proc.poll() is None and _rows(work / "runs") < 10:
-        time.sleep(0.05)
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGSTOP)  # frozen where it is: the kill lands mid-run
     assert proc.poll() is None, "the run ended before it could be killed: " + proc.communicate()[1]
     proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=60)
