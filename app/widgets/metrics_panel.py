@@ -11,10 +11,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QStackedWidget,
     QVBoxLayout,
@@ -149,9 +151,14 @@ class MetricsPanel(QWidget):
         side.addWidget(self.notes)
         side.addStretch(1)
         side.addWidget(self.busy)
-        left = QWidget()
-        left.setLayout(side)
-        left.setFixedWidth(380)
+        column = QWidget()
+        column.setLayout(side)
+        left = QScrollArea()  # the numbers, the chooser and the band scroll rather than overlap
+        left.setWidget(column)
+        left.setWidgetResizable(True)
+        left.setFrameShape(QFrame.Shape.NoFrame)
+        left.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left.setFixedWidth(460)
         self.bars, self.pr, self.curve, self.matrix = ClassBars(), PrCurves(), RecallFprPlot(), ConfusionPlot()
         row = QHBoxLayout()
         row.setContentsMargins(4, 4, 4, 4)
