@@ -33,7 +33,7 @@ from ..metrics.plots import plot_confusion, plot_per_class, plot_pr_curves
 from ..outdir import StagedFolder, check_apart
 from ..problems import Problem
 from ..results import DetectionResult, Result, SegmentationResult, Thresholds
-from . import runuse
+from . import clusteruse, runuse
 from .common import (
     CliError,
     add_runtime_args,
@@ -62,6 +62,7 @@ def add_parser(sub) -> None:
     p.add_argument("--limit", type=non_negative_int, default=0, help="evaluate only the first N images (0: all)")
     add_runtime_args(p)
     runuse.add_store_args(p)
+    clusteruse.add_cluster_args(p)
     p.set_defaults(func=run)
 
 
@@ -169,7 +170,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(os.path.abspath(os.path.expanduser(args.out)))
     check_apart(out, source_folders(images, data, *gt.sources))
     staged = StagedFolder(out, "evaluate", info={"data": str(data), "model": str(args.model)})
-    inspector = load_inspector(args)
+    inspector = clusteruse.load(args) if clusteruse.wanted(args) else load_inspector(args)
     if inspector.task != gt.task:
         raise CliError(f"the model is a {inspector.task} model but {data} holds {gt.task} ground truth")
     print(f"ground truth: {gt.describe()} ({len(images)} images)", file=sys.stderr)

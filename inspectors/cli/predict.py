@@ -25,7 +25,7 @@ from ..imageio import is_image_file, list_images
 from ..outdir import StagedFolder, check_apart
 from ..problems import Problem
 from ..results import Outcome, Thresholds
-from . import runuse
+from . import clusteruse, runuse
 from .common import (
     CliError,
     add_runtime_args,
@@ -52,6 +52,7 @@ def add_parser(sub) -> None:
                    help="confidence threshold for flagging, 0-1 (default: the model's, else 0.5)")
     add_runtime_args(p)
     runuse.add_store_args(p)
+    clusteruse.add_cluster_args(p)
     p.set_defaults(func=run)
 
 
@@ -151,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(os.path.abspath(os.path.expanduser(args.out)))
     check_apart(out, source_folders(images, src))
     staged = StagedFolder(out, "predict", info={"input": str(src), "model": str(args.model)})
-    inspector = load_inspector(args)
+    inspector = clusteruse.load(args) if clusteruse.wanted(args) else load_inspector(args)
     thr = Thresholds(args.threshold if args.threshold is not None else inspector.spec.default_threshold)
     store = runuse.open_run(args, root, images, inspector.settings)
     try:
