@@ -98,10 +98,11 @@ def on_ray(model: Path, paths: List[Path], actors: int, threads: int, reps: int)
         "actor_load_s": med(lambda st: statistics.mean(st.actor_start_s.values())),
         "batches": runs[0].batches, "batch_images": runs[0].batch_images,
         # per batch: inside the actor but not in the engine (file keys, pickling the outcomes),
-        # and between batches (Ray: scheduling, moving the batch in and the outcomes out)
+        # and an actor's idle time between its batches (Ray: scheduling, moving the batch in
+        # and the outcomes out)
         "in_actor_ms": med(lambda st: 1e3 * (sum(st.batch_s) - sum(st.infer_s)) / max(1, st.batches)),
         "engine_ips": med(lambda st: n / sum(st.infer_s) * actors),
-        "between_ms": med(lambda st: 1e3 * (steady_s(st) * actors - sum(st.batch_s[1:])) / max(1, st.batches - 1)),
+        "between_ms": med(lambda st: 1e3 * statistics.mean(st.idle_s) if st.idle_s else 0.0),
         "repeated": sum(st.repeated for st in runs),
     }
 

@@ -17,6 +17,7 @@ import socket
 import sys
 import time
 import warnings
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union
@@ -76,6 +77,7 @@ class RunStats:
     actor_start_s: Dict[str, float] = field(default_factory=dict)  # per actor: model load
     batch_s: List[float] = field(default_factory=list)  # per batch, inside the actor
     infer_s: List[float] = field(default_factory=list)  # per batch, of it inside the engine
+    idle_s: List[float] = field(default_factory=list)  # per actor and batch after its first: the gap before it
     repeated: int = 0  # outcomes of images already given (a retried batch)
 
 
@@ -122,6 +124,18 @@ def _quiet_ray_logs() -> None:
     command as an exception, told in one line)."""
     for name in ("ray", "ray.data"):
         logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def _gaps(batches: Iterable[Tuple[str, float, float, float]]) -> List[float]:
+    """Per actor, the idle time before each batch after its first (Ray's hand-over)."""
+    by_actor: Dict[str, List[Tuple[float, float]]] = {}
+    for worker, started, batch_s, _infer_s in batches:
+        by_actor.setdefault(worker, []).append((started, batch_s))
+    gaps = []
+    for runs in by_actor.values():
+        runs.sort()
+        gaps += [max(0.0, b[0] - (a[0] + a[1])) for a, b in zip(runs, runs[1:])]
+    return gaps
 
 
 class RayInspector:
@@ -252,16 +266,16 @@ class RayInspector:
             return
         stats.batch_images = self._batch_images(len(todo))
         left = set(todo)
-        batches: Dict[str, Tuple[float, float]] = {}
+        batches: Dict[str, Tuple[str, float, float, float]] = {}  # id -> actor, start, batch_s, infer_s
         t0 = time.perf_counter()
         try:
             ds = self._dataset(todo, stats.batch_images)
             for block in ds.iter_batches(batch_size=None, batch_format="numpy"):
-                for path, blob, worker, batch, start_s, batch_s, infer_s in zip(
+                for path, blob, worker, batch, start_s, batch_s, infer_s, started in zip(
                         block["path"], block["record"], block["worker"], block["batch"],
-                        block["start_s"], block["batch_s"], block["infer_s"]):
+                        block["start_s"], block["batch_s"], block["infer_s"], block["started"]):
                     stats.actor_start_s.setdefault(str(worker), float(start_s))
-                    batches[str(batch)] = (float(batch_s), float(infer_s))
+                    batches[str(batch)] = (str(worker), float(started), float(batch_s), float(infer_s))
                     if path not in left:
                         stats.repeated += 1
                         continue
@@ -276,14 +290,27 @@ class RayInspector:
                                  f"done; run again to continue): {_one_line(e)}") from None
         finally:
             stats.wall_s = time.perf_counter() - t0
-            stats.batch_s = [b for b, _i in batches.values()]
-            stats.infer_s = [i for _b, i in batches.values()]
+            stats.batch_s = [b for _w, _t, b, _i in batches.values()]
+            stats.infer_s = [i for _w, _t, _b, i in batches.values()]
+            stats.idle_s = _gaps(batches.values())
             stats.batches = len(batches)
         if left:
             raise InspectorError(f"the cluster run ended without {len(left)} of {len(todo)} images "
                                  f"(e.g. {sorted(left)[0]}); run again to continue")
 
     def run(self, paths: Iterable[Union[str, Path]]) -> Iterator[Outcome]:
-        """Like :meth:`inspectors.engine.Inspector.run`, on the cluster (in finishing order)."""
-        for outcome, _key in self.run_keyed(paths):
-            yield outcome
+        """Like :meth:`inspectors.engine.Inspector.run`, on the cluster: outcomes in the
+        order of ``paths`` (each held back until those before it are in)."""
+        order = [os.fspath(p) for p in paths]
+        left = Counter(order)  # a path given twice is given back twice, as the engine does
+        held: Dict[str, Outcome] = {}
+        i = 0
+        for outcome, _key in self.run_keyed(order):
+            held[os.fspath(outcome.path)] = outcome
+            while i < len(order) and order[i] in held:
+                path = order[i]
+                yield held[path]
+                left[path] -= 1
+                if not left[path]:
+                    del held[path]
+                i += 1

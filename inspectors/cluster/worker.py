@@ -79,7 +79,7 @@ class InspectWorker:
         return [(errors.get(p) or done[p], keys[p]) for p in paths]
 
     def __call__(self, batch: Dict[str, np.ndarray]) -> Dict[str, np.ndarray]:
-        t0 = time.perf_counter()
+        t0, started = time.perf_counter(), time.time()
         paths = [str(p) for p in batch["path"]]
         records = self.inspect(paths)
         n = len(paths)
@@ -90,4 +90,5 @@ class InspectWorker:
                 "batch": np.array([f"{self.where}#{self.batches}"] * n, dtype=object),
                 "start_s": np.full(n, self.started_s),
                 "batch_s": np.full(n, time.perf_counter() - t0),
-                "infer_s": np.full(n, self.infer_s)}
+                "infer_s": np.full(n, self.infer_s),
+                "started": np.full(n, started)}  # wall clock: gaps between an actor's batches
