@@ -9,7 +9,6 @@ folder, so a rebuilt folder loads exactly as the original does.
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,7 +79,8 @@ class ModelFolder:
     worker leaves it in the node's temp folder)."""
 
     def __init__(self, payload: ModelPayload):
-        self.path = Path(tempfile.mkdtemp(prefix="defect-inspector-model-"))
+        self._tmp = tempfile.TemporaryDirectory(prefix="defect-inspector-model-")
+        self.path = Path(self._tmp.name)
         try:
             self.spec = rebuild(payload, self.path)
         except BaseException:
@@ -88,4 +88,4 @@ class ModelFolder:
             raise
 
     def close(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
+        self._tmp.cleanup()
