@@ -244,15 +244,15 @@ class RayInspector:
 
     def _dataset(self, paths: List[str], batch: int):
         ray, opt = self._ray, self.options
-        ds = ray.data.from_items([{"path": p} for p in paths],
-                                 override_num_blocks=max(1, math.ceil(len(paths) / batch)))
+        blocks = max(1, math.ceil(len(paths) / batch))
+        ds = ray.data.from_items([{"path": p} for p in paths], override_num_blocks=blocks)
         with warnings.catch_warnings():  # max_restarts as a remote arg: deprecated after 2.60
             warnings.simplefilter("ignore")
             return ds.map_batches(
                 InspectWorker,
                 fn_constructor_kwargs={"payload": self._payload_ref, "settings": self.settings},
                 batch_size=batch, batch_format="numpy",
-                compute=ray.data.ActorPoolStrategy(size=self.actors),
+                compute=ray.data.ActorPoolStrategy(size=min(self.actors, blocks)),  # none idle
                 num_cpus=opt.cpus_per_actor, num_gpus=opt.gpus_per_actor or None,
                 max_restarts=MAX_RESTARTS, max_task_retries=MAX_RESTARTS)
 
@@ -265,6 +265,7 @@ class RayInspector:
         if not todo:
             return
         stats.batch_images = self._batch_images(len(todo))
+        stats.actors = min(self.actors, math.ceil(len(todo) / stats.batch_images))
         left = set(todo)
         batches: Dict[str, Tuple[str, float, float, float]] = {}  # id -> actor, start, batch_s, infer_s
         t0 = time.perf_counter()
