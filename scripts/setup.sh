@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Create .venv (Python 3.11) and install Defect Inspector with its pinned stack.
-# Usage: scripts/setup.sh [test]   ("test" adds pytest, pytest-qt, ruff, import-linter, scikit-learn)
+# Usage: scripts/setup.sh [test]   ("test" adds pytest, pytest-qt, ruff, import-linter, scikit-learn
+# and the cluster extra, Ray, for tests/test_cluster_ray.py: the test extra includes it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3.11}

@@ -132,3 +132,30 @@ def test_paddle_is_imported_through_paddle_env():
                     if n == "pycocotools.mask" or (top == "pycocotools" and rel != "inspectors/metrics/coco.py"):
                         offenders.append(f"{rel}:{node.lineno} imports {n}")
     assert offenders == []
+
+
+def _imported(node: ast.AST) -> List[str]:
+    if isinstance(node, ast.Import):
+        return [a.name for a in node.names]
+    if isinstance(node, ast.ImportFrom) and not node.level:
+        return [node.module or ""]
+    return []
+
+
+def test_ray_is_imported_only_in_the_cluster_package_and_only_inside_functions():
+    """Ray is the optional ``cluster`` extra: nothing outside inspectors/cluster imports it,
+    and the cluster package imports it only inside functions, so the base install (no Ray)
+    imports every module and fails only when ``--cluster ray`` is asked for."""
+    offenders = []
+    for pkg in PACKAGES:
+        for path in (ROOT / pkg).rglob("*.py"):
+            rel = path.relative_to(ROOT).as_posix()
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            in_cluster = rel.startswith("inspectors/cluster/")
+            local = {id(n) for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+                     for n in ast.walk(f)}
+            for node in ast.walk(tree):
+                for name in _imported(node):
+                    if name.split(".")[0] == "ray" and (not in_cluster or id(node) not in local):
+                        offenders.append(f"{rel}:{node.lineno} imports {name}")
+    assert offenders == []

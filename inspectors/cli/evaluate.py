@@ -35,7 +35,7 @@ from ..outdir import StagedFolder, check_apart
 from ..problems import Problem
 from ..results import DetectionResult, Result, SegmentationResult, Thresholds, is_defective
 from ..rules import DefectTable, DefectTables, rules_to_dict
-from . import ruleuse, runuse
+from . import clusteruse, ruleuse, runuse
 from .common import (
     CliError,
     add_runtime_args,
@@ -65,6 +65,7 @@ def add_parser(sub) -> None:
     ruleuse.add_rules_args(p)
     add_runtime_args(p)
     runuse.add_store_args(p)
+    clusteruse.add_cluster_args(p)
     p.set_defaults(func=run)
 
 
@@ -180,7 +181,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(os.path.abspath(os.path.expanduser(args.out)))
     check_apart(out, source_folders(images, data, *gt.sources))
     staged = StagedFolder(out, "evaluate", info={"data": str(data), "model": str(args.model)})
-    inspector = load_inspector(args, images)
+    inspector = clusteruse.load(args) if clusteruse.wanted(args) else load_inspector(args, images)
     if inspector.task != gt.task:
         raise CliError(f"the model is a {inspector.task} model but {data} holds {gt.task} ground truth")
     print(f"ground truth: {gt.describe()} ({len(images)} images)", file=sys.stderr)

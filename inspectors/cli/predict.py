@@ -26,7 +26,7 @@ from ..outdir import StagedFolder, check_apart
 from ..problems import Problem
 from ..results import Outcome, Thresholds
 from ..rules import Decision
-from . import ruleuse, runuse
+from . import clusteruse, ruleuse, runuse
 from .common import (
     CliError,
     add_runtime_args,
@@ -54,6 +54,7 @@ def add_parser(sub) -> None:
     ruleuse.add_rules_args(p)
     add_runtime_args(p)
     runuse.add_store_args(p)
+    clusteruse.add_cluster_args(p)
     p.set_defaults(func=run)
 
 
@@ -164,7 +165,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(os.path.abspath(os.path.expanduser(args.out)))
     check_apart(out, source_folders(images, src))
     staged = StagedFolder(out, "predict", info={"input": str(src), "model": str(args.model)})
-    inspector = load_inspector(args, images)
+    inspector = clusteruse.load(args) if clusteruse.wanted(args) else load_inspector(args, images)
     thr = Thresholds(args.threshold if args.threshold is not None else inspector.spec.default_threshold)
     decider.base = thr
     if inspector.class_names:  # a class the model lacks: said before any image is inferred

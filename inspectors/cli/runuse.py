@@ -153,12 +153,18 @@ class Writer:
 
 def infer_into(run: Optional[Run], inspector, todo: Sequence[Path], bar=None) -> Dict[str, Outcome]:
     """Infer ``todo``; outcomes of images the run can hold are stored, the others returned
-    (all of them without a run), keyed by ``os.fspath`` of the path as given."""
+    (all of them without a run), keyed by ``os.fspath`` of the path as given.
+
+    Each stored image's file key is taken before the image is read: here, or, for an
+    inspector with ``run_keyed`` (a cluster's, :mod:`inspectors.cluster`), by the worker
+    that reads it, which sends the key with the outcome (None: it could not open the file,
+    whose error is then reported, not stored, as an image gone here is)."""
     kept: Dict[str, Outcome] = {}
     if not todo:
         return kept
     stats: Dict[str, Optional[FileKey]] = {}
     storable = set()
+    run_keyed = getattr(inspector, "run_keyed", None)
     if run is not None:
         for p in todo:
             key = os.fspath(p)
@@ -167,17 +173,25 @@ def infer_into(run: Optional[Run], inspector, todo: Sequence[Path], bar=None) ->
                 storable.add(key)
             except RunError:
                 continue
+            if run_keyed is not None:
+                continue
             try:
                 stats[key] = file_key(p)  # before the image is read: a later edit reads as stale
             except OSError:  # gone: its error is reported, not stored
                 storable.discard(key)
     given = {_abs(p): os.fspath(p) for p in todo}
+    paths = [_abs(p) for p in todo] if run is not None else list(todo)
+    if run_keyed is not None:
+        keyed = run_keyed(paths)
+    else:
+        keyed = ((o, stats.get(given.get(os.fspath(o.path), os.fspath(o.path))))
+                 for o in inspector.run(paths))
     writer = Writer(run) if run is not None else None
     try:
-        for outcome in inspector.run([_abs(p) for p in todo] if run is not None else list(todo)):
+        for outcome, file_stat in keyed:
             key = given.get(os.fspath(outcome.path), os.fspath(outcome.path))
-            if writer is not None and key in storable:
-                writer.put(outcome, stats.get(key))
+            if writer is not None and key in storable and file_stat is not None:
+                writer.put(outcome, file_stat)
             else:
                 kept[key] = outcome
             if bar is not None:
