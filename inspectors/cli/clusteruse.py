@@ -11,10 +11,12 @@ from __future__ import annotations
 import argparse
 import atexit
 import sys
+from pathlib import Path
+from typing import Sequence
 
 from ..argtypes import positive_int
 from ..errors import InspectorError
-from .common import CliError, install_sigterm, runtime_settings
+from .common import CliError, install_sigterm, load_inspector, runtime_settings
 
 #: Options that mean nothing without --cluster.
 _CLUSTER_ONLY = ("address", "actors", "cpus_per_actor", "gpus_per_actor", "images_per_task")
@@ -55,14 +57,20 @@ def wanted(args: argparse.Namespace) -> bool:
     return False
 
 
-def load(args: argparse.Namespace):
+def load(args: argparse.Namespace, samples: Sequence[Path] = ()):
     """A :class:`inspectors.cluster.driver.RayInspector` connected to the cluster (and
     disconnected at exit): the command's inspector with ``--cluster ray``. Bad cluster
-    arguments, Ray missing, an unreachable address: CliError (exit 2)."""
+    arguments, Ray missing, an unreachable address: CliError (exit 2). ``--engine auto``
+    is resolved here, on this machine (measured on ``samples`` or remembered), and the
+    actors run the chosen backend."""
     from ..cluster.driver import ClusterError, ClusterOptions, RayInspector
     from ..formats import load_model_spec
 
     settings = runtime_settings(args)
+    if settings.engine == "auto":
+        chosen = load_inspector(args, samples).settings.engine
+        args = argparse.Namespace(**{**vars(args), "engine": chosen})
+        settings = runtime_settings(args)
     gpus = args.gpus_per_actor if args.gpus_per_actor is not None else 0.0
     if gpus > 0 and settings.device == "cpu":
         settings = runtime_settings(argparse.Namespace(**{**vars(args), "device": "gpu"}))

@@ -181,7 +181,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(os.path.abspath(os.path.expanduser(args.out)))
     check_apart(out, source_folders(images, data, *gt.sources))
     staged = StagedFolder(out, "evaluate", info={"data": str(data), "model": str(args.model)})
-    inspector = clusteruse.load(args) if clusteruse.wanted(args) else load_inspector(args, images)
+    inspector = clusteruse.load(args, images) if clusteruse.wanted(args) else load_inspector(args, images)
     if inspector.task != gt.task:
         raise CliError(f"the model is a {inspector.task} model but {data} holds {gt.task} ground truth")
     print(f"ground truth: {gt.describe()} ({len(images)} images)", file=sys.stderr)

@@ -165,7 +165,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(os.path.abspath(os.path.expanduser(args.out)))
     check_apart(out, source_folders(images, src))
     staged = StagedFolder(out, "predict", info={"input": str(src), "model": str(args.model)})
-    inspector = clusteruse.load(args) if clusteruse.wanted(args) else load_inspector(args, images)
+    inspector = clusteruse.load(args, images) if clusteruse.wanted(args) else load_inspector(args, images)
     thr = Thresholds(args.threshold if args.threshold is not None else inspector.spec.default_threshold)
     decider.base = thr
     if inspector.class_names:  # a class the model lacks: said before any image is inferred
