@@ -265,7 +265,8 @@ class ModelWorker(Worker):
                     return
                 self._drop = False
             try:
-                for outcome in inspector.run(self._next_paths(), cancel=self._dropping, prefetch=1):
+                for outcome in inspector.run(self._next_paths(), cancel=self._dropping,
+                                             prefetch=min(1, getattr(inspector, "prefetch", 1))):
                     self._store(outcome)
                     self.signals.outcome.emit(self.model_id, outcome)
             except Exception as e:  # an engine bug must not hang the app

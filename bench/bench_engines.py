@@ -9,11 +9,16 @@ interleaved rounds (every variant once per round, so machine-load drift is share
    oneDNN, OpenVINO (reading the Paddle program) and ONNX Runtime (paddle2onnx), with the
    ratio to Paddle as it was; a backend that cannot run the model says why;
 2. batch sizes 1 / 2 / 4 / 8 per backend (bare loop, images/s);
-3. the pipeline per backend, three thread layouts: ``Inspector.run`` (2 inference threads
-   plus the prefetch thread), with ``prefetch=0`` (no helper thread) and with 1 inference
-   thread plus the prefetch thread, against the bare loop (target >= 0.95) and against a
+3. the pipeline per backend, four thread layouts of ``Inspector.run`` (2 or 1 inference
+   threads, each with the prefetch thread or without), the layout ``--engine auto`` picks
+   for that backend (measured at load on 4 of the images, :func:`engine_choice.measure_layout`)
+   and its rate here, against the bare loop at 2 threads (target >= 0.95) and against a
    suite-style sequential loop (read, preprocess, infer, postprocess one image after the other);
-4. ``predict`` end to end in this process (its own img/s line: listing, inference, JSON
+4. achieved GFLOP/s per backend (batch 1, bare loop) as a share of this machine's sgemm
+   peak (numpy float32 matmul on all cores); FLOPs per image counted from the Paddle
+   program's convolutions and matmuls at the images' input shape (read through OpenVINO's
+   Paddle frontend, which gives every op a static shape once the inputs have one);
+5. ``predict`` end to end in this process (its own img/s line: listing, inference, JSON
    and summary.csv written; the model's load not included), ``--no-store`` and with a run
    store, against the same sequential loop.
 
@@ -21,6 +26,7 @@ interleaved rounds (every variant once per round, so machine-load drift is share
 read them, and their bare-loop images/s on each.
 
     python bench/bench_engines.py [--rounds 3] [--images 100] [--only cls,det,seg] [--seeds]
+                                  [--no-batches] [--no-predict]
 """
 
 from __future__ import annotations
@@ -45,6 +51,7 @@ import numpy as np
 from inspectors.backends import BackendUnavailable, installed_engines, one_line
 from inspectors.cli import main as cli_main
 from inspectors.engine import Inspector
+from inspectors.engine_choice import measure_layout
 from inspectors.errors import InspectorError
 from inspectors.imageio import read_image
 from inspectors.runtime import RuntimeSettings
@@ -120,6 +127,59 @@ def sequential(insp: Inspector, paths: List[Path]) -> Callable[[], float]:
     return run
 
 
+def sgemm_peak_gflops(n: int = 2048, repeats: int = 5) -> float:
+    """This machine's measured float32 matmul peak (numpy's BLAS on all its threads), GFLOP/s:
+    the best of ``repeats`` n x n products."""
+    rng = np.random.default_rng(0)
+    a, b = rng.random((n, n), np.float32), rng.random((n, n), np.float32)
+    a @ b  # warm-up (thread pool, pages)
+    best = min(_timed(lambda: a @ b) for _ in range(repeats))
+    return 2 * n ** 3 / best / 1e9
+
+
+def _timed(fn: Callable[[], object]) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def model_gflops(model: Path, feeds: dict) -> float:
+    """GFLOPs of one inference on ``feeds``: 2 x multiply-adds of the program's convolutions,
+    grouped / transposed convolutions and matmuls (the rest is memory traffic), with the
+    shapes OpenVINO's Paddle frontend infers from the inputs' shapes. Ops whose shapes stay
+    dynamic (after a detector's NMS) are not counted."""
+    import openvino as ov
+
+    m = ov.Core().read_model(str(model / "model.pdmodel"))
+    shapes = {}
+    for port in m.inputs:
+        name = next((n for n in port.get_names() if n in feeds), None)
+        if name is not None:
+            shapes[port.get_any_name()] = ov.PartialShape(list(feeds[name].shape))
+    m.reshape(shapes)
+    total = 0
+    for op in m.get_ordered_ops():
+        kind = op.get_type_name()
+        if kind not in ("Convolution", "GroupConvolution", "ConvolutionBackpropData", "MatMul"):
+            continue
+        ins = [op.input(i).get_partial_shape() for i in range(2)]
+        out = op.output(0).get_partial_shape()
+        if not all(sh.is_static for sh in (*ins, out)):
+            continue
+        x, w, y = ([d.get_length() for d in sh] for sh in (*ins, out))
+        if kind == "Convolution":  # w: [Co, Ci, k...], y: [N, Co, spatial...]
+            total += 2 * int(np.prod(y)) * int(np.prod(w[1:]))
+        elif kind == "GroupConvolution":  # w: [G, Co/G, Ci/G, k...]
+            total += 2 * int(np.prod(y)) * int(np.prod(w[2:]))
+        elif kind == "ConvolutionBackpropData":  # w: [Ci, Co, k...], every input pixel spreads
+            total += 2 * int(np.prod(x)) * int(np.prod(w[1:]))
+        else:  # MatMul: k is the contracted size of the first input
+            attrs = op.get_attributes()
+            k = x[-2] if attrs.get("transpose_a") and len(x) > 1 else x[-1]
+            total += 2 * int(np.prod(y)) * k
+    return total / 1e9
+
+
 _CALLS = itertools.count()
 _RATE = re.compile(r"\(([0-9.]+) img/s\)")
 
@@ -152,7 +212,8 @@ def load(model: Path, settings: RuntimeSettings):
         return None, one_line(e)
 
 
-def bench_model(kind: str, n: int, rounds: int, tmp: Path) -> None:
+def bench_model(kind: str, n: int, rounds: int, tmp: Path, batches: bool = True,
+                predict: bool = True) -> None:
     name = MODELS[kind][0]
     model = ROOT / "models" / name
     paths = images_of(kind, n)
@@ -181,7 +242,7 @@ def bench_model(kind: str, n: int, rounds: int, tmp: Path) -> None:
                if e in installed_engines()}
     batch_fns: Dict[str, Callable[[], float]] = {}
     for e, s in engines.items():
-        for b in BATCHES:
+        for b in BATCHES if batches else ():
             insp, _ = load(model, replace(s, batch_size=b))
             if insp is None:
                 continue
@@ -189,12 +250,13 @@ def bench_model(kind: str, n: int, rounds: int, tmp: Path) -> None:
             fs = [f for g in groups for f in insp.batch_feeds(g)]
             bare(insp, fs[:2], 2)()
             batch_fns[f"{e}|{b}"] = bare(insp, fs, n)
-    batch_rates = interleaved(batch_fns, rounds)
-    print("\n| backend | " + " | ".join(f"batch {b}" for b in BATCHES) + " |\n|---|" + "---|" * len(BATCHES))
-    for e in engines:
-        cells = [f"{batch_rates[f'{e}|{b}']:.1f}" if f"{e}|{b}" in batch_rates else "-" for b in BATCHES]
-        if any(c != "-" for c in cells):
-            print(f"| {e} | " + " | ".join(cells) + " |")
+    if batch_fns:
+        batch_rates = interleaved(batch_fns, rounds)
+        print("\n| backend | " + " | ".join(f"batch {b}" for b in BATCHES) + " |\n|---|" + "---|" * len(BATCHES))
+        for e in engines:
+            cells = [f"{batch_rates[f'{e}|{b}']:.1f}" if f"{e}|{b}" in batch_rates else "-" for b in BATCHES]
+            if any(c != "-" for c in cells):
+                print(f"| {e} | " + " | ".join(cells) + " |")
 
     # pipeline and predict, per engine at batch 1
     src = tmp / f"{kind}_images"
@@ -203,34 +265,57 @@ def bench_model(kind: str, n: int, rounds: int, tmp: Path) -> None:
         dst = src / f"{p.parent.name}_{p.name}"
         if not dst.exists():
             os.symlink(p, dst)
+    layouts = {"2t+prefetch": (2, 4), "2t": (2, 0), "1t+prefetch": (1, 4), "1t": (1, 0)}
     fns: Dict[str, Callable[[], float]] = {}
+    chosen: Dict[str, str] = {}
+    flops = 0.0
     for e, s in engines.items():
         insp, _ = load(model, s)
-        if insp is None:
+        one, _ = load(model, replace(s, threads=1))
+        if insp is None or one is None:
             continue
         fs = [f for p in prepared for f in insp.batch_feeds([p])]
+        if not flops and "openvino" in installed_engines():
+            flops = model_gflops(model, fs[0])
         fns[f"{e}|bare"] = bare(insp, fs, n)
-        fns[f"{e}|run"] = engine_run(insp, paths, 4)
-        fns[f"{e}|run0"] = engine_run(insp, paths, 0)
-        one, _ = load(model, replace(s, threads=1))
-        if one is not None:
-            list(one.run(paths[:3]))
-            fns[f"{e}|run1t"] = engine_run(one, paths, 4)
+        fns[f"{e}|bare1t"] = bare(one, fs, n)
+        for name, (threads, prefetch) in layouts.items():
+            fns[f"{e}|{name}"] = engine_run(insp if threads == 2 else one, paths, prefetch)
         fns[f"{e}|seq"] = sequential(insp, paths)
-        fns[f"{e}|predict"] = predict_cli(model, src, e, False, tmp)
-        fns[f"{e}|predict+store"] = predict_cli(model, src, e, True, tmp)
+        if predict:
+            fns[f"{e}|predict"] = predict_cli(model, src, e, False, tmp)
+            fns[f"{e}|predict+store"] = predict_cli(model, src, e, True, tmp)
         list(insp.run(paths[:3]))
+        list(one.run(paths[:3]))
+        layout, _, _ = measure_layout(insp.spec, s, insp, [str(p) for p in paths[:: n // 4][:4]])
+        chosen[e] = layout.key
     r = interleaved(fns, rounds)
-    print("\n| backend | bare loop | Inspector.run | run / bare | run(prefetch=0) | run, 1 inference thread "
-          "| sequential loop | run / sequential | predict --no-store | predict (run store) | predict / sequential |")
+    print("\n| backend | bare 2t | bare 1t | run 2t+prefetch | run 2t | run 1t+prefetch | run 1t | sequential "
+          "| auto's layout | its run / bare 2t | its run / sequential |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for e in engines:
         if f"{e}|bare" not in r:
             continue
         g = {k.split("|")[1]: v for k, v in r.items() if k.startswith(e + "|")}
-        print(f"| {e} | {g['bare']:.1f} | {g['run']:.1f} | {g['run'] / g['bare']:.2f} | {g['run0']:.1f} "
-              f"| {g.get('run1t', float('nan')):.1f} | {g['seq']:.1f} | {g['run'] / g['seq']:.2f} | {g['predict']:.1f} | {g['predict+store']:.1f} "
-              f"| {g['predict'] / g['seq']:.2f} |")
+        c = g[chosen[e]]
+        print(f"| {e} | {g['bare']:.1f} | {g['bare1t']:.1f} | "
+              + " | ".join(f"{g[k]:.1f}" for k in layouts)
+              + f" | {g['seq']:.1f} | {chosen[e]} | {c / g['bare']:.2f} | {c / g['seq']:.2f} |")
+    if flops:
+        peak = sgemm_peak_gflops()
+        print(f"\nGFLOP/s (batch 1, bare loop, 2 threads): {flops:.3f} GFLOP per image; "
+              f"sgemm peak {peak:.0f} GFLOP/s (numpy, {os.cpu_count()} CPUs)\n")
+        print("| backend | GFLOP/s | share of sgemm peak |\n|---|---|---|")
+        for e in engines:
+            if f"{e}|bare" in r:
+                achieved = flops * r[f"{e}|bare"]
+                print(f"| {e} | {achieved:.1f} | {100 * achieved / peak:.0f} % |")
+    if predict:
+        print("\n| backend | predict --no-store | predict (run store) | predict / sequential |\n|---|---|---|---|")
+        for e in engines:
+            if f"{e}|predict" in r:
+                print(f"| {e} | {r[e + '|predict']:.1f} | {r[e + '|predict+store']:.1f} "
+                      f"| {r[e + '|predict'] / r[e + '|seq']:.2f} |")
     sys.stdout.flush()
 
 
@@ -278,13 +363,15 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap.add_argument("--images", type=int, default=100)
     ap.add_argument("--only", default="cls,det,seg")
     ap.add_argument("--seeds", action="store_true", help="also the seed architectures (slow exports)")
+    ap.add_argument("--no-batches", action="store_true", help="skip the batch-size table")
+    ap.add_argument("--no-predict", action="store_true", help="skip predict end to end")
     args = ap.parse_args(argv)
     if args.images < 100:
         print("note: fewer than 100 images per model: a smoke run, not a measurement", file=sys.stderr)
     print(f"# bench_engines: {os.cpu_count()} CPUs, 2 threads per backend; installed: {', '.join(installed_engines())}")
     with tempfile.TemporaryDirectory(prefix="bench_engines_") as tmp:
         for kind in [k for k in args.only.split(",") if k]:
-            bench_model(kind, args.images, args.rounds, Path(tmp))
+            bench_model(kind, args.images, args.rounds, Path(tmp), not args.no_batches, not args.no_predict)
         if args.seeds:
             bench_seeds(max(1, args.rounds), Path(tmp))
     return 0

@@ -5,7 +5,9 @@ to create from the same :class:`ModelSpec`). It runs on one backend
 (:mod:`inspectors.backends`: Paddle Inference, OpenVINO, ONNX Runtime), named by
 ``settings.engine`` or handed in; ``auto`` is resolved by :mod:`inspectors.engine_choice`. :meth:`Inspector.run` keeps the
 predictor busy by decoding and preprocessing the next images in a helper thread
-(OpenCV and numpy release the GIL) while the current batch is inferred.
+(OpenCV and numpy release the GIL) while the current batch is inferred, or, where that
+was measured slower (:attr:`Inspector.prefetch` 0, set by ``auto``'s thread layout),
+reads them in the calling thread.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from .runtime import RuntimeSettings
 
 CancelFn = Callable[[], bool]
 _DONE = object()
+#: :attr:`Inspector.prefetch` unless a measured layout says otherwise
+DEFAULT_PREFETCH = 4
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,9 @@ class Inspector:
         #: what runs the model, one line (``auto`` replaces it with its choice and figures)
         self.engine_note: str = backend.describe()
         self._class_names: Tuple[str, ...] = spec.class_names
+        #: images :meth:`run` decodes ahead in its helper thread by default; 0: no helper
+        #: thread (``auto`` sets it with the thread count it measured fastest for this model)
+        self.prefetch: int = DEFAULT_PREFETCH
         self._check_inputs()
 
     @classmethod
@@ -151,6 +158,8 @@ class Inspector:
             batch = np.zeros((len(tensors), c, h, w), np.float32)
             for i, t in enumerate(tensors):
                 batch[i, :, : t.shape[1], : t.shape[2]] = t
+        elif len(tensors) == 1:
+            batch = tensors[0][None]  # a view: no copy of the image for batch 1
         else:
             batch = np.stack(tensors)
         feeds: Dict[str, np.ndarray] = {}
@@ -255,13 +264,16 @@ class Inspector:
         return self.run_prepared([self.prepare_path(path)])[0]
 
     def run(self, paths: Iterable[Union[str, Path]], cancel: Optional[CancelFn] = None,
-            prefetch: int = 4) -> Iterator[Outcome]:
+            prefetch: Optional[int] = None) -> Iterator[Outcome]:
         """Inspect many images, overlapping reading/preprocessing with inference.
 
         ``cancel`` is polled between batches; the helper thread stops with it.
-        ``prefetch=0`` reads and preprocesses in the calling thread instead (no helper).
+        ``prefetch``: images decoded ahead by the helper thread (default :attr:`prefetch`,
+        the measured layout); ``0`` reads and preprocesses in the calling thread instead.
         """
         bs = self.settings.batch_size
+        if prefetch is None:
+            prefetch = self.prefetch
         if prefetch <= 0:
             yield from self._run_inline(paths, cancel)
             return

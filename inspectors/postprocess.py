@@ -43,14 +43,30 @@ def split_seg_outputs(outputs: Sequence[np.ndarray]) -> Tuple[Optional[np.ndarra
     return labels, scores
 
 
+def argmax_and_max(scores: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """``(scores.argmax(axis=0), scores.max(axis=0))`` for [C,H,W], the same values (first
+    index on ties; NaN maps go the NumPy way), in one pass over the channels: NumPy's
+    argmax over a leading axis copies the maps first (1.5x slower on FastSCNN's 6x256x256)."""
+    if scores.ndim != 3 or scores.shape[0] < 2 or scores.dtype.kind != "f":
+        return scores.argmax(axis=0), scores.max(axis=0)
+    best = scores[0].copy()
+    labels = np.zeros(best.shape, np.intp)
+    for c in range(1, scores.shape[0]):
+        np.copyto(labels, c, where=scores[c] > best)
+        np.maximum(best, scores[c], out=best)
+    if np.isnan(best).any():  # NaN wins NumPy's argmax at its first index; ">" never sees it
+        return scores.argmax(axis=0), scores.max(axis=0)
+    return labels, best
+
+
 def _label_and_confidence(scores: np.ndarray, output_op: str) -> Tuple[np.ndarray, np.ndarray]:
     """scores [C,H,W] -> (argmax, probability of the argmax)."""
-    labels = scores.argmax(axis=0)
     if output_op == "softmax" or (output_op != "none" and _looks_like_probabilities(scores[:, :1, :64], 0)):
-        conf = scores.max(axis=0)
-    else:  # logits: p(argmax) = 1 / sum(exp(l - max))
+        labels, conf = argmax_and_max(scores)
+    else:
+        labels = scores.argmax(axis=0)  # logits: p(argmax) = 1 / sum(exp(l - max))
         conf = 1.0 / np.exp(scores - scores.max(axis=0, keepdims=True)).sum(axis=0)
-    return labels, conf.astype(np.float32)
+    return labels, conf.astype(np.float32, copy=False)
 
 
 def reverse_seg(labels: np.ndarray, conf: Optional[np.ndarray], meta: Meta):

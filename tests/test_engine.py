@@ -238,3 +238,70 @@ def test_detection_postprocess_hand_built():
     np.testing.assert_array_equal(a.class_ids, [0, 1])
     np.testing.assert_allclose(a.boxes, [[0, 2, 30, 60], [10, 10, 50, 40]])
     np.testing.assert_allclose(b.boxes, [[5, 5, 200, 100]])
+
+
+@pytest.mark.parametrize("params", [
+    dict(mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225)),  # PaddleClas / ppdet: im * (1/255)
+    dict(mean=(0.5,), std=(0.5,), scale=1.0, divide=(255.0, 255.0, 255.0)),  # PaddleSeg: im / 255
+    dict(mean=(0.1, 0.2, 0.3), std=(0.7, 0.8, 0.9), scale=1.0, divide=(250.0,), offset=(3.0, 4.0, 5.0)),
+])
+def test_normalize_per_channel_is_bit_identical_to_numpy_broadcasting(params):
+    """The per-channel path must give exactly what ``im -= mean; im /= std`` on the HWC
+    float32 image gives (float64 arithmetic rounded to float32 at every step)."""
+    from inspectors.preprocess.ops import Normalize
+
+    op = Normalize(**params)
+    for shape, dtype in (((37, 53, 3), np.uint8), ((64, 48, 3), np.float32)):
+        im = np.random.default_rng(1).integers(0, 256, shape).astype(dtype)
+        ref = im.astype(np.float32, copy=True)
+        if op.offset is not None:
+            ref -= op.offset
+        if op.divide is not None:
+            ref /= op.divide
+        elif op.scale != 1.0:
+            ref *= op.scale
+        ref -= op.mean
+        ref /= op.std
+        got = op(im.copy(), None)
+        assert got.dtype == np.float32 and got.tobytes() == ref.tobytes()
+
+
+def test_argmax_and_max_equal_numpys_with_ties_and_nan():
+    from inspectors.postprocess import argmax_and_max
+
+    rng = np.random.default_rng(0)
+    scores = rng.random((5, 33, 47)).astype(np.float32)
+    scores[:, :4, :4] = 0.5  # ties: the first channel wins
+    scores[3, 10, 10] = scores[1, 10, 10] = 2.0
+    for s in (scores, np.where(rng.random(scores.shape) < 0.01, np.nan, scores).astype(np.float32)):
+        labels, best = argmax_and_max(s)
+        np.testing.assert_array_equal(labels, s.argmax(axis=0))
+        np.testing.assert_array_equal(best, s.max(axis=0))
+
+
+def test_run_follows_the_inspectors_prefetch_setting(seg_unet_export, tmp_path, monkeypatch):
+    """``prefetch`` (the measured layout) decides whether run starts its helper thread;
+    an explicit argument overrides it; the outcomes are the same either way."""
+    import threading
+
+    import inspectors.engine as engine_module
+
+    started = []
+
+    class Recording(threading.Thread):
+        def start(self):
+            started.append(self.name)
+            super().start()
+
+    monkeypatch.setattr(engine_module.threading, "Thread", Recording)
+    insp = Inspector.from_path(seg_unet_export.dir, FAST)
+    paths = [_write(tmp_path, _image(30, 40, i), f"{i}.png") for i in range(4)]
+    helper = [o.result.label_map for o in insp.run(paths)]
+    assert started == ["inspector-prefetch"]
+    insp.prefetch = 0
+    inline = [o.result.label_map for o in insp.run(paths)]
+    assert started == ["inspector-prefetch"]  # no helper this time
+    list(insp.run(paths, prefetch=2))
+    assert started == ["inspector-prefetch"] * 2
+    for a, b in zip(helper, inline):
+        np.testing.assert_array_equal(a, b)

@@ -13,7 +13,9 @@ import pytest
 from inspectors.backends import installed_engines
 from inspectors.cli import main as cli_main
 from inspectors.engine_choice import (
+    CACHE_VERSION,
     TOLERANCES,
+    Layout,
     cache_file,
     compare,
     context_key,
@@ -112,14 +114,69 @@ def test_auto_measures_once_then_remembers(tmp_path):
     assert set(entry["timings_ms"]) == set(installed_engines()) - set(entry["skipped"])
     best = min(entry["timings_ms"], key=entry["timings_ms"].get)
     assert entry["engine"] == best or best in entry["disagreed"]
+    layout = Layout.from_key(entry["layout"])  # the thread layout, measured through Inspector.run
+    assert set(entry["layout_rates"]) == {"2t+prefetch", "2t", "1t+prefetch", "1t"}
+    assert entry["layout"] == max(entry["layout_rates"], key=entry["layout_rates"].get) or entry["layout"] == "2t+prefetch"
+    assert (first.settings.threads, bool(first.prefetch)) == (layout.threads, layout.prefetch)
+    assert f"layout: {layout.text()}" in line
     mtime = os.stat(cache_file(work)).st_mtime_ns
     second = load_inspector(CLS, AUTO, CLS_IMAGES, work)
     assert second.settings.engine == first.settings.engine
+    assert (second.settings.threads, second.prefetch) == (first.settings.threads, first.prefetch)
     assert "remembered" in second.engine_note
     assert os.stat(cache_file(work)).st_mtime_ns == mtime  # nothing measured, nothing written
     # another runtime context (batch size) is measured on its own
     load_inspector(CLS, RuntimeSettings(engine="auto", batch_size=2), CLS_IMAGES, work)
     assert len(json.loads(cache_file(work).read_text())["models"][fingerprint_spec(spec)]) == 2
+
+
+def test_a_remembered_layout_is_applied_to_the_loaded_inspector(tmp_path, monkeypatch):
+    """A cache entry's thread layout is what the Inspector gets (threads, prefetch); an
+    unreadable layout or an older cache version is measured again, never half applied."""
+    work = tmp_path / "work"
+    spec = load_model_spec(CLS)
+    settings = RuntimeSettings(engine="auto", ir_optim=False)
+
+    def write(layout, version=CACHE_VERSION):
+        entry = {"engine": "paddle", "timings_ms": {"paddle": 1.0}, "agreement": {}, "disagreed": {},
+                 "skipped": {}, "images": 3, "generated": False, "layout": layout,
+                 "layout_rates": {"2t+prefetch": 10.0, "1t": 12.5}}
+        cache_file(work).parent.mkdir(parents=True, exist_ok=True)
+        cache_file(work).write_text(json.dumps(
+            {"version": version, "models": {fingerprint_spec(spec): {context_key(settings): entry}}}))
+
+    write("1t")
+    insp = load_inspector(CLS, settings, CLS_IMAGES, work)
+    assert (insp.settings.engine, insp.settings.threads, insp.prefetch) == ("paddle", 1, 0)
+    assert "remembered" in insp.engine_note
+    assert "layout: 1 inference thread, no prefetch thread, 12.5 img/s" in insp.engine_note
+    write("2t+prefetch")
+    insp = load_inspector(CLS, settings, CLS_IMAGES, work)
+    assert (insp.settings.threads, insp.prefetch) == (2, 4)
+    import inspectors.engine_choice as ec
+
+    measured = []
+    real = ec.measure
+
+    def paddle_only(*args, **kwargs):
+        measured.append(1)
+        return real(*args, **{**kwargs, "engines": ["paddle"], "rounds": 1})
+
+    monkeypatch.setattr(ec, "measure", paddle_only)
+    for layout, version in (("2x", CACHE_VERSION), ("1t", CACHE_VERSION - 1)):
+        write(layout, version)
+        insp = load_inspector(CLS, settings, CLS_IMAGES, work)
+        assert "remembered" not in insp.engine_note
+    assert measured == [1, 1]
+
+
+def test_layouts_measured():
+    from inspectors.engine_choice import layouts
+
+    assert [x.key for x in layouts(RuntimeSettings(threads=2), True)] == ["2t+prefetch", "2t", "1t+prefetch", "1t"]
+    assert [x.key for x in layouts(RuntimeSettings(threads=2), False)] == ["2t+prefetch", "2t"]
+    assert [x.key for x in layouts(RuntimeSettings(threads=1), True)] == ["1t+prefetch", "1t"]
+    assert all(Layout.from_key(x.key) == x for x in layouts(RuntimeSettings(threads=4), True))
 
 
 @pytest.mark.skipif("onnxruntime" not in installed_engines(), reason="onnxruntime not installed")

@@ -62,7 +62,9 @@ class OpenVINOBackend(Backend):
         return self._names[0], self._names[1]
 
     def _run_once(self, feeds: Feeds) -> List[np.ndarray]:
-        self._request.infer({n: np.ascontiguousarray(feeds[n]) for n in self.input_names})
+        # the inputs are read in place (no copy into the request's tensors: infer is synchronous
+        # and the feeds outlive it); the outputs are copied, the request reuses their memory
+        self._request.infer({n: np.ascontiguousarray(feeds[n]) for n in self.input_names}, share_inputs=True)
         return [np.array(self._request.get_tensor(o).data) for o in self._outputs]
 
     def run(self, feeds: Feeds) -> List[np.ndarray]:

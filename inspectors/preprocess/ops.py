@@ -274,6 +274,9 @@ class Normalize(Op):
 
     def __call__(self, im, meta):
         im = im.astype(np.float32, copy=True)
+        if im.ndim == 3 and all(p is None or p.size in (1, im.shape[2])
+                                for p in (self.offset, self.divide, self.mean, self.std)):
+            return self._per_channel(im)
         if self.offset is not None:
             im -= self.offset
         if self.divide is not None:
@@ -282,6 +285,25 @@ class Normalize(Op):
             im *= self.scale
         im -= self.mean
         im /= self.std
+        return im
+
+    def _per_channel(self, im: np.ndarray) -> np.ndarray:
+        """The same arithmetic channel by channel: each step in float64 rounded to float32,
+        as ``im -= mean`` does, bit for bit, but without NumPy's buffered cast over an
+        innermost axis of 3 (4-5x slower: a third of a fast model's time per image)."""
+        def step(ufunc, col, values, c):
+            ufunc(col, values.flat[c if values.size > 1 else 0], out=col, dtype=np.float64, casting="same_kind")
+
+        if self.divide is None and self.scale != 1.0:
+            im *= self.scale  # float32 with a Python float: a float32 loop, as before
+        for c in range(im.shape[2]):
+            col = im[..., c]
+            if self.offset is not None:
+                step(np.subtract, col, self.offset, c)
+            if self.divide is not None:
+                step(np.divide, col, self.divide, c)
+            step(np.subtract, col, self.mean, c)
+            step(np.divide, col, self.std, c)
         return im
 
 
