@@ -143,14 +143,14 @@ def _timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - t0
 
 
-def model_gflops(model: Path, feeds: dict) -> float:
+def model_gflops(spec, feeds: dict) -> float:
     """GFLOPs of one inference on ``feeds``: 2 x multiply-adds of the program's convolutions,
     grouped / transposed convolutions and matmuls (the rest is memory traffic), with the
     shapes OpenVINO's Paddle frontend infers from the inputs' shapes. Ops whose shapes stay
     dynamic (after a detector's NMS) are not counted."""
     import openvino as ov
 
-    m = ov.Core().read_model(str(model / "model.pdmodel"))
+    m = ov.Core().read_model(str(spec.model_file), str(spec.params_file))
     shapes = {}
     for port in m.inputs:
         name = next((n for n in port.get_names() if n in feeds), None)
@@ -276,7 +276,7 @@ def bench_model(kind: str, n: int, rounds: int, tmp: Path, batches: bool = True,
             continue
         fs = [f for p in prepared for f in insp.batch_feeds([p])]
         if not flops and "openvino" in installed_engines():
-            flops = model_gflops(model, fs[0])
+            flops = model_gflops(insp.spec, fs[0])
         fns[f"{e}|bare"] = bare(insp, fs, n)
         fns[f"{e}|bare1t"] = bare(one, fs, n)
         for name, (threads, prefetch) in layouts.items():
