@@ -16,7 +16,7 @@ ground truth, decoding the current image) run on its :class:`~app.workers.Worker
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
@@ -38,96 +38,17 @@ from inspectors.rules import (
     parse_rules,
     rules_to_yaml,
 )
-from inspectors.runs import DecisionSettings, Run, RunBusyError, RunError, RunStore, RunSummaries
-from inspectors.runs.fingerprint import FileKey
+from inspectors.runs import DecisionSettings, Run, RunStore
 from inspectors.runs.location import runs_root
 from inspectors.session import ResultsStore, ReviewBook, Verdict, work_dir_for
 
 from .model_manager import ModelManager
+from .run_reading import FILL_CHUNK, OpenedRun, fill_tables, load_outcome, put_outcome, read_run
 from .state import Event, Evented, EventedModel, ModelStatus
 from .workers import FunctionWorker, WorkerPool, error_text
 
 _NOT_TRIED = object()  # open_folder was given a ground-truth file: load it separately
 _UNCHANGED = object()  # set_thresholds: keep the review band as it is
-
-
-def _load(run: Run, path: str) -> Outcome:
-    return run.get(path)
-
-
-def _put(run: Run, outcome: Outcome, key: Optional[FileKey] = None) -> None:
-    """Store ``outcome`` in ``run`` (worker thread); an image of another folder is skipped."""
-    try:
-        run.rel_of(outcome.path)
-    except RunError:
-        return
-    run.put(outcome, *(key or ()))
-
-
-@dataclass
-class _OpenedRun:
-    """A run read in the background: what the GUI thread needs to show it."""
-
-    run: Optional[Run]
-    note: str = ""
-    summaries: Optional[RunSummaries] = None
-    rows: List[int] = field(default_factory=list)  # store rows with a current result
-    picks: List[int] = field(default_factory=list)  # their summary rows
-    stale_rows: List[int] = field(default_factory=list)
-    tables: List[Optional[DefectTable]] = field(default_factory=list)  # of the picks
-    missing_tables: List[Tuple[int, str]] = field(default_factory=list)  # (row, rel): none stored
-    decision: Optional[DecisionSettings] = None  # None: never saved (a new run)
-    rules_text: Optional[str] = None  # the run's decision rules (YAML), when saved
-
-
-def _read_run(store: RunStore, folder: Path, model_path: str, settings, images: List[str]) -> _OpenedRun:
-    """(worker thread) Open the run as its writer (as a reader when another process
-    writes it), split the listing into current / stale / missing and read the summaries."""
-    note = ""
-    try:
-        run = store.open(folder, model_path, settings)
-    except RunBusyError as e:
-        note = f"Read-only: {e}. Results of this model are not saved here."
-        try:
-            run = store.open(folder, model_path, write=False)
-        except (InspectorError, OSError):
-            return _OpenedRun(None, note)
-    except (InspectorError, OSError) as e:
-        return _OpenedRun(None, f"Results are not saved: {e}")
-    try:
-        status = run.status_of(images)
-        summ = run.summaries(defects=True, compute_missing=False)
-        decision = run.decision_settings if run.has_decision_settings else None
-        rules_text = run.rules_text
-    except (InspectorError, OSError) as e:
-        run.close()
-        return _OpenedRun(None, f"Results are not saved: {e}")
-    row_of = {p: i for i, p in enumerate(images)}
-    index = {rel: i for i, rel in enumerate(summ.rels)}
-    opened = _OpenedRun(run, note, summ, decision=decision, rules_text=rules_text)
-    for path in status.done:
-        i = index.get(run.rel_of(path))
-        if i is not None:
-            opened.rows.append(row_of[path])
-            opened.picks.append(i)
-    opened.stale_rows = [row_of[p] for p in status.stale]
-    if summ.defects is not None:
-        opened.tables = [summ.defects.table(i) for i in opened.picks]
-        opened.missing_tables = [(row, summ.rels[i]) for row, i in zip(opened.rows, opened.picks)
-                                 if summ.ok[i] and not summ.defects.ok[i]]
-    return opened
-
-
-FILL_CHUNK = 100  # rows per background job computing missing defect tables
-
-
-def _fill_tables(run: Run, items: List[Tuple[int, str]]) -> List[Tuple[int, DefectTable]]:
-    """(worker thread) Defect tables of rows an older version stored without them, from
-    their stored results; written back when the run is ours to write."""
-    found = [(row, rel, t) for row, rel in items if (t := run.defect_table(rel)) is not None]
-    if run.writable and found:
-        run.store_defect_tables([(rel, t) for _row, rel, t in found])
-    return [(row, t) for row, _rel, t in found]
 
 
 class Workbench(EventedModel):
@@ -301,7 +222,7 @@ class Workbench(EventedModel):
             return
         folder, images, settings = self.folder, self.store.images, self.models.settings
         token = self._opening[model_id] = object()  # this open, not an earlier one of the same folder
-        worker = FunctionWorker(partial(_read_run, self.run_store, folder, handle.path, settings, images))
+        worker = FunctionWorker(partial(read_run, self.run_store, folder, handle.path, settings, images))
         worker.signals.returned.connect(partial(self._run_opened, model_id, token))
         worker.signals.errored.connect(partial(self._run_failed, model_id, token))
         self.io_pool.start(worker)
@@ -315,7 +236,7 @@ class Workbench(EventedModel):
             del self._opening[model_id]
             self._run_ready(model_id, f"Results are not saved: {error_text(error)}")
 
-    def _run_opened(self, model_id: str, token: object, opened: _OpenedRun) -> None:
+    def _run_opened(self, model_id: str, token: object, opened: OpenedRun) -> None:
         if self._opening.get(model_id) is not token:  # the folder or the model changed meanwhile
             if opened.run is not None:
                 opened.run.close()
@@ -341,14 +262,14 @@ class Workbench(EventedModel):
             self.run_all(only=model_id)
         self.inspect_current()
 
-    def _load_run(self, model_id: str, run: Run, opened: _OpenedRun) -> None:
+    def _load_run(self, model_id: str, run: Run, opened: OpenedRun) -> None:
         """Show what ``run`` holds for the listed images: states from its summaries (GUI
         thread, vectorised); stale images marked, missing ones left for Run."""
         summ = opened.summaries
         self.runs[model_id] = run
-        self.store.set_loader(model_id, partial(_load, run))
+        self.store.set_loader(model_id, partial(load_outcome, run))
         if run.writable:
-            self.models.set_sink(model_id, partial(_put, run))
+            self.models.set_sink(model_id, partial(put_outcome, run))
         if opened.rows:
             pick = np.asarray(opened.picks, np.intp)
             self.store.add_summaries(model_id, opened.rows, summ.scores[pick], summ.class_names, summ.ok[pick],
@@ -378,7 +299,7 @@ class Workbench(EventedModel):
         if self.runs.get(model_id) is not run or not todo:
             return
         chunk, rest = todo[:FILL_CHUNK], todo[FILL_CHUNK:]
-        worker = FunctionWorker(partial(_fill_tables, run, chunk))
+        worker = FunctionWorker(partial(fill_tables, run, chunk))
         worker.signals.returned.connect(partial(self._tables_filled, model_id, run, rest))
         worker.signals.errored.connect(partial(self._report, "run", str(run.path)))
         self.io_pool.start(worker)

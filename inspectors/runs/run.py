@@ -3,7 +3,7 @@
 Layout under the store's root (a folder the caller chooses, never inside an image folder)::
 
     ROOT/<run id>/index.sqlite     the index (SQLite, WAL; PRAGMA user_version = schema)
-    ROOT/<run id>/lock             the writer's OS lock (flock; msvcrt.locking on Windows), holding its pid and command
+    ROOT/<run id>/lock             the writer's OS lock (:mod:`.lock`), holding its pid and command
     ROOT/<run id>/masks/<key>-<token>.label.png   segmentation label map (uint8/uint16 PNG)
     ROOT/<run id>/masks/<key>-<token>.conf.png    confidence, round(c * 255) as 8-bit PNG
 
@@ -42,7 +42,6 @@ import json
 import os
 import secrets
 import sqlite3
-import sys
 import threading
 import time
 from pathlib import Path
@@ -63,8 +62,9 @@ from ..results import (
     defect_class_scores,
 )
 from ..rules import DefectTable, DefectTables, defect_table, pack_table, unpack_table
-from . import arrays
+from . import arrays, lock
 from .fingerprint import file_digest
+from .schema import ADDED_COLUMNS, ROW_COLUMNS, SCHEMA, connect
 from .types import (
     INDEX,
     LOCK,
@@ -72,94 +72,16 @@ from .types import (
     SCHEMA_VERSION,
     DecisionSettings,
     PathLike,
-    RunBusyError,
     RunCorruptError,
     RunError,
     RunInfo,
     RunNotFoundError,
-    RunSchemaError,
     RunStatus,
     RunSummaries,
 )
 
+
 # ------------------------------------------------------------------ helpers
-try:
-    import fcntl
-except ImportError:  # Windows
-    fcntl = None  # type: ignore[assignment]
-    import msvcrt
-
-_WIN_LOCK_AT = 1 << 20  # Windows locks are mandatory: lock a byte past the holder's text
-
-
-def _try_lock(f) -> bool:
-    """An exclusive, non-blocking OS lock on the open file ``f``, released when it is
-    closed (also when the process dies): flock on POSIX, msvcrt.locking on Windows."""
-    try:
-        if fcntl is not None:
-            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        else:
-            f.seek(_WIN_LOCK_AT)
-            msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
-        return True
-    except OSError:
-        return False
-
-
-def _command() -> str:
-    cmd = " ".join([os.path.basename(sys.argv[0] or "python"), *sys.argv[1:]])
-    return cmd[:200]
-
-
-def _connect(path: Path, run: str) -> sqlite3.Connection:
-    """Open the index, refusing newer schemas and unreadable files with a one-line message."""
-    try:
-        con = sqlite3.connect(os.fspath(path), timeout=10.0, check_same_thread=False,
-                              isolation_level=None)
-    except sqlite3.Error as e:
-        raise RunCorruptError(f"run {run}: cannot open {path}: {e}") from None
-    try:
-        version = con.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise RunSchemaError(
-                f"run {run} was written by a newer Defect Inspector (schema {version}; this one "
-                f"reads up to {SCHEMA_VERSION}): update the app, or delete the run")
-        con.execute("PRAGMA journal_mode=WAL")
-        con.execute("PRAGMA synchronous=NORMAL")
-        if version == SCHEMA_VERSION:
-            con.execute("SELECT count(*) FROM images").fetchone()
-    except sqlite3.Error as e:
-        con.close()
-        raise RunCorruptError(f"run {run}: {path} is not a readable run index ({e}); "
-                              "delete the run to inspect again") from None
-    except RunError:
-        con.close()
-        raise
-    return con
-
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS decision (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS images (
-    rel TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('ok', 'error')), error TEXT,
-    t_read REAL, t_preprocess REAL, t_inference REAL, t_postprocess REAL,
-    height INTEGER, width INTEGER, result BLOB, extra TEXT,
-    label_file TEXT, conf_file TEXT, class_scores BLOB, histogram BLOB, written REAL,
-    digest TEXT, defects BLOB
-);
-"""
-#: Columns added after schema 1 was first written (readers of schema 1 ignore them; readers
-#: of this version tolerate their absence).
-_ADDED_COLUMNS = {"digest": "TEXT", "defects": "BLOB"}
-
-
-_ROW_COLUMNS = ("rel", "size", "mtime_ns", "status", "error", "t_read", "t_preprocess", "t_inference",
-                "t_postprocess", "height", "width", "result", "extra", "label_file", "conf_file",
-                "class_scores", "histogram", "written", "digest", "defects")
-
-
 def _best_scores(tables: DefectTables, num_classes: int) -> np.ndarray:
     """(N, C) best score per image and class of the tables: equal to the ``class_scores``
     column for a table that belongs to the row's result."""
@@ -190,7 +112,7 @@ class Run:
         if write:
             self._acquire()
         try:
-            self._con = _connect(index, self.run_id)
+            self._con = connect(index, self.run_id)
             if write:
                 self._init_schema()
                 self._sweep_orphans()
@@ -201,32 +123,11 @@ class Run:
 
     # -- lock ---------------------------------------------------------------------
     def _acquire(self) -> None:
-        self.path.mkdir(parents=True, exist_ok=True)
-        f = open(self.path / LOCK, "a+", encoding="utf-8")  # noqa: SIM115 - held until close()
-        if not _try_lock(f):
-            f.seek(0)
-            holder = f.read().strip()
-            f.close()
-            try:
-                who = json.loads(holder)
-                desc = f"process {who.get('pid')} ({who.get('command')})"
-            except ValueError:
-                desc = "another process"
-            raise RunBusyError(f"run {self.run_id} is being written by {desc}; "
-                               "wait for it to finish or stop it") from None
-        f.seek(0)
-        f.truncate()
-        f.write(json.dumps({"pid": os.getpid(), "command": _command(), "since": time.time()}))
-        f.flush()
-        self._lock_file = f
+        self._lock_file = lock.acquire(self.path / LOCK, self.run_id)
 
     def _release(self) -> None:
         f, self._lock_file = self._lock_file, None
-        if f is not None:
-            with contextlib.suppress(OSError):
-                f.seek(0)
-                f.truncate()
-            f.close()  # closing the descriptor releases the flock
+        lock.release(f)
 
     def close(self) -> None:
         """Close the index and release the writer's lock (idempotent)."""
@@ -248,10 +149,10 @@ class Run:
     def _init_schema(self) -> None:
         with self._tx() as con:
             if con.execute("PRAGMA user_version").fetchone()[0] == 0:
-                con.executescript("BEGIN IMMEDIATE;" + _SCHEMA +
+                con.executescript("BEGIN IMMEDIATE;" + SCHEMA +
                                   f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
             have = {r[1] for r in con.execute("PRAGMA table_info(images)")}
-            for name, kind in _ADDED_COLUMNS.items():
+            for name, kind in ADDED_COLUMNS.items():
                 if name not in have:  # a run written before the column existed
                     con.execute(f"ALTER TABLE images ADD COLUMN {name} {kind}")
 
@@ -438,7 +339,7 @@ class Run:
         """The row in one transaction; on failure the new files go, after success the old ones."""
         cols = ", ".join(row)
         marks = ", ".join("?" * len(row))
-        sets = ", ".join(f"{k} = excluded.{k}" for k in _ROW_COLUMNS if k != "rel")
+        sets = ", ".join(f"{k} = excluded.{k}" for k in ROW_COLUMNS if k != "rel")
         old: List[str] = []
         try:
             with self._tx() as con:
