@@ -52,18 +52,23 @@ def _open(qtbot, w, folder):
     wait_runs_read(qtbot, w)
 
 
+def _predict_with_rules(line: Path, tmp_path: Path, capsys) -> dict:
+    """`predict --rules` into a run under tmp_path/work: file -> verdict from summary.csv."""
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(RULES, encoding="utf-8")
+    code = cli_main(["predict", "--model", str(DET_MODEL), "--input", str(line), "--out", str(tmp_path / "out"),
+                     "-q", "--rules", str(rules), "--work-dir", str(tmp_path / "work")])
+    assert code == 0, capsys.readouterr().err
+    return {r["file"]: r["verdict"] for r in csv.DictReader((tmp_path / "out" / "summary.csv").open())}
+
+
 def _states(w):
     store = w.bench.store
     return {Path(store.images[r]).name: store.state(r).value for r in range(len(store))}
 
 
 def test_the_apps_states_equal_predicts_verdicts_on_the_same_run(qtbot, make_window, line, tmp_path, capsys):
-    rules = tmp_path / "rules.yaml"
-    rules.write_text(RULES, encoding="utf-8")
-    code = cli_main(["predict", "--model", str(DET_MODEL), "--input", str(line), "--out", str(tmp_path / "out"),
-                     "-q", "--rules", str(rules), "--work-dir", str(tmp_path / "work")])
-    assert code == 0, capsys.readouterr().err
-    verdicts = {r["file"]: r["verdict"] for r in csv.DictReader((tmp_path / "out" / "summary.csv").open())}
+    verdicts = _predict_with_rules(line, tmp_path, capsys)
     assert len(verdicts) == 12 and len(set(verdicts.values())) >= 2, verdicts  # a case worth comparing
 
     w = make_window()
@@ -101,12 +106,7 @@ def test_a_run_from_before_defect_tables_is_filled_in_and_decided_by_size(qtbot,
     their tables computed in the background and written back; then the size rule applies."""
     import sqlite3
 
-    rules = tmp_path / "rules.yaml"
-    rules.write_text(RULES, encoding="utf-8")
-    code = cli_main(["predict", "--model", str(DET_MODEL), "--input", str(line), "--out", str(tmp_path / "out"),
-                     "-q", "--rules", str(rules), "--work-dir", str(tmp_path / "work")])
-    assert code == 0, capsys.readouterr().err
-    verdicts = {r["file"]: r["verdict"] for r in csv.DictReader((tmp_path / "out" / "summary.csv").open())}
+    verdicts = _predict_with_rules(line, tmp_path, capsys)
     index = next((tmp_path / "work" / "runs").glob("*/index.sqlite"))
     con = sqlite3.connect(index)
     con.execute("UPDATE images SET defects = NULL")  # as an older version wrote them

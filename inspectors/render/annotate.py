@@ -14,7 +14,7 @@ from ..results import ClassificationResult, DetectionResult, Result, Segmentatio
 from ..rules import Decision
 from . import text
 from .decided import draw_classification_decided, draw_detection_decided, draw_segmentation_decided
-from .palette import PALETTE, Color, class_color, class_lut
+from .palette import Color, class_color, class_lut, topk_tags
 from .style import DEFAULT_STYLE, RenderStyle
 
 
@@ -123,15 +123,8 @@ def draw_detection(out: np.ndarray, result: DetectionResult, style: RenderStyle)
 
 def draw_classification(out: np.ndarray, result: ClassificationResult, style: RenderStyle) -> np.ndarray:
     m = text.metrics(out.shape, style.font_scale)
-    lines: List[Tuple[str, Color]] = []
-    for rank, (cid, name, p) in enumerate(result.topk(3 if style.legend else 1)):
-        if style.is_hidden(cid, name):
-            continue
-        if rank and p < 0.01:
-            break
-        colour = (255, 255, 255) if cid in result.clean_ids else PALETTE[cid % len(PALETTE)]
-        tag = f"{name} {p:.2f}" if style.scores else name
-        lines.append((tag if rank == 0 else f"  {tag}", colour))
+    lines: List[Tuple[str, Color]] = [(tag if rank == 0 else f"  {tag}", colour)
+                                      for rank, tag, colour in topk_tags(result, style)]
     if style.labels:
         text.banner(out, lines, m)
     return out

@@ -29,7 +29,7 @@ import numpy as np
 from ..results import ClassificationResult, DetectionResult, SegmentationResult
 from ..rules import Decision, Defect, Ignored, ImageVerdict, class_components
 from . import text
-from .palette import IGNORED, PALETTE, Color, class_color, class_lut, verdict_color
+from .palette import IGNORED, Color, class_color, class_lut, topk_tags, verdict_color
 from .style import RenderStyle
 
 #: short codes of the reasons a defect was ignored, in the order tags show them
@@ -209,13 +209,7 @@ def draw_classification_decided(out: np.ndarray, result: ClassificationResult, s
     verdict = decision.verdict
     lines: List[Tuple[str, Color]] = [(verdict.name + (" ?" if verdict == ImageVerdict.REVIEW else ""),
                                       verdict_color(verdict))]
-    for rank, (cid, name, p) in enumerate(result.topk(3 if style.legend else 1)):
-        if style.is_hidden(cid, name):
-            continue
-        if rank and p < 0.01:
-            break
-        colour = (255, 255, 255) if cid in result.clean_ids else PALETTE[cid % len(PALETTE)]
-        tag = f"{name} {p:.2f}" if style.scores else name
+    for rank, tag, colour in topk_tags(result, style):
         if rank == 0 and decision.defects:
             d = decision.defects[0]
             if not d.kept:

@@ -6,9 +6,13 @@ swatches. Diff colours are kept apart from class colours on purpose.
 
 from __future__ import annotations
 
-from typing import Tuple
+from typing import TYPE_CHECKING, List, Tuple
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from ..results import ClassificationResult
+    from .style import RenderStyle
 
 Color = Tuple[int, int, int]
 
@@ -54,3 +58,17 @@ def text_color(background: Color) -> Color:
     """Black or white, whichever reads better on ``background`` (BGR)."""
     b, g, r = background
     return (0, 0, 0) if 0.299 * r + 0.587 * g + 0.114 * b > 140 else (255, 255, 255)
+
+
+def topk_tags(result: ClassificationResult, style: RenderStyle) -> List[Tuple[int, str, Color]]:
+    """(rank, tag, colour) of the top classes a classification banner lists (clean classes
+    white); the decided banner tags the first one further."""
+    out: List[Tuple[int, str, Color]] = []
+    for rank, (cid, name, p) in enumerate(result.topk(3 if style.legend else 1)):
+        if style.is_hidden(cid, name):
+            continue
+        if rank and p < 0.01:
+            break
+        colour = (255, 255, 255) if cid in result.clean_ids else PALETTE[cid % len(PALETTE)]
+        out.append((rank, f"{name} {p:.2f}" if style.scores else name, colour))
+    return out
