@@ -1,14 +1,10 @@
 """Decision rules (issue 13), the Qt-free core: hand-built cases for every rule and their
 combinations, checked against independent computations (a pure-Python flood fill, OpenCV
 on all pixel corners, shapely for polygons, a per-defect reference decider written here),
-the band ``T_low = T_high`` against ``is_defective``, the rules file's round trip and its
-one-line messages."""
+the band ``T_low = T_high`` against ``is_defective``. Components and defect tables:
+test_rules_components.py; the rules file: test_rules_file.py."""
 
 from __future__ import annotations
-
-import math
-from collections import deque
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -19,7 +15,6 @@ from shapely.geometry import Polygon as ShapelyPolygon
 from inspectors.results import (
     ClassificationResult,
     DetectionResult,
-    SegmentationResult,
     Thresholds,
     defect_class_scores,
     flagged_classes,
@@ -32,7 +27,6 @@ from inspectors.rules import (
     ClassRule,
     DefectTables,
     Ignored,
-    ImageVerdict,
     Regions,
     Rules,
     RulesError,
@@ -45,143 +39,22 @@ from inspectors.rules import (
     defect_table,
     fill_polygon,
     load_rules,
-    pack_table,
     parse_rules,
-    rules_to_yaml,
     simple_rules,
-    unpack_table,
+)
+from tests.rules_helpers import (
+    DET,
+    NG,
+    OK,
+    REVIEW,
+    SEG,
+    det,
+    flood_components,
+    random_label_map,
+    seg,
+    verdict,
 )
 from tests.test_one_rule import random_results
-
-OK, REVIEW, NG = ImageVerdict.OK, ImageVerdict.REVIEW, ImageVerdict.NG
-SEG = ("background", "pit", "scratch")
-DET = ("pit", "scratch", "dent")
-
-
-def seg(lm, conf=None, names=SEG) -> SegmentationResult:
-    return SegmentationResult(np.asarray(lm, np.uint8), names, None if conf is None else np.asarray(conf, np.float32))
-
-
-def det(boxes, scores, classes, size=(100, 200)) -> DetectionResult:
-    return DetectionResult(np.array(boxes, np.float32).reshape(-1, 4), scores, classes, DET, size)
-
-
-def verdict(result, rules: Rules, base=0.5) -> ImageVerdict:
-    return decide_result(result, bind(rules, result.class_names, base)).verdict
-
-
-# ------------------------------------------------------------------ connected components
-def flood_components(lm: np.ndarray, background=0):
-    """Independent: 8-connected components per class by breadth-first search, as sets."""
-    h, w = lm.shape
-    seen = np.zeros_like(lm, bool)
-    out = []
-    for y in range(h):
-        for x in range(w):
-            c = int(lm[y, x])
-            if c == background or seen[y, x]:
-                continue
-            pixels, queue = set(), deque([(y, x)])
-            seen[y, x] = True
-            while queue:
-                py, px = queue.popleft()
-                pixels.add((py, px))
-                for dy in (-1, 0, 1):
-                    for dx in (-1, 0, 1):
-                        ny, nx = py + dy, px + dx
-                        if 0 <= ny < h and 0 <= nx < w and not seen[ny, nx] and lm[ny, nx] == c:
-                            seen[ny, nx] = True
-                            queue.append((ny, nx))
-            out.append((c, frozenset(pixels)))
-    return out
-
-
-def random_label_map(rng, shape=(24, 32), classes=3, density=0.25):
-    lm = rng.integers(1, classes, shape) * (rng.uniform(size=shape) < density)
-    return lm.astype(np.uint8)
-
-
-@pytest.mark.parametrize("seed", range(12))
-def test_components_equal_a_flood_fill_and_opencv_on_every_pixel(seed):
-    rng = np.random.default_rng(seed)
-    lm = random_label_map(rng, density=float(rng.uniform(0.1, 0.6)))
-    conf = rng.uniform(0, 1, lm.shape).astype(np.float32)
-    comp = class_components(lm, conf, 3)
-    expected = {(c, px) for c, px in flood_components(lm)}
-    got = set()
-    for k in range(len(comp)):
-        pixels = frozenset(zip(*np.nonzero(comp.labels == k + 1)))
-        got.add((int(comp.class_ids[k]), pixels))
-        ys, xs = np.array(sorted(pixels)).T
-        assert comp.areas[k] == len(pixels)
-        assert comp.scores[k] == conf[ys, xs].max()
-        assert np.allclose(comp.centroids[k], [xs.mean() + 0.5, ys.mean() + 0.5])
-        assert comp.boxes[k].tolist() == [xs.min(), ys.min(), xs.max() + 1, ys.max() + 1]
-        # runs rebuild exactly this component
-        runs = comp.runs[comp.run_offsets[k]:comp.run_offsets[k + 1]]
-        rebuilt = {(int(y), x) for y, a, b in runs for x in range(a, b)}
-        assert rebuilt == set(pixels)
-        # rotated box: OpenCV on all four corners of every pixel (not just the contour)
-        corners = np.array([(x + dx, y + dy) for y, x in pixels for dx in (0, 1) for dy in (0, 1)], np.float32)
-        (_c, (w, h), _a) = cv2.minAreaRect(corners)
-        assert sorted(comp.rects[k, :2]) == pytest.approx(sorted([w, h]), abs=1e-3)
-    assert got == expected
-    assert len(comp.runs) == comp.run_offsets[-1]
-
-
-def test_component_geometry_by_hand():
-    lm = np.zeros((40, 60), np.uint8)
-    lm[2:5, 3:13] = 1  # a 10 x 3 rectangle of pits
-    for i in range(8):  # a 45-degree scratch of 8 pixels
-        lm[20 + i, 30 + i] = 2
-    lm[30, 50] = 1  # a single pixel
-    table = defect_table(seg(lm))
-    rows = {(int(r["cls"]), int(r["area"])): r for r in table.defects}
-    rect = rows[(1, 30)]
-    assert rect["length"] == pytest.approx(10) and sorted([rect["side_a"], rect["side_b"]]) == pytest.approx([3, 10])
-    assert (rect["cx"], rect["cy"]) == (8.0, 3.5)
-    line = rows[(2, 8)]
-    assert line["length"] == pytest.approx(8 * math.sqrt(2), abs=1e-4)  # corner to corner
-    assert min(line["side_a"], line["side_b"]) == pytest.approx(math.sqrt(2), abs=1e-4)
-    dot = rows[(1, 1)]
-    assert (dot["length"], dot["x1"], dot["y1"], dot["x2"], dot["y2"]) == (1, 50, 30, 51, 31)
-    assert all(r["score"] == 1.0 for r in table.defects)  # no confidence map: 1.0, as defect_score
-
-
-def test_background_and_ignore_are_not_defects():
-    lm = np.full((10, 10), 2, np.uint8)  # class 2 is the background here
-    lm[0, 0] = 255
-    r = SegmentationResult(lm, ("a", "b", "c"), background_id=2)
-    assert len(defect_table(r)) == 0 and not is_defective(r)
-    lm[5, 5] = 0
-    r = SegmentationResult(lm, ("a", "b", "c"), background_id=2)
-    t = defect_table(r)
-    assert t.defects["cls"].tolist() == [0] and t.defects["area"].tolist() == [1] and is_defective(r)
-
-
-def test_detection_and_classification_rows():
-    d = det([[10, 20, 40, 30]], [0.7], [1])
-    row = defect_table(d).defects[0]
-    assert (row["area"], row["length"], row["cx"], row["cy"]) == (300, 30, 25, 25)
-    clean = ClassificationResult([0.1, 0.2, 0.7], ("crazing", "scratches", "ok"))
-    assert len(defect_table(clean)) == 0
-    bad = defect_table(ClassificationResult([0.6, 0.3, 0.1], ("crazing", "scratches", "ok")))
-    assert len(bad) == 1 and bad.defects[0]["score"] == np.float32(0.6) and np.isnan(bad.defects[0]["area"])
-
-
-def test_pack_round_trip_small_and_large_images():
-    rng = np.random.default_rng(1)
-    for shape in ((30, 40), (3, 70000)):  # the second needs 32-bit runs
-        lm = random_label_map(rng, shape)
-        t = defect_table(seg(lm, rng.uniform(size=shape)))
-        back = unpack_table(pack_table(t))
-        assert back.image_size == shape and back.task == "segmentation"
-        assert back.defects.tobytes() == t.defects.tobytes()
-        assert np.array_equal(back.runs, t.runs) and np.array_equal(back.run_offsets, t.run_offsets)
-    for r in (det([], [], []), det([[1, 2, 3, 4]], [0.5], [2])):
-        assert unpack_table(pack_table(defect_table(r))).defects.tobytes() == defect_table(r).defects.tobytes()
-    with pytest.raises(RulesError, match="unreadable"):
-        unpack_table(b"nonsense bytes that are not a table")
 
 
 # ------------------------------------------------------------------ T_low = T_high is today's decision
@@ -474,138 +347,3 @@ def test_decide_many_equals_decide_per_image_and_marks_missing_results():
     stacked = DefectTables.stack(tables)
     for i in (0, 5, 17):
         assert stacked.table(i).defects.tobytes() == tables[i].defects.tobytes()
-
-
-# ------------------------------------------------------------------ the rules file
-FULL = """\
-version: 1
-default:
-  review: [0.3, 0.6]
-  min_area: 4
-classes:
-  pit:
-    threshold: 0.5
-    min_area_mm2: 0.02
-    ng_count: 3
-  scratch:
-    min_length_mm: 1.5
-    ng_total_area_mm2: 2.5
-calibration:
-  mm_per_px_x: 0.05
-  mm_per_px_y: 0.1
-regions:
-  mode: overlap
-  min_overlap: 0.3
-  image_size: [100, 200]
-  include:
-    - [[0, 0], [200, 0], [200, 100], [0, 100]]
-  exclude:
-    - points: [[10, 10], [20, 10], [20, 20]]
-"""
-
-
-def test_rules_file_round_trip_and_effective_class_rules(tmp_path):
-    rules = parse_rules(FULL)
-    text = rules_to_yaml(rules)
-    assert parse_rules(text) == rules
-    assert parse_rules(rules_to_yaml(parse_rules(text))) == rules
-    pit = rules.rule_for("pit")
-    assert pit.band == Band(0.5, 0.5) and pit.min_area == 4 and pit.ng_count == 3
-    assert rules.rule_for("dent").band == Band(0.3, 0.6) and rules.rule_for("dent").ng_count is None
-    assert rules.regions.exclude == (((10.0, 10.0), (20.0, 10.0), (20.0, 20.0)),)
-    (tmp_path / "r.yaml").write_text(text)
-    assert load_rules(tmp_path / "r.yaml") == rules
-    assert parse_rules("") == Rules() and parse_rules(rules_to_yaml(Rules())) == Rules()
-    mask = tmp_path / "m.png"
-    cv2.imwrite(str(mask), np.full((100, 200), 255, np.uint8))
-    with_mask = parse_rules("regions: {include_mask: m.png}", base_dir=tmp_path)
-    assert parse_rules(rules_to_yaml(with_mask)) == with_mask  # saved with its absolute path
-
-
-@pytest.mark.parametrize("text, message", [
-    ("colour: red", "unknown key 'colour' at the top level"),
-    ("default: {min_areaa: 3}", "unknown key 'min_areaa' in default"),
-    ("classes: {pit: {ng: 3}}", "unknown key 'ng' in classes.pit"),
-    ("calibration: {mm_per_pixel: 1}", "unknown key 'mm_per_pixel' in calibration"),
-    ("regions: {shape: []}", "unknown key 'shape' in regions"),
-    ("default: {min_area: -1}", "default.min_area: must not be negative, got -1"),
-    ("classes: {pit: {min_length_mm: -0.5}}\ncalibration: {mm_per_px: 1}", "classes.pit.min_length_mm: must not be negative"),
-    ("classes: {pit: {review: [0.8, 0.5]}}", "classes.pit.review: T_low 0.8 is above T_high 0.5"),
-    ("default: {review: [0.2, 1.5]}", "default.review: must be a confidence from 0 to 1"),
-    ("default: {threshold: 0.5, review: [0.1, 0.2]}", "default.review: give either threshold"),
-    ("calibration: {mm_per_px: 0}", "calibration.mm_per_px: must be greater than 0, got 0"),
-    ("calibration: {mm_per_px_x: 0.1, mm_per_px_y: 0.0}", "calibration.mm_per_px_y: must be greater than 0"),
-    ("calibration: {mm_per_px_x: 0.1}", "calibration.mm_per_px_y: is missing"),
-    ("default: {min_area_mm2: 1}", "default.min_area_mm2: needs a calibration"),
-    ("default: {ng_count: 2.5}", "default.ng_count: must be a whole number of 1 or more"),
-    ("default: {ng_total_area: 0}", "default.ng_total_area: must be greater than 0"),
-    ("regions: {include: [[[0, 0], [5, 5]]]}", "regions.include[0]: a polygon needs at least 3 points, got 2"),
-    ("regions: {image_size: [50, 80], exclude: [[[0, 0], [81, 0], [0, 9]]]}",
-     "regions.exclude[0]: point 1 (81, 0) is outside the 80x50 image"),
-    ("regions: {include: [[[0, -1], [5, 0], [0, 9]]]}", "regions.include[0]: point 0 (0, -1) is outside the image"),
-    ("regions: {mode: inside}", "regions.mode: must be one of centroid, overlap"),
-    ("regions: {min_overlap: 0}", "regions.min_overlap: must be greater than 0"),
-    ("regions: {include_mask: /nonexistent/roi.png}", "regions.include_mask: cannot read"),
-    ("version: 2", "version: 2 is newer than this Defect Inspector reads (1)"),
-    ("default: [1, 2]", "default: must be a mapping"),
-    ("default: {min_area: ten}", "default.min_area: must be a number, got 'ten'"),
-    ("default: {min_area: .nan}", "default.min_area: must be a finite number"),
-    ("default: {review: [0.1, 0.2]\n", "not valid YAML (line"),
-    ("default: {min_area: 1}\ndefault: {min_area: 2}", "(line 2, column 1): duplicate key 'default'"),
-])
-def test_bad_rules_are_one_line_naming_the_key(text, message):
-    with pytest.raises(RulesError) as e:
-        parse_rules(text, "rules.yaml")
-    assert message in str(e.value) and str(e.value).startswith("rules.yaml: ")
-    assert "\n" not in str(e.value)
-
-
-def test_binding_and_image_size_problems_are_one_line():
-    with pytest.raises(RulesError, match=r"^classes.dent: the model has no class 'dent' \(classes: background, pit, scratch\)$"):
-        bind(parse_rules("classes: {dent: {threshold: 0.5}}"), SEG)
-    rules = parse_rules("regions: {include: [[[0, 0], [150, 0], [150, 50]]]}")
-    small = det([[1, 1, 2, 2]], [0.9], [0], size=(40, 100))
-    with pytest.raises(RulesError, match=r"^regions.include\[0\]: point 1 \(150, 0\) is outside the 100x40 image$"):
-        decide_result(small, bind(rules, DET, 0.5))
-    with pytest.raises(RulesError, match="--review: LOW 0.8 is above HIGH 0.2"):
-        simple_rules(review=(0.8, 0.2))
-    with pytest.raises(RulesError, match="--min-area: must not be negative"):
-        simple_rules(min_area=-3)
-
-
-def test_load_rules_problems(tmp_path):
-    with pytest.raises(RulesError, match="does not exist"):
-        load_rules(tmp_path / "none.yaml")
-    (tmp_path / "bin.yaml").write_bytes(b"\xff\xfe\x00")
-    with pytest.raises(RulesError, match="cannot read rules file"):
-        load_rules(tmp_path / "bin.yaml")
-    before = Path(tmp_path / "bin.yaml").read_bytes()
-    assert before == b"\xff\xfe\x00"
-
-
-@pytest.mark.parametrize("mode", ["overlap", "centroid"])
-def test_images_of_several_sizes_in_one_call(mode):
-    """decide_many over tables of mixed sizes and tasks' rows equals deciding each image."""
-    rng = np.random.default_rng(9)
-    poly = ((2.0, 1.0), (30.0, 3.0), (25.0, 20.0), (4.0, 18.0))
-    rules = bind(Rules(default=ClassRule(band=Band(0.2, 0.7)), regions=Regions(include=(poly,), mode=mode)), SEG)
-    results = [seg(random_label_map(rng, shape), rng.uniform(size=shape))
-               for shape in [(24, 32), (40, 36), (24, 32), (22, 31), (40, 36)]]
-    tables = [defect_table(r) for r in results]
-    stacked = DefectTables.stack([tables[0], None, *tables[1:]])
-    v = decide_many(stacked, rules)
-    singles = [decide(t, rules) for t in tables]
-    assert v.verdict.tolist() == [int(singles[0].verdict), NO_RESULT, *[int(d.verdict) for d in singles[1:]]]
-    rows = np.concatenate([[d.ignored_bits for d in s.defects] for s in singles])
-    assert v.ignored.tolist() == rows.tolist() and (rows & Ignored.OUTSIDE).any()
-
-
-def test_the_readme_example_is_a_valid_rules_file(tmp_path):
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Decision rules", 1)[1]
-    text = section.split("```yaml\n", 1)[1].split("```", 1)[0]
-    cv2.imwrite(str(tmp_path / "roi.png"), np.full((256, 1600), 255, np.uint8))
-    rules = parse_rules(text, "README", tmp_path)
-    assert rules.rule_for("pit").ng_count == 3 and rules.rule_for("pit").min_area == 20
-    assert rules.regions.mode == "overlap" and rules.calibration.mm_per_px_y == 0.08
-    assert parse_rules(rules_to_yaml(rules)) == rules
