@@ -16,7 +16,7 @@ import pytest
 
 from inspectors.backends import BACKENDS, BackendUnavailable, installed_engines, open_backend
 from inspectors.engine import Inspector
-from inspectors.engine_choice import compare
+from inspectors.engine_agreement import compare
 from inspectors.formats import load_model_spec
 from inspectors.imageio import read_image
 from inspectors.runtime import RuntimeSettings

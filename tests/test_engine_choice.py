@@ -12,12 +12,11 @@ import pytest
 
 from inspectors.backends import installed_engines
 from inspectors.cli import main as cli_main
+from inspectors.engine_agreement import TOLERANCES, compare
 from inspectors.engine_choice import (
     CACHE_VERSION,
-    TOLERANCES,
     Layout,
     cache_file,
-    compare,
     context_key,
     load_inspector,
     measure,
