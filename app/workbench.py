@@ -78,6 +78,7 @@ class Workbench(EventedModel):
         self.run_notes: Dict[str, str] = {}  # model id -> why its run is read-only / missing
         self._decisions: Dict[str, DecisionSettings] = {}  # model id -> its run's settings
         self._rules: Dict[str, Rules] = {}  # model id -> its run's decision rules
+        self._last_decision: Optional[tuple] = None  # (key, result, Decision) of decision_of
         self.start_threshold: Optional[float] = None  # a new run's threshold (--threshold, demo)
         self.store = ResultsStore()
         self.folder: Optional[Path] = None
@@ -504,8 +505,16 @@ class Workbench(EventedModel):
 
     def decision_of(self, result: Result, model_id: Optional[str] = None) -> Optional[Decision]:
         """The rules' decision on ``result`` (None when the rules cannot apply to it: said)."""
+        model = model_id or self.active_model
+        s = self.store
+        key = (id(result), model, s.rules, s.thresholds, s.review_from)
+        if self._last_decision is not None and self._last_decision[0] == key \
+                and self._last_decision[1] is result:
+            return self._last_decision[2]  # the viewer and the info panel draw the same image
         try:
-            return self.store.decide(model_id or self.active_model, result)
+            decision = s.decide(model, result)
+            self._last_decision = (key, result, decision)
+            return decision
         except InspectorError as e:
             self.problem.emit("rules", str(self.folder or ""), str(e))
             return None
