@@ -40,6 +40,8 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
     p.add_argument("--work-dir", help="the app's work dir: inspection runs (in runs/) and review files "
                    "(default: $DEFECT_INSPECTOR_HOME, else the user data folder)")
     p.add_argument("--settings", help="settings file (.ini) instead of the user's settings")
+    p.add_argument("--lang", choices=["en", "zh_CN"], default=None,
+                   help="interface language (default: the saved setting, else the system locale)")
     p.add_argument("--no-restore", action="store_true", help="do not reopen the last models")
     p.add_argument("--view", choices=["overlay", "side-by-side", "diff", "original"], default=None,
                    help="initial view mode")
@@ -103,7 +105,7 @@ def run_gui(argv: Optional[List[str]] = None) -> int:
     from PySide6.QtCore import QSettings, QStandardPaths, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from . import os_signals
+    from . import i18n, os_signals
     from .main_window import MainWindow
     from .screenshot import ScreenshotWhenDone
     from .settings import AppSettings
@@ -114,6 +116,9 @@ def run_gui(argv: Optional[List[str]] = None) -> int:
     app.setApplicationName("Defect Inspector")
     apply_theme(app)
     q = QSettings(args.settings, QSettings.Format.IniFormat) if args.settings else QSettings()
+    if args.lang:
+        q.setValue(i18n.SETTING, args.lang)
+    translators = i18n.install(app, i18n.choose_language(q.value(i18n.SETTING)))  # noqa: F841 - kept alive
     from inspectors.runs.location import default_work_dir
 
     # one work dir for the runs (the same rule as predict / evaluate); review files stay

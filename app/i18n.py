@@ -1,0 +1,56 @@
+"""The interface language: English (the source strings) or Simplified Chinese.
+
+Strings are marked in the code with ``QCoreApplication.translate(context, text)`` (or
+``self.tr`` in a class that is never subclassed: PySide takes the context from the
+runtime class), extracted by ``pyside6-lupdate`` into ``resources/translations/*.ts``
+and compiled by ``pyside6-lrelease`` into the ``.qm`` files loaded here
+(``scripts/translations.sh`` does both). The language comes from the setting
+``ui/language``, else the system locale.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+from inspectors.assets import resources_dir
+
+LANGUAGES: Dict[str, str] = {"en": "English", "zh_CN": "简体中文"}
+SETTING = "ui/language"
+CATALOG = "defect_inspector"
+
+
+def translations_dir() -> Path:
+    return resources_dir() / "translations"
+
+
+def system_language() -> str:
+    """zh_CN for any Chinese system locale (the plants' Taiwan/Hong Kong desks read
+    Simplified too, better than English), else English."""
+    return "zh_CN" if QLocale.system().name().lower().startswith("zh") else "en"
+
+
+def choose_language(setting: Optional[str]) -> str:
+    """The language to use: the setting when it names one we ship, else the system's."""
+    if setting and str(setting) in LANGUAGES:
+        return str(setting)
+    return system_language()
+
+
+def install(app: QCoreApplication, language: str) -> List[QTranslator]:
+    """Load the app's catalog and Qt's own (dialog buttons, context menus) for
+    ``language``. Returns the installed translators: they must stay referenced."""
+    installed: List[QTranslator] = []
+    if language == "en":
+        return installed
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name, folder in ((f"qtbase_{language}", qt_dir), (f"qt_{language}", qt_dir),
+                         (f"{CATALOG}_{language}", str(translations_dir()))):
+        t = QTranslator(app)
+        if t.load(name, folder):
+            app.installTranslator(t)
+            installed.append(t)
+    QLocale.setDefault(QLocale(language))
+    return installed
