@@ -68,8 +68,10 @@ def threshold_chart(thresholds: Sequence[float], recall: Sequence[float], false_
         th, r, fa = operating
         ax.axvline(th, color=ORANGE, linewidth=1.2, linestyle="--")
         ax.plot([th], [r], "o", color=BLUE, markersize=7, markeredgecolor="white")
-        ax.plot([th], [fa], "o", color=RED, markersize=7, markeredgecolor="white")
-        text = operating_label or f"threshold {th:.2f}: recall {100 * r:.1f} %, false alarms {100 * fa:.1f} %"
+        if fa is not None and np.isfinite(fa):
+            ax.plot([th], [fa], "o", color=RED, markersize=7, markeredgecolor="white")
+        fa_text = "n/a" if fa is None or not np.isfinite(fa) else f"{100 * fa:.1f} %"
+        text = operating_label or f"threshold {th:.2f}: recall {100 * r:.1f} %, false alarms {fa_text}"
         ax.annotate(text, (th, 1.04), xytext=(0, 2), textcoords="offset points", color="#7a4b00",
                     fontfamily=fig._report_families, fontsize=8, va="bottom",  # noqa: SLF001
                     ha="left" if th < 0.3 else "right" if th > 0.7 else "center", annotation_clip=False)
