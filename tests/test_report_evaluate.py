@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -100,7 +101,7 @@ def _check_report_numbers(out: Path) -> None:
     assert verdicts == {k: d[k] for k in ("OK", "REVIEW", "NG")}
     # every picture embedded, every link to a compare image that exists
     links = [r for r in rep.refs if not r.startswith("data:image/")]
-    assert links and all(r.startswith("compare/") and (out / r).is_file() for r in links)
+    assert links and all(r.startswith("compare/") and (out / unquote(r)).is_file() for r in links)
     # the PDF says the same (its own text, as Qt's PDF engine reads it)
     text = " ".join(pdf_pages(out / "report.pdf")).replace("\n", " ")
     assert f"Image-level recall {rep.kv['Image-level recall']}" in text

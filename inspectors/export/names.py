@@ -2,15 +2,20 @@
 ``x_compare.png``; never two images on one name.
 
 Names that would collide (``x.jpg`` + ``x.png``; with ``flat``, ``a/x.jpg`` + ``b/x.jpg``)
-get the extension, then the folders, then a counter, until each is unique. Case is
+get the extension, then the folders, then a counter, until each is unique; characters a
+Windows folder refuses become "_". Case is
 ignored when comparing: Windows and macOS folders would merge ``X_overlay.png`` and
 ``x_overlay.png``.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 from typing import Callable, Dict, List, Sequence
+
+#: characters Windows refuses in a file name (and control characters): replaced by "_"
+_UNSAFE = re.compile(r'[<>:"\\|?*\x00-\x1f]')
 
 
 def _pick(rels: Sequence[str], name_of: Callable[[PurePosixPath], str]) -> Dict[str, str]:
@@ -28,6 +33,7 @@ def readable_names(rels: Sequence[str], suffix: str, flat: bool = False, ext: st
     """``{rel: name}``: each relative image path's output name, ``<stem>_<suffix><ext>``
     (``flat``: without the folders, else under the image's own folders), unique."""
     rels = list(dict.fromkeys(rels))
+    safe = {rel: "/".join(_UNSAFE.sub("_", part) for part in rel.split("/")) for rel in rels}
 
     def folder(p: PurePosixPath) -> str:
         return "" if flat or str(p.parent) == "." else f"{p.parent}/"
@@ -45,7 +51,7 @@ def readable_names(rels: Sequence[str], suffix: str, flat: bool = False, ext: st
         return f"{folder(p)}{dirs + '_' if dirs and flat else ''}{p.stem}{'_' + e if e else ''}_{suffix}{ext}"
 
     names: Dict[str, str] = {}
-    pending = rels
+    pending = [safe[r] for r in rels]
     for rule in (plain, with_ext, with_dirs):
         chosen = _pick(pending, rule)
         counts: Dict[str, int] = {}
@@ -67,4 +73,4 @@ def readable_names(rels: Sequence[str], suffix: str, flat: bool = False, ext: st
             k += 1
         names[rel] = n
         taken.add(n.lower())
-    return {rel: names[rel] for rel in rels}
+    return {rel: names[safe[rel]] for rel in rels}

@@ -7,6 +7,7 @@ import base64
 from html import escape
 from pathlib import Path
 from typing import Any, List, Union
+from urllib.parse import quote
 
 from ..atomic import atomic_write_text
 from .document import (
@@ -112,7 +113,7 @@ def _block(b: Block) -> str:
         for t in b.items:
             img = f'<img src="{data_uri(t.picture)}" alt="{escape(t.caption[0] if t.caption else "")}">'
             if t.link:
-                img = f'<a href="{escape(t.link)}">{img}</a>'
+                img = f'<a href="{escape(quote(t.link))}">{img}</a>'
             lines = "".join(f'<div class="l{i}">{escape(s)}</div>' for i, s in enumerate(t.caption))
             cls = f"thumb {t.tone}".strip()
             cells.append(f'<div class="{cls}">{img}{lines}</div>')

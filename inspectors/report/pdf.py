@@ -157,7 +157,7 @@ def _block(b: Block, st, width: float) -> List:
         for t in b.items:
             lines = [_text(s) if i else f'<font color="{INK}">{_text(s)}</font>' for i, s in enumerate(t.caption)]
             if t.link:
-                lines.append(f'<a href="{escape(t.link)}" color="#2b5fab">full size</a>')
+                lines.append(f'<a href="{escape(t.link, {chr(34): "&quot;"})}" color="#2b5fab">full size</a>')
             cells.append([_image(t.picture, cw - 8, cw * 1.2), P("<br/>".join(lines), st["thumb"])])
         rows = [cells[i:i + n] for i in range(0, len(cells), n)]
         rows[-1] = rows[-1] + [""] * (n - len(rows[-1]))
