@@ -23,7 +23,7 @@ from typing import Dict, List, Optional, Sequence
 from ..errors import InspectorError
 from ..export.inspection import ReportHeader, write_report
 from ..export.sheet import compare_sheet
-from ..export.tables import ImageRow, image_row, rows_from_json
+from ..export.tables import ImageRow, caption_of, image_row, rows_from_json
 from ..imageio import read_image
 from ..outdir import StagedFolder, check_apart
 from ..render import RenderStyle
@@ -47,14 +47,6 @@ def relative(path: str, root: Path) -> str:
         return Path(os.path.realpath(path)).relative_to(os.path.realpath(root)).as_posix()
     except ValueError:
         return Path(path).name
-
-
-def caption_of(row: ImageRow) -> str:
-    truth = row.ground_truth + (f" ({row.truth_classes})" if row.truth_classes else "")
-    score = "n/a" if row.max_score is None else f"{row.max_score:.3f}"
-    words = {"FN": "missed", "FP": "false alarm", "TP": "found", "TN": "correctly passed"}
-    outcome = f" · {row.outcome} ({words[row.outcome]})" if row.outcome else ""
-    return f"verdict {row.verdict or 'n/a'} · ground truth: {truth or 'n/a'}{outcome} · max score {score}"
 
 
 def sheet_function(paths: Dict[str, str], results: Dict[str, tuple], thresholds: Thresholds):

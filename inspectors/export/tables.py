@@ -171,6 +171,17 @@ def rows_from_json(items: Sequence[Dict[str, Any]]) -> List[ImageRow]:
     return out
 
 
+def caption_of(row: ImageRow) -> str:
+    """The line under a compare image's title: verdict, ground truth, outcome, score."""
+    truth = row.ground_truth + (f" ({row.truth_classes})" if row.truth_classes else "")
+    score = "n/a" if row.max_score is None else f"{row.max_score:.3f}"
+    words = {"FN": "missed", "FP": "false alarm", "TP": "found", "TN": "correctly passed"}
+    outcome = f" · {row.outcome} ({words[row.outcome]})" if row.outcome else ""
+    operator = f" · operator: {row.operator}" if row.operator else ""
+    return (f"verdict {row.verdict or 'n/a'} · ground truth: {truth or 'n/a'}{outcome} · max score {score}"
+            f"{operator}")
+
+
 def outcome_counts(rows: Sequence[ImageRow]) -> Dict[str, int]:
     return {k: sum(1 for r in rows if r.outcome == k) for k in OUTCOMES}
 
