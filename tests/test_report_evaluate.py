@@ -55,12 +55,14 @@ class Report(HTMLParser):
             self.rows.append(self._row)
 
 
-def _evaluate(tmp_path_factory, model: str, data: str, limit: int) -> Path:
+def _evaluate(tmp_path_factory, model: str, data: str, limit: int, store: bool = False) -> Path:
     if not (DATASETS / data).is_dir():
         pytest.skip(f"{DATASETS / data} is not available")
-    out = tmp_path_factory.mktemp("eval") / "out"
+    base = tmp_path_factory.mktemp("eval")
+    out = base / "out"
+    runs = ["--work-dir", str(base / "work")] if store else ["--no-store"]
     rc = main(["evaluate", "--model", str(ROOT / "models" / model), "--data", str(DATASETS / data),
-               "--out", str(out), "--limit", str(limit), "--engine", "openvino", "--no-store", "-q"])
+               "--out", str(out), "--limit", str(limit), "--engine", "openvino", "-q", *runs])
     assert rc == 0
     return out
 
@@ -72,7 +74,7 @@ def seg(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def det(tmp_path_factory) -> Path:
-    return _evaluate(tmp_path_factory, "neu_det_picodet_s", "neu-det", 30)
+    return _evaluate(tmp_path_factory, "neu_det_picodet_s", "neu-det", 30, store=True)
 
 
 def _metrics(out: Path) -> dict:
@@ -182,3 +184,27 @@ def test_report_command_refuses_bad_input(tmp_path, capsys):
     assert main(["report", str(tmp_path / "other")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2 and all(line.startswith("error: ") for line in err)
+
+
+def test_detection_report_matches_the_apps_metrics(det):
+    """The app's metrics panel computes from the stored run (its pairing, LiveEvaluator);
+    the report says the same."""
+    from inspectors.groundtruth import load_ground_truth
+    from inspectors.metrics import LiveEvaluator
+    from inspectors.metrics.pairing import pair_with_ground_truth
+    from inspectors.results import Thresholds
+    from inspectors.runs import RunStore
+    from inspectors.runs.location import runs_root
+
+    m = _metrics(det)
+    gt = load_ground_truth(DATASETS / "neu-det")
+    images = list(gt.images)[:30]
+    (info,) = RunStore(runs_root(det.parent / "work")).runs()
+    with RunStore(runs_root(det.parent / "work")).open_id(info.run_id) as run:
+        p = pair_with_ground_truth(gt, ((str(i), str(i), run.get(str(i)).result) for i in images))
+    live = LiveEvaluator(p.pairs, "detection", difficult=p.difficult).at(Thresholds(m["thresholds"]["default"]))
+    rep = Report()
+    rep.feed((det / "report.html").read_text(encoding="utf-8"))
+    il = live["image_level"]
+    assert rep.kv["Image-level recall"].startswith(f"{_pct(il['recall'])} ({il['recalled']} of ")
+    assert rep.kv["VOC mAP@0.5 (area)"] == f"{live['metrics']['voc_map']['area']:.4f}"
