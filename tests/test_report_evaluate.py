@@ -208,3 +208,21 @@ def test_detection_report_matches_the_apps_metrics(det):
     il = live["image_level"]
     assert rep.kv["Image-level recall"].startswith(f"{_pct(il['recall'])} ({il['recalled']} of ")
     assert rep.kv["VOC mAP@0.5 (area)"] == f"{live['metrics']['voc_map']['area']:.4f}"
+
+
+def test_report_of_the_stored_run_gives_evaluates_verdicts(det, tmp_path):
+    pd = pytest.importorskip("pandas")
+    from inspectors.runs import RunStore
+    from inspectors.runs.location import runs_root
+
+    (info,) = RunStore(runs_root(det.parent / "work")).runs()
+    out = tmp_path / "from-run"
+    assert main(["report", str(info.path), "--out", str(out)]) == 0
+    d = _metrics(det)["decision"]
+    images = pd.read_csv(out / "images.csv", encoding="utf-8-sig", keep_default_na=False)
+    verdicts = images["verdict"].value_counts().to_dict()
+    assert {k: verdicts.get(k, 0) for k in ("OK", "REVIEW", "NG")} == {k: d[k] for k in ("OK", "REVIEW", "NG")}
+    assert (images["outcome"] == "").all()  # a run holds no ground truth
+    flagged = (images["verdict"] != "OK").sum()
+    assert len(list((out / "overlay").iterdir())) == flagged
+    assert main(["report", str(info.path)]) == 2  # a run needs --out

@@ -49,7 +49,32 @@ def relative(path: str, root: Path) -> str:
         return Path(path).name
 
 
-def sheet_function(paths: Dict[str, str], results: Dict[str, tuple], thresholds: Thresholds):
+def _model_threshold(meta: dict) -> Thresholds:
+    """Without saved decision settings: the model's own default threshold (as predict and
+    evaluate use it), 0.5 when the model folder is gone."""
+    from ..formats import load_model_spec
+
+    try:
+        return Thresholds(load_model_spec(str(meta.get("model_path", ""))).default_threshold)
+    except (OSError, InspectorError):
+        return Thresholds(0.5)
+
+
+def _review_book(folder: Path, work_dir: Path):
+    """The app's operator verdicts for ``folder`` under the run's work folder (None: none)."""
+    from ..session import REVIEW_FILE, ReviewBook, work_dir_for
+
+    where = work_dir_for(folder, work_dir)
+    if not (where / REVIEW_FILE).is_file():
+        return None
+    try:
+        return ReviewBook(where, folder)
+    except InspectorError:
+        return None
+
+
+def sheet_function(paths: Dict[str, str], results: Dict[str, tuple], thresholds: Thresholds,
+                   with_truth: bool = True):
     """A :data:`inspectors.export.inspection.SheetFn` over (truth, prediction, decision) by
     row path; ``paths`` maps a row path to its image file."""
     style = RenderStyle(thresholds=thresholds)
@@ -61,7 +86,7 @@ def sheet_function(paths: Dict[str, str], results: Dict[str, tuple], thresholds:
         except InspectorError:
             return None
         tone = (179, 38, 30) if row.outcome == "FN" else (154, 103, 0) if row.outcome == "FP" else (29, 36, 48)
-        return compare_sheet(image, truth, pred, style, decision, row.path, caption_of(row), tone)
+        return compare_sheet(image, truth, pred, style, decision, row.path, caption_of(row), tone, with_truth)
 
     return sheet
 
@@ -169,8 +194,8 @@ def _from_run(src: Path, out: Path) -> int:
     t0 = time.perf_counter()
     with run_:
         folder = Path(run_.folder)
-        settings = run_.decision_settings  # what the app last decided with (the default without)
-        thr = settings.thresholds()
+        settings = run_.decision_settings  # what the app last decided with
+        thr = settings.thresholds() if run_.has_decision_settings else _model_threshold(run_.meta)
         try:
             rules = parse_rules(run_.rules_text) if run_.rules_text else Rules()
             names = run_.class_names
@@ -179,6 +204,7 @@ def _from_run(src: Path, out: Path) -> int:
             raise CliError(f"{src}: the run's rules: {e}") from None
         check_apart(out, [folder, src])
         meta = run_.meta
+        book = _review_book(folder, src.parent.parent)
         rows: List[ImageRow] = []
         results: Dict[str, tuple] = {}
         paths: Dict[str, str] = {}
@@ -190,7 +216,8 @@ def _from_run(src: Path, out: Path) -> int:
                 continue
             table = run_.defect_table(rel)
             decision = decide(table, bound) if table is not None else None
-            rows.append(image_row(rel, outcome.result, thr, decision))
+            verdict = book.get(path) if book is not None else None
+            rows.append(image_row(rel, outcome.result, thr, decision, operator=verdict.value if verdict else ""))
             results[rel], paths[rel] = (None, outcome.result, decision), path
         header = ReportHeader(
             title=f"Inspection report: {Path(str(meta.get('model_path', ''))).name or 'model'} on {folder.name}",
@@ -200,7 +227,7 @@ def _from_run(src: Path, out: Path) -> int:
             threshold=thr.default, per_class_thresholds={str(k): v for k, v in thr.per_class.items()},
             rules=rules_words(rules), source="run")
         with StagedFolder(out, "report") as work:
-            write_report(work, header, rows, None, sheet_function(paths, results, thr))
+            write_report(work, header, rows, None, sheet_function(paths, results, thr, with_truth=False))
     print(f"report of {len(rows)} images written to {out} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     return 0
 

@@ -235,18 +235,18 @@ def _thumb(row: ImageRow, folder: Path, tone: str) -> Optional[Thumb]:
     if k < 1:
         image = cv2.resize(image, (THUMB_WIDTH, max(1, round(image.shape[0] * k))), interpolation=cv2.INTER_AREA)
     truth = row.ground_truth + (f" ({row.truth_classes})" if row.truth_classes else "")
-    caption = [row.path, f"verdict {row.verdict or 'n/a'} · outcome {row.outcome or 'n/a'}",
-               f"ground truth: {truth or 'n/a'}",
-               f"max score {_num(row.max_score, 3)}" + (f" · operator {row.operator}" if row.operator else "")]
+    caption = [row.path, f"verdict {row.verdict or 'n/a'}" + (f" · outcome {row.outcome}" if row.outcome else "")]
+    if truth:
+        caption.append(f"ground truth: {truth}")
+    caption.append(f"max score {_num(row.max_score, 3)}" + (f" · operator: {row.operator}" if row.operator else ""))
     return Thumb(Picture.from_array(image, Path(row.compare).name, jpeg_quality=82), caption, row.compare, tone)
 
 
-def _grid(rows: Sequence[ImageRow], folder: Path, title: str, tone: str, empty: str) -> List:
+def _grid(rows: Sequence[ImageRow], folder: Path, title: str, tone: str, empty: str, hint: str) -> List:
     thumbs = [t for t in (_thumb(r, folder, tone) for r in rows[:THUMBS]) if t is not None]
     blocks: List = [ThumbGrid(thumbs, columns=3, title=f"{title} ({len(rows)})", empty=empty)]
     if len(rows) > len(thumbs):
-        blocks.append(Paragraph(f"{len(rows) - len(thumbs)} more not shown: see images.csv "
-                                f"(outcome {'FN' if tone == 'bad' else 'FP'}).", "muted"))
+        blocks.append(Paragraph(f"{len(rows) - len(thumbs)} more not shown: see images.csv ({hint}).", "muted"))
     return blocks
 
 
@@ -284,18 +284,22 @@ def build_document(header: ReportHeader, rows: Sequence[ImageRow], metrics: Opti
     if any(r.outcome for r in rows):
         doc.section("Misses and false alarms",
                     Paragraph("Each picture: ground truth left, the model right; click for the full size.", "muted"),
-                    *_grid(misses(rows), folder, "Missed defective images", "bad", "no miss"),
-                    *_grid(false_alarms(rows), folder, "False alarms on clean images", "warn", "no false alarm"))
+                    *_grid(misses(rows), folder, "Missed defective images", "bad", "no miss", "outcome FN"),
+                    *_grid(false_alarms(rows), folder, "False alarms on clean images", "warn", "no false alarm",
+                          "outcome FP"))
     elif any(r.compare for r in rows):
         flagged = sorted((r for r in rows if r.verdict in ("NG", "REVIEW")), key=lambda r: -(r.max_score or 0))
-        doc.section("Flagged images", *_grid(flagged, folder, "NG and REVIEW", "bad", "none flagged"))
+        doc.section("Flagged images",
+                    Paragraph("The model's defects on each NG or REVIEW image; click for the full size.", "muted"),
+                    *_grid(flagged, folder, "NG and REVIEW", "bad", "none flagged", "verdict NG or REVIEW"))
     op = _operator(rows)
     if op:
         doc.section("Operator verdicts", *op)
     doc.section("Files", KeyValues([
         ("images.csv", "one row per image: size, ground truth, verdict, outcome, score, defect count and area"),
         ("defects.csv", "one row per candidate defect: class, score, box, area, length, kept or ignored and why"),
-        ("compare/", "ground truth | prediction of each miss and false alarm")]))
+        ("compare/ or overlay/", "ground truth | prediction of each miss and false alarm (without ground "
+                                 "truth: the model's drawing of each NG / REVIEW image)")]))
     return doc
 
 
@@ -306,12 +310,13 @@ def write_compare_images(out: Path, rows: Sequence[ImageRow], sheet: SheetFn) ->
     wanted = misses(rows) + false_alarms(rows)
     if not any(r.outcome for r in rows):
         wanted = [r for r in rows if r.verdict in ("NG", "REVIEW")]
-    names = readable_names([r.path for r in wanted], "compare", flat=True)
+    kind = "compare" if any(r.outcome for r in rows) else "overlay"
+    names = readable_names([r.path for r in wanted], kind, flat=True)
     for r in wanted:
         image = sheet(r)
         if image is None:
             continue
-        r.compare = f"compare/{names[r.path]}"
+        r.compare = f"{kind}/{names[r.path]}"
         write_image(out / r.compare, image)
 
 

@@ -12,7 +12,9 @@ from typing import List, Optional, Sequence, Tuple
 import cv2
 import numpy as np
 
-from ..render import RenderStyle, compare
+from ..render import RenderStyle, annotate, compare
+from ..render import text as render_text
+from ..render.compare import titled
 from ..render.palette import class_color
 from ..report.fonts import report_font
 from ..results import ClassificationResult, DetectionResult, Result, SegmentationResult
@@ -129,22 +131,28 @@ def _classes_of(*results: Optional[Result]) -> List[Tuple[int, str]]:
 
 def compare_sheet(image: np.ndarray, truth: Optional[Result], prediction: Optional[Result],
                   style: RenderStyle, decision: Optional[Decision] = None,
-                  title: str = "", caption: str = "", tone: Tuple[int, int, int] = (29, 36, 48)) -> np.ndarray:
+                  title: str = "", caption: str = "", tone: Tuple[int, int, int] = (29, 36, 48),
+                  with_truth: bool = True) -> np.ndarray:
     """GT | prediction (``compare``, same scale), enlarged for small images, with a
     caption bar (``title`` bold line, ``caption`` below it, RGB ``tone``) and the legend
-    outside the pictures."""
+    outside the pictures. ``with_truth`` False (a folder without ground truth): the
+    prediction alone."""
     h, w = image.shape[:2]
     k = max(1, math.ceil(MIN_SIDE / max(h, w))) if max(h, w) < MIN_SIDE else 1
     if k > 1:
         image = cv2.resize(image, (w * k, h * k), interpolation=cv2.INTER_CUBIC)
-    panel = compare(image, scaled(truth, k), scaled(prediction, k), style.with_(legend=False),
-                    decision=decision)
+    style = style.with_(legend=False)
+    if truth is None and not with_truth:  # no ground truth at all: the model's drawing alone
+        m = render_text.metrics(image.shape, style.font_scale)
+        panel = titled(annotate(image, scaled(prediction, k), style, decision), "Prediction", m)
+    else:
+        panel = compare(image, scaled(truth, k), scaled(prediction, k), style, decision=decision)
     width = max(panel.shape[1], 640)
     if panel.shape[1] < width:
         panel = cv2.copyMakeBorder(panel, 0, 0, 0, width - panel.shape[1], cv2.BORDER_CONSTANT,
                                    value=(255, 255, 255))
     head = _text_bar(width, [(title, tone), (caption, (70, 78, 92))], [20, 15])
-    notes = ["left: ground truth", "right: the model"]
+    notes = ["left: ground truth", "right: the model"] if truth is not None or with_truth else []
     if decision is not None:
         notes += ["dashed with ?: REVIEW", "faint: ignored by a rule"]
     if k > 1:

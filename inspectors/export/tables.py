@@ -178,8 +178,8 @@ def caption_of(row: ImageRow) -> str:
     words = {"FN": "missed", "FP": "false alarm", "TP": "found", "TN": "correctly passed"}
     outcome = f" · {row.outcome} ({words[row.outcome]})" if row.outcome else ""
     operator = f" · operator: {row.operator}" if row.operator else ""
-    return (f"verdict {row.verdict or 'n/a'} · ground truth: {truth or 'n/a'}{outcome} · max score {score}"
-            f"{operator}")
+    truth = f" · ground truth: {truth}" if truth else ""
+    return f"verdict {row.verdict or 'n/a'}{truth}{outcome} · max score {score}{operator}"
 
 
 def outcome_counts(rows: Sequence[ImageRow]) -> Dict[str, int]:
