@@ -175,7 +175,8 @@ def _export_one(item: ExportItem, src: Path, stage: Path, model: str, thresholds
         if options.compare:
             name = f"compare/{names.get('compare', {}).get(key) or readable_names([key], 'compare')[key]}"
             write_image(stage / name, compare_sheet(image, gt, result, style, decision, key,
-                                                    caption_of(image_row_)))
+                                                    caption_of(image_row_),
+                                                    with_truth=item.ground_truth is not None))
             row.compare = image_row_.compare = name
     except (OSError, InspectorError) as e:
         row.error = str(e)
