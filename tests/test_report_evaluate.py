@@ -176,6 +176,10 @@ def test_report_command_writes_it_again(seg, tmp_path):
     assert (out / "images.csv").read_bytes() == (seg / "images.csv").read_bytes()
     assert (out / "defects.csv").read_bytes() == (seg / "defects.csv").read_bytes()
     _check_report_numbers(out)
+    before = (seg / "images.csv").read_bytes()
+    assert main(["report", str(seg)]) == 0  # in place: the report files again, the same rows
+    assert (seg / "images.csv").read_bytes() == before
+    _check_report_numbers(seg)
 
 
 def test_report_command_refuses_bad_input(tmp_path, capsys):

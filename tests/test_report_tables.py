@@ -39,8 +39,10 @@ def rows_and_results():
         # found: a kept 10x20 box (200 px, 8 mm²) and a 5x5 one ignored as too small
         "裂纹/图像_1.jpg": (det([[10, 10, 20, 30]], [1], [0]),
                           det([[11, 10, 21, 30], [50, 50, 55, 55]], [0.9, 0.8], [0, 1])),
-        # missed: the prediction is below the threshold
-        "=HYPERLINK(\"http://x\").jpg": (det([[0, 0, 10, 10]], [1], [1]), det([[0, 0, 10, 10]], [0.3], [1])),
+        # missed: the prediction is below the threshold; a faint box under half of it is
+        # counted as a candidate but not listed
+        "=HYPERLINK(\"http://x\").jpg": (det([[0, 0, 10, 10]], [1], [1]),
+                                          det([[0, 0, 10, 10], [60, 0, 90, 30]], [0.3, 0.1], [1, 0])),
         # false alarm on a clean image
         "clean.png": (det([], [], []), det([[100, 20, 140, 60]], [0.7], [1])),
         # clean and passed
@@ -64,7 +66,10 @@ def test_rows_hold_hand_computed_values():
     small = a.defect_rows[1]
     assert (small.kept, small.x0, small.y1, small.area_px) == (0, 50.0, 55.0, 25.0)
     assert "area" in small.ignored_why and "25" in small.ignored_why
-    assert r['=HYPERLINK("http://x").jpg'].outcome == "FN"
+    miss = r['=HYPERLINK("http://x").jpg']
+    assert miss.outcome == "FN" and (miss.defects, miss.candidates) == (0, 2)
+    assert [(d.score, d.kept) for d in miss.defect_rows] == [(0.3, 0)]
+    assert "score 0.3 < T_low 0.5" in miss.defect_rows[0].ignored_why
     assert r["clean.png"].outcome == "FP" and r["sub/clean.png"].outcome == "TN"
     assert r["sub/clean.png"].verdict == "OK" and r["sub/clean.png"].max_score == 0.0
 

@@ -146,6 +146,8 @@ def run(args: argparse.Namespace) -> int:
         if not args.out:
             raise CliError("a run needs --out DIR (the report folder)")
         return _from_run(src, Path(os.path.abspath(os.path.expanduser(args.out))))
+    if (src / "metrics.json").is_file():
+        raise CliError(f"{src}: an evaluate output from before reports (no images.json); run evaluate again")
     raise CliError(f"{src}: neither an evaluate output (metrics.json + images.json) nor a run (index.sqlite)")
 
 

@@ -18,9 +18,12 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from ..csvfile import csv_text
 from ..results import DetectionResult, Result, SegmentationResult, Thresholds, is_defective
-from ..rules import Decision
+from ..rules import Decision, Ignored
 
 BOM = "\ufeff"
+#: candidates ignored for their score alone are listed in defects.csv down to this share of
+#: the threshold (a detector's hundred faint boxes per image are counted, not listed)
+LISTED_SCORE = 0.5
 OUTCOMES = ("TP", "FP", "FN", "TN")
 
 
@@ -118,7 +121,9 @@ def image_row(path: str, prediction: Optional[Result], thresholds: Thresholds,
         mm = [d.area_mm2 for d in kept if d.area_mm2 is not None]
         row.area_mm2 = _round(sum(mm), 6) if mm else None
         row.classes = ";".join(dict.fromkeys(d.class_name for d in kept))
-        row.defect_rows = [_defect_row(path, d) for d in decision.defects]
+        floor = LISTED_SCORE * thresholds.default
+        row.defect_rows = [_defect_row(path, d) for d in decision.defects
+                           if not (d.ignored_bits == Ignored.LOW_SCORE and d.score < floor)]
     return row
 
 
@@ -152,7 +157,7 @@ def images_csv(rows: Sequence[ImageRow]) -> str:
 
 
 def defects_csv(rows: Sequence[ImageRow]) -> str:
-    """``defects.csv`` text, BOM first: every image's candidate defects."""
+    """``defects.csv`` text, BOM first: every image's listed candidate defects."""
     return BOM + csv_text(DEFECT_FIELDS, (_cells(d, DEFECT_FIELDS) for r in rows for d in r.defect_rows))
 
 
