@@ -101,6 +101,11 @@ def _check_report_numbers(out: Path) -> None:
     assert rep.kv["Escapes (defective judged OK)"] == f"{d['escapes']} ({_pct(d['escape_rate'])})"
     verdicts = {r[0]: int(r[1]) for r in rep.rows if r and r[0] in ("OK", "REVIEW", "NG")}
     assert verdicts == {k: d[k] for k in ("OK", "REVIEW", "NG")}
+    # the galleries count what the decision metrics count
+    esc = re.search(r"Escapes: defective images judged OK \((\d+)\)", html)
+    fa = re.search(r"False alarms: clean images judged NG or REVIEW \((\d+)\)", html)
+    clean = d["by_ground_truth"]["clean"]
+    assert (int(esc.group(1)), int(fa.group(1))) == (d["escapes"], clean["NG"] + clean["REVIEW"])
     # every picture embedded, every link to a compare image that exists
     links = [r for r in rep.refs if not r.startswith("data:image/")]
     assert links and all(r.startswith("compare/") and (out / unquote(r)).is_file() for r in links)

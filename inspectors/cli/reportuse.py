@@ -85,7 +85,7 @@ def sheet_function(paths: Dict[str, str], results: Dict[str, tuple], thresholds:
             image = read_image(paths[row.path])
         except InspectorError:
             return None
-        tone = (179, 38, 30) if row.outcome == "FN" else (154, 103, 0) if row.outcome == "FP" else (29, 36, 48)
+        tone = (179, 38, 30) if row.is_miss else (154, 103, 0) if row.is_false_alarm else (29, 36, 48)
         return compare_sheet(image, truth, pred, style, decision, row.path, caption_of(row), tone, with_truth)
 
     return sheet

@@ -263,12 +263,12 @@ def _operator(rows: Sequence[ImageRow]) -> List:
 
 
 def misses(rows: Sequence[ImageRow]) -> List[ImageRow]:
-    """Missed defective images, the most confident miss last (a clear miss first)."""
+    """Escapes (defective images judged OK), the most confident miss last (a clear miss first)."""
     return sorted((r for r in rows if r.is_miss), key=lambda r: (r.max_score or 0.0, r.path))
 
 
 def false_alarms(rows: Sequence[ImageRow]) -> List[ImageRow]:
-    """Clean images flagged, the highest score first."""
+    """Clean images judged NG or REVIEW, the highest score first."""
     return sorted((r for r in rows if r.is_false_alarm), key=lambda r: (-(r.max_score or 0.0), r.path))
 
 
@@ -282,11 +282,12 @@ def build_document(header: ReportHeader, rows: Sequence[ImageRow], metrics: Opti
         doc.section("Against the ground truth", *_against_truth(metrics, rows))
         doc.section("Task metrics", *_task_metrics(metrics))
     if any(r.outcome for r in rows):
-        doc.section("Misses and false alarms",
+        doc.section("Escapes and false alarms",
                     Paragraph("Each picture: ground truth left, the model right; click for the full size.", "muted"),
-                    *_grid(misses(rows), folder, "Missed defective images", "bad", "no miss", "outcome FN"),
-                    *_grid(false_alarms(rows), folder, "False alarms on clean images", "warn", "no false alarm",
-                          "outcome FP"))
+                    *_grid(misses(rows), folder, "Escapes: defective images judged OK", "bad", "no escape",
+                          "ground_truth defective, verdict OK"),
+                    *_grid(false_alarms(rows), folder, "False alarms: clean images judged NG or REVIEW", "warn",
+                          "no false alarm", "ground_truth clean, verdict NG or REVIEW"))
     elif any(r.compare for r in rows):
         flagged = sorted((r for r in rows if r.verdict in ("NG", "REVIEW")), key=lambda r: -(r.max_score or 0))
         doc.section("Flagged images",

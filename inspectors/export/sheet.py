@@ -141,7 +141,8 @@ def compare_sheet(image: np.ndarray, truth: Optional[Result], prediction: Option
     k = max(1, math.ceil(MIN_SIDE / max(h, w))) if max(h, w) < MIN_SIDE else 1
     if k > 1:
         image = cv2.resize(image, (w * k, h * k), interpolation=cv2.INTER_CUBIC)
-    style = style.with_(legend=False)
+    short = min(image.shape[0], image.shape[1])
+    style = style.with_(legend=False, font_scale=style.font_scale or float(np.clip(short / 900.0, 0.45, 0.7)))
     if truth is None and not with_truth:  # no ground truth at all: the model's drawing alone
         m = render_text.metrics(image.shape, style.font_scale)
         panel = titled(annotate(image, scaled(prediction, k), style, decision), "Prediction", m)
@@ -157,5 +158,13 @@ def compare_sheet(image: np.ndarray, truth: Optional[Result], prediction: Option
         notes += ["dashed with ?: REVIEW", "faint: ignored by a rule"]
     if k > 1:
         notes.append(f"enlarged {k}x")
-    foot = _legend(width, _classes_of(truth, prediction), notes)
+    shown = prediction
+    if prediction is not None and decision is None and style.thresholds is not None:
+        shown = prediction.filtered(style.thresholds)
+    classes = _classes_of(truth, None if decision is not None else shown)
+    if decision is not None:  # the classes of what the rules kept (ignored ones are faint)
+        known = {n for _, n in classes}
+        classes += [(d.class_id, d.class_name) for d in decision.defects if d.kept and d.class_name not in known]
+        classes = sorted(dict((n, (c, n)) for c, n in classes).values())
+    foot = _legend(width, classes, notes)
     return np.vstack([head, panel, foot])

@@ -70,11 +70,14 @@ class ImageRow:
 
     @property
     def is_miss(self) -> bool:
-        return self.outcome == "FN"
+        """An escape: defective by the ground truth, OK by the rules (without rules, the
+        same as outcome FN)."""
+        return self.ground_truth == "defective" and self.verdict == "OK"
 
     @property
     def is_false_alarm(self) -> bool:
-        return self.outcome == "FP"
+        """A clean image the rules did not pass (NG or REVIEW; without rules, outcome FP)."""
+        return self.ground_truth == "clean" and self.verdict in ("NG", "REVIEW")
 
 
 IMAGE_FIELDS = [f.name for f in fields(ImageRow) if f.name != "defect_rows"]
