@@ -145,3 +145,11 @@ def test_readable_names_never_collide():
     assert nested["z.jpg"] == "z_overlay.png"
     assert nested["x.jpg"] != nested["x.png"] and len({n.lower() for n in nested.values()}) == len(rels)
     assert Path(nested["x.jpg"]).stem.startswith("x")
+
+
+def test_rules_in_words():
+    from inspectors.cli.reportuse import rules_words
+    from inspectors.rules import simple_rules
+
+    assert rules_words(Rules()) == ""
+    assert rules_words(simple_rules((0.27, 0.4), 30)) == "default: {min_area: 30.0, review: [0.27, 0.4]}"

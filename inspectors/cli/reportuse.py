@@ -28,18 +28,21 @@ from ..imageio import read_image
 from ..outdir import StagedFolder, check_apart
 from ..render import RenderStyle
 from ..results import Thresholds
-from ..rules import Decision, Rules, RulesError, rules_to_yaml
+from ..rules import Decision, Rules, RulesError, rules_to_dict
 from .common import CliError
 
 REPORT_FILES = ("report.html", "report.pdf", "images.csv", "defects.csv", "images.json")
 
 
 def rules_words(rules: Rules) -> str:
-    """The rules on one line ('' for none)."""
+    """The rules on one line ('' for none), in YAML's flow style."""
     if rules == Rules():
         return ""
-    lines = [ln.strip() for ln in rules_to_yaml(rules).splitlines()]
-    return "; ".join(ln for ln in lines if ln and not ln.startswith(("version", "#")))
+    import yaml
+
+    doc = {k: v for k, v in rules_to_dict(rules).items() if k != "version"}
+    text = yaml.safe_dump(doc, default_flow_style=True, allow_unicode=True, width=10**6).strip()
+    return text[1:-1] if text.startswith("{") and text.endswith("}") else text
 
 
 def relative(path: str, root: Path) -> str:

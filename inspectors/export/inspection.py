@@ -148,6 +148,10 @@ def _against_truth(metrics: dict, rows: Sequence[ImageRow]) -> List:
                ("False rejects (clean judged NG)", f"{d.get('false_rejects', 0)} ({_pct(d.get('false_reject_rate'))})"),
                ("Review rate", _pct(d.get("review_rate")))]
     blocks: List = [KeyValues(kv)]
+    if thr is not None and d:
+        blocks.append(Paragraph(f"Recall, false-alarm rate and outcomes count the images with a defect at the "
+                                f"threshold {thr:g}; escapes, false rejects and the review rate count the rules' "
+                                "verdicts (the same when no rule but the threshold is set).", "muted"))
     for note in il.get("notes", []):
         blocks.append(Paragraph(note, "muted"))
     curve = metrics.get("image_level_curve")
