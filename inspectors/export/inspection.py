@@ -287,7 +287,8 @@ def build_document(header: ReportHeader, rows: Sequence[ImageRow], metrics: Opti
         doc.section("Task metrics", *_task_metrics(metrics))
     if any(r.outcome for r in rows):
         doc.section("Escapes and false alarms",
-                    Paragraph("Each picture: ground truth left, the model right; click for the full size.", "muted"),
+                    Paragraph("Each picture: the ground truth, then the model (side by side, or one above the "
+                              "other for wide strips); click for the full size.", "muted"),
                     *_grid(misses(rows), folder, "Escapes: defective images judged OK", "bad", "no escape",
                           "ground_truth defective, verdict OK"),
                     *_grid(false_alarms(rows), folder, "False alarms: clean images judged NG or REVIEW", "warn",

@@ -153,7 +153,9 @@ def compare_sheet(image: np.ndarray, truth: Optional[Result], prediction: Option
         panel = cv2.copyMakeBorder(panel, 0, 0, 0, width - panel.shape[1], cv2.BORDER_CONSTANT,
                                    value=(255, 255, 255))
     head = _text_bar(width, [(title, tone), (caption, (70, 78, 92))], [20, 15])
-    notes = ["left: ground truth", "right: the model"] if truth is not None or with_truth else []
+    wide = image.shape[1] > 2 * image.shape[0]  # compare stacks wide strips (its own rule)
+    sides = ["top: ground truth", "bottom: the model"] if wide else ["left: ground truth", "right: the model"]
+    notes = sides if truth is not None or with_truth else []
     if decision is not None:
         notes += ["dashed with ?: REVIEW", "faint: ignored by a rule"]
     if k > 1:
