@@ -113,3 +113,20 @@ def test_pdf_embeds_the_cjk_font_and_holds_the_text(tmp_path):
     text = " ".join(pages)
     for s in ("评估 <report> & co", "/数据/图像", "裂纹 0.412 83.3 % 5", "缺陷_a.jpg", "<script>alert(1)</script>"):
         assert s in text.replace("\n", " ")
+
+
+def test_without_a_cjk_font_the_report_falls_back_with_a_warning(monkeypatch):
+    from inspectors.report import fonts
+
+    dejavu = [p for p in fonts.FALLBACK_FONTS if __import__("os").path.exists(p)]
+    if not dejavu:
+        pytest.skip("DejaVu Sans not installed")
+    monkeypatch.setattr(fonts, "CJK_FONTS", ("/nonexistent/font.ttc",))
+    monkeypatch.delenv("DEFECT_INSPECTOR_REPORT_FONT", raising=False)
+    fonts.report_font.cache_clear()
+    try:
+        with pytest.warns(UserWarning, match="fonts-wqy-zenhei"):
+            found = fonts.report_font()
+        assert str(found.path) == dejavu[0] and not found.cjk
+    finally:
+        fonts.report_font.cache_clear()
