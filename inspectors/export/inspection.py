@@ -38,6 +38,7 @@ from .names import readable_names
 from .tables import ImageRow, defects_csv, images_csv, json_text, outcome_counts, rows_json
 
 THUMBS = 24  # per grid; the rest are in images.csv
+PICTURES = 200  # full-size compare images written per kind (a day's thousands are in images.csv)
 THUMB_WIDTH = 420
 SheetFn = Callable[[ImageRow], Optional[np.ndarray]]
 
@@ -294,29 +295,33 @@ def build_document(header: ReportHeader, rows: Sequence[ImageRow], metrics: Opti
                     *_grid(false_alarms(rows), folder, "False alarms: clean images judged NG or REVIEW", "warn",
                           "no false alarm", "ground_truth clean, verdict NG or REVIEW"))
     elif any(r.compare for r in rows):
-        flagged = sorted((r for r in rows if r.verdict in ("NG", "REVIEW")), key=lambda r: -(r.max_score or 0))
         doc.section("Flagged images",
                     Paragraph("The model's defects on each NG or REVIEW image; click for the full size.", "muted"),
-                    *_grid(flagged, folder, "NG and REVIEW", "bad", "none flagged", "verdict NG or REVIEW"))
+                    *_grid(flagged(rows), folder, "NG and REVIEW", "bad", "none flagged", "verdict NG or REVIEW"))
     op = _operator(rows)
     if op:
         doc.section("Operator verdicts", *op)
     doc.section("Files", KeyValues([
         ("images.csv", "one row per image: size, ground truth, verdict, outcome, score, defect count and area"),
         ("defects.csv", "one row per candidate defect: class, score, box, area, length, kept or ignored and why"),
-        ("compare/ or overlay/", "ground truth | prediction of each miss and false alarm (without ground "
-                                 "truth: the model's drawing of each NG / REVIEW image)")]))
+        ("compare/ or overlay/", f"ground truth | prediction of the first {PICTURES} escapes and false alarms "
+                                 "(without ground truth: the model's drawing of the NG / REVIEW images)")]))
     return doc
 
 
 # ----------------------------------------------------------------------------------- writing
+def flagged(rows: Sequence[ImageRow]) -> List[ImageRow]:
+    """NG and REVIEW images (a folder without ground truth), the highest score first."""
+    return sorted((r for r in rows if r.verdict in ("NG", "REVIEW")), key=lambda r: (-(r.max_score or 0.0), r.path))
+
+
 def write_compare_images(out: Path, rows: Sequence[ImageRow], sheet: SheetFn) -> None:
-    """``compare/<name>_compare.png`` for the misses and false alarms (the report shows at
-    most :data:`THUMBS` of each; all of them are written)."""
-    wanted = misses(rows) + false_alarms(rows)
-    if not any(r.outcome for r in rows):
-        wanted = [r for r in rows if r.verdict in ("NG", "REVIEW")]
-    kind = "compare" if any(r.outcome for r in rows) else "overlay"
+    """``compare/<name>_compare.png`` for the first :data:`PICTURES` escapes and false alarms
+    (without ground truth: ``overlay/<name>_overlay.png`` of the NG / REVIEW images); the
+    report shows :data:`THUMBS` of each, images.csv lists them all."""
+    truth = any(r.outcome for r in rows)
+    wanted = misses(rows)[:PICTURES] + false_alarms(rows)[:PICTURES] if truth else flagged(rows)[:PICTURES]
+    kind = "compare" if truth else "overlay"
     names = readable_names([r.path for r in wanted], kind, flat=True)
     for r in wanted:
         image = sheet(r)
