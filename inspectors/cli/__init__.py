@@ -10,7 +10,7 @@ from typing import List, Optional
 
 from ..errors import InspectorError
 from ..outdir import OutputError
-from . import evaluate, fetch, predict, train
+from . import evaluate, fetch, predict, reportuse, train
 from .common import CliError, OneLineParser, Terminated, install_sigterm
 
 
@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_parser(sub)
     train.add_parser(sub)
     fetch.add_parser(sub)
+    reportuse.add_parser(sub)
     return p
 
 
