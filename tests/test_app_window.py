@@ -119,6 +119,13 @@ def test_open_run_threshold_compare_verdict_export(qtbot, make_window, seg_model
         assert (out / r["original"]).read_bytes() == (src / r["file"]).read_bytes()
     confirmed = [r for r in rows if r["verdict"] == "confirmed"]
     assert len(confirmed) == 1
+    # the inspection report of the same images, with the operator's verdict
+    report_rows = list(csv.DictReader((out / "images.csv").open(encoding="utf-8-sig")))
+    assert [r["path"] for r in report_rows] == [r["file"] for r in rows]
+    assert [r["operator"] for r in report_rows] == [r["verdict"] for r in rows]
+    assert all(r["verdict"] == "NG" for r in report_rows)  # flagged at the threshold, no rules
+    assert (out / "report.html").is_file() and (out / "report.pdf").read_bytes().startswith(b"%PDF")
+    assert all(Path(r["overlay"]).name.endswith("_overlay.png") for r in rows)
     # a second export into the same folder needs permission
     dialog.confirm_overwrite = lambda *_: False
     assert not dialog.start()

@@ -52,9 +52,16 @@ def test_export_writes_files_and_report(source, tmp_path):
     assert report["thresholds"]["default"] == 0.5 and report["count"] == 3
     assert report["images"][0]["result"]["detections"][0]["class_name"] == "crazing"
     assert (out / "originals" / "img_00.png").read_bytes() == images["img_00.png"].read_bytes()
-    overlay = read_image(out / "overlays" / "img_00.png.png")
+    overlay = read_image(out / "overlays" / "img_00_overlay.png")
     assert overlay.shape == (64, 80, 3)
-    assert read_image(out / "compare" / "img_00.png.png").shape[1] > 160
+    assert rows[0]["overlay"] == "overlays/img_00_overlay.png" and rows[0]["compare"] == "compare/img_00_compare.png"
+    assert read_image(out / "compare" / "img_00_compare.png").shape[1] > 160
+    for name in ("report.html", "report.pdf", "images.csv", "defects.csv"):  # the inspection report
+        assert (out / name).stat().st_size > 0
+    images_csv = list(csv.DictReader((out / "images.csv").open(encoding="utf-8-sig")))
+    assert [r["path"] for r in images_csv] == ["img_00.png", "img_01.bmp", "broken.jpg"]
+    assert images_csv[0]["operator"] == "confirmed" and images_csv[0]["outcome"] == "TP"
+    assert images_csv[2]["error"] == "bad"
     assert len(summary.rows) == 3 and summary.problems
     assert not [p for p in tmp_path.iterdir() if ".partial-" in p.name]
 

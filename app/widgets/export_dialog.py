@@ -1,5 +1,6 @@
-"""Export flagged images (originals, overlays, compare images, CSV + JSON report)
-in the background, with progress, cancel and an overwrite question."""
+"""Export flagged images (originals, overlays, compare images, CSV + JSON report and the
+inspection report: report.html / report.pdf / images.csv / defects.csv) in the background,
+with progress, cancel and an overwrite question."""
 
 from __future__ import annotations
 
@@ -74,11 +75,12 @@ class ExportDialog(QDialog):
             self.scope.addItem(f"{text} ({len(self._rows(key))})", key)
         self.originals, self.overlays, self.compare = (QCheckBox(t) for t in
                                                        ("Original images", "Overlays", "Ground truth | prediction"))
-        for c in (self.originals, self.overlays, self.compare):
+        self.report = QCheckBox("Report (HTML, PDF, CSV)")
+        for c in (self.originals, self.overlays, self.compare, self.report):
             c.setChecked(True)
         self.progress = QProgressBar()
-        self.status = QLabel("Writes a new folder with report.csv and report.json; "
-                             "the image folder is never modified.")
+        self.status = QLabel("Writes a new folder with report.html, report.pdf, images.csv and defects.csv "
+                             "(and report.csv / report.json); the image folder is never modified.")
         self.status.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.export_btn = self.buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -91,7 +93,7 @@ class ExportDialog(QDialog):
         form.addRow("Export to", row)
         form.addRow("Images", self.scope)
         checks = QHBoxLayout()
-        for c in (self.originals, self.overlays, self.compare):
+        for c in (self.originals, self.overlays, self.compare, self.report):
             checks.addWidget(c)
         form.addRow("Write", checks)
         lay = QVBoxLayout(self)
@@ -148,7 +150,8 @@ class ExportDialog(QDialog):
             self.status.setText(str(e))
             return False
         items = self.items()
-        options = ExportOptions(self.originals.isChecked(), self.overlays.isChecked(), self.compare.isChecked())
+        options = ExportOptions(self.originals.isChecked(), self.overlays.isChecked(), self.compare.isChecked(),
+                                self.report.isChecked())
         b = self.bench
         model = Path(b.active_model).name if b.active_model else ""
 

@@ -1,8 +1,10 @@
 """``evaluate``: run a model over a dataset with ground truth and write the seed reports.
 
 Writes ``metrics.json``, ``tp_fp_list.txt`` and ``image-level_tp_fp.png`` (as seed
-002's cal_tp_fp.py), per-class and PR / confusion charts, and ground-truth vs
-prediction compare images of the worst cases (as seed 002's compare.py).
+002's cal_tp_fp.py), per-class and PR / confusion charts, ground-truth vs
+prediction compare images of the worst cases (as seed 002's compare.py), and the
+inspection report (``report.html``, ``report.pdf``, ``images.csv``, ``defects.csv``:
+:mod:`.reportuse`).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from ..outdir import StagedFolder, check_apart
 from ..problems import Problem
 from ..results import DetectionResult, Result, SegmentationResult, Thresholds, is_defective
 from ..rules import DefectTable, DefectTables, rules_to_dict
-from . import clusteruse, ruleuse, runuse
+from . import clusteruse, reportuse, ruleuse, runuse
 from .common import (
     CliError,
     add_runtime_args,
@@ -228,6 +230,8 @@ def run(args: argparse.Namespace) -> int:
         report["worst_cases"] = write_worst(work, pairs, ids, thr, args.worst, difficult)
         atomic_write_text(work / "metrics.json", json.dumps(report, ensure_ascii=False, indent=1))
         ruleuse.save(decider, None, work)
+        reportuse.write_evaluation_report(work, inspector, report, data, gt, paired, failed, tables, decider,
+                                          names, thr)
     print(headline(report), file=sys.stderr)
     print(decision_line(report["decision"]), file=sys.stderr)
     return 0
