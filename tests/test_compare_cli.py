@@ -99,4 +99,4 @@ def test_compare_table_equals_two_evaluate_runs(tmp_path):
     scores = [d["score"] for d in cmp["disagreements"]]
     assert scores == sorted(scores, reverse=True) and len(scores) == 12
     assert cmp["thumbnails"] and all((out / p).is_file() for p in cmp["thumbnails"])
-    assert "http" not in (out / "comparison.html").read_text()
+    assert "http" not in (out / "comparison.html").read_text() and (out / "comparison.pdf").stat().st_size > 0

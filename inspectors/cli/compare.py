@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import argparse
 import copy
-import html
 import json
 import os
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -31,8 +30,21 @@ from ..metrics import evaluate as evaluate_metrics
 from ..metrics.compare import correct, image_disagreement, mcnemar, metric_table
 from ..metrics.decision import decision_metrics
 from ..outdir import StagedFolder, check_apart
+from ..report import (
+    Column,
+    Document,
+    KeyValues,
+    Paragraph,
+    Picture,
+    Table,
+    Thumb,
+    ThumbGrid,
+    write_html,
+    write_pdf,
+)
 from ..results import Thresholds, is_defective
-from ..rules import DefectTable, DefectTables, RulesError, parse_rules, rules_to_dict
+from ..rules import DefectTable, DefectTables, ImageVerdict, RulesError, parse_rules, rules_to_dict
+from ..runs.fingerprint import model_fingerprint
 from . import ruleuse, runuse
 from .common import (
     CliError,
@@ -121,7 +133,7 @@ def _one_model(args, model: str, gt, data: Path, images: List[Path]) -> ModelRun
     verdicts = decider.decide_many(DefectTables.stack([tables[k] for k in keys]), names)
     gt_def = np.array([is_defective(g) for g, _ in paired.pairs], bool)
     report = evaluate_metrics(paired.pairs, gt.task, thr, image_ids=keys, difficult=paired.difficult)
-    report["model"] = inspector.spec.summary()
+    report["model"] = {**inspector.spec.summary(), "fingerprint": model_fingerprint(model)[1]}
     report["speed"] = speed
     report["decision"] = {**decision_metrics(verdicts.verdict, gt_def), "rules": rules_to_dict(decider.rules),
                           "threshold": thr.default}
@@ -182,7 +194,7 @@ def run(args: argparse.Namespace) -> int:
               "disagreeing_images": sum(1 for r in rows if r["score"] > 0), "disagreements": rows}
     with staged as work:
         thumbs = _thumbnails(work, [r for r in rows if r["score"] > 0][: args.worst], a, b, gt_of)
-        result["thumbnails"] = thumbs
+        result["thumbnails"] = [t[0] for t in thumbs]
         atomic_write_text(work / "comparison.json", json.dumps(result, ensure_ascii=False, indent=1))
         names = [r.name for r in runs]
         header = ["metric", *names, *[f"{n} - {names[0]}" for n in names[1:]]]
@@ -191,7 +203,9 @@ def run(args: argparse.Namespace) -> int:
         atomic_write_text(work / "comparison.csv", "\ufeff" + csv_text(header, lines))
         dis_cols = list(rows[0].keys()) if rows else ["image"]
         atomic_write_text(work / "disagreements.csv", "\ufeff" + csv_text(dis_cols, rows))
-        atomic_write_text(work / "comparison.html", _html(result, names, thumbs))
+        doc = _document(result, names, thumbs)
+        write_html(doc, work / "comparison.html")
+        write_pdf(doc, work / "comparison.pdf")
     for t in tests:
         print(f"McNemar {t['a']} vs {t['b']}: {t['a_right_b_wrong']} images only {t['a']} right, "
               f"{t['a_wrong_b_right']} only {t['b']} right; p = {t['p_value']:.4g}", file=sys.stderr)
@@ -200,12 +214,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _verdict(code: int) -> str:
-    from ..rules import ImageVerdict
-
     return ImageVerdict(code).name if code >= 0 else "no result"
 
 
-def _thumbnails(work: Path, rows, a: ModelRun, b: ModelRun, gt_of) -> List[str]:
+def _thumbnails(work: Path, rows, a: ModelRun, b: ModelRun, gt_of) -> List[Tuple[str, np.ndarray, dict]]:
     """Ground truth | A | B of each image at the same scale, each titled (the render layer's
     annotate / titled / side_by_side, as its compare image)."""
     from ..errors import InspectorError
@@ -228,36 +240,52 @@ def _thumbnails(work: Path, rows, a: ModelRun, b: ModelRun, gt_of) -> List[str]:
                  titled(annotate(image, b.predictions[k], RenderStyle(thresholds=b.thresholds)),
                         f"B: {r['verdict_b']}", m)]
         name = f"{rank:03d}_{Path(k).stem}_compare.jpg"
-        write_image(work / "thumbnails" / name, side_by_side(panes, image.shape[1] > 2 * image.shape[0]))
-        written.append(f"thumbnails/{name}")
+        panel = side_by_side(panes, image.shape[1] > 2 * image.shape[0])
+        write_image(work / "thumbnails" / name, panel)
+        written.append((f"thumbnails/{name}", panel, r))
     return written
 
 
-def _html(result: dict, names: List[str], thumbs: List[str]) -> str:
-    """A minimal self-contained page (no external URL; thumbnails beside it)."""
-    e = html.escape
-    head = "".join(f"<th>{e(n)}</th>" for n in names) + "".join(f"<th>{e(n)} &minus; {e(names[0])}</th>"
-                                                           for n in names[1:])
+def _document(result: dict, names: List[str], thumbs) -> Document:
+    """The comparison report (:mod:`inspectors.report`: one HTML file and a PDF)."""
+    models = result["models"]
+    doc = Document("Model comparison", subtitle=f"{result['data']} ({result['task']}, {result['images']} images)")
+    doc.section("Models", Table(
+        [Column("", "text"), Column("model"), Column("fingerprint"), Column("threshold", "number", 2),
+         Column("images / s", "number", 1), Column("speed from")],
+        [[chr(ord("A") + i), m["name"], str((m["model"] or {}).get("fingerprint", ""))[:12],
+          m["decision"].get("threshold"), m["speed"].get("images_per_second"), m["speed"].get("source")]
+         for i, m in enumerate(models)]))
+    cols = [Column("metric"), *[Column(f"{chr(ord('A') + i)}: {n}", "number", 4) for i, n in enumerate(names)],
+            *[Column(f"{chr(ord('A') + i)} - A", "number", 4) for i in range(1, len(names))]]
 
-    def rows(table):
-        return "".join("<tr><td>" + e(r["metric"]) + "</td>" + "".join(f"<td>{_fmt(v)}</td>" for v in r["values"])
-                       + "".join(f"<td>{_fmt(v)}</td>" for v in r["diff"]) + "</tr>" for r in table)
+    counts = {"escapes", "false rejects"}
 
-    mc = "".join(f"<tr><td>{e(t['a'])} vs {e(t['b'])}</td><td>{t['both_right']}</td><td>{t['a_right_b_wrong']}</td>"
-                 f"<td>{t['a_wrong_b_right']}</td><td>{t['both_wrong']}</td><td>{t['p_value']:.4g}</td></tr>"
-                 for t in result["mcnemar"])
-    dis = "".join(f"<figure><img src='{e(t)}' style='max-width:100%'><figcaption>{e(Path(r['image']).name)}: "
-                  f"{e(r['verdict_a'])} / {e(r['verdict_b'])}, ground truth {e(r['ground_truth'])}, "
-                  f"score {r['score']:.0f}</figcaption></figure>"
-                  for t, r in zip(thumbs, result["disagreements"]))
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>Model comparison</title><style>"
-            "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-            "td,th{border:1px solid #bbb;padding:3px 8px;text-align:right}td:first-child{text-align:left}"
-            "</style></head><body>"
-            f"<h1>Model comparison</h1><p>{e(result['data'])}: {result['images']} images ({e(result['task'])}); "
-            f"{result['disagreeing_images']} images where the models disagree.</p>"
-            f"<h2>Overall</h2><table><tr><th>metric</th>{head}</tr>{rows(result['table']['overall'])}</table>"
-            f"<h2>Per class</h2><table><tr><th>class</th>{head}</tr>{rows(result['table']['per_class'])}</table>"
-            "<h2>McNemar's test (image-level correctness)</h2><table><tr><th>models</th><th>both right</th>"
-            f"<th>only A right</th><th>only B right</th><th>both wrong</th><th>p-value</th></tr>{mc}</table>"
-            f"<h2>Most disagreeing images (ground truth | A | B)</h2>{dis}</body></html>")
+    def rows(table, keep):
+        return [[r["metric"], *r["values"], *r["diff"]] for r in table if keep(r["metric"])]
+
+    int_cols = [cols[0], *[Column(c.name, "int") for c in cols[1:]]]
+    doc.section("Metrics",
+                Table(cols, rows(result["table"]["overall"], lambda m: m not in counts and m != "images / s"),
+                      title="Overall"),
+                Table(int_cols, rows(result["table"]["overall"], lambda m: m in counts), title="Decision counts"),
+                Table(cols, rows(result["table"]["per_class"], lambda m: True), title="Per class"))
+    doc.section("McNemar's test (image-level correctness)",
+                Paragraph("An image is right when its verdict sends it on (NG or REVIEW) exactly when its "
+                          "ground truth is defective. Exact two-sided binomial test on the images only "
+                          "one model gets right."),
+                Table([Column("models"), Column("both right", "int"), Column("only A right", "int"),
+                       Column("only the other right", "int"), Column("both wrong", "int"), Column("p-value")],
+                      [[f"A vs {chr(ord('A') + j)}", t["both_right"], t["a_right_b_wrong"], t["a_wrong_b_right"],
+                        t["both_wrong"], f"{t['p_value']:.3g}"] for j, t in enumerate(result["mcnemar"], 1)]))
+    doc.section("Where the models disagree",
+                KeyValues([("images where A and B disagree", f"{result['disagreeing_images']} of {result['images']}"),
+                           ("sorted by", "verdict differs (4), each ground-truth defect one missed (1), "
+                                         "kept classes differ (1)")]),
+                ThumbGrid([Thumb(Picture.from_array(panel, Path(path).name, jpeg_quality=85),
+                                 [Path(r["image"]).name, f"A {r['verdict_a']} | B {r['verdict_b']}",
+                                  f"ground truth: {r['ground_truth']}", f"disagreement {r['score']:.0f}"],
+                                 link=path, tone="warn")
+                           for path, panel, r in thumbs], columns=3, title="ground truth | A | B",
+                          empty="the models agree on every image"))
+    return doc
