@@ -89,6 +89,7 @@ class Workbench(EventedModel):
         self.current_error = ""
         self.io_pool = WorkerPool(2)
         self._seen_names: set = set()
+        self._model_names: Dict[str, Tuple[str, ...]] = {}  # model id -> the classes its results name
         models.outcome.connect(self._on_outcome)
         models.changed.connect(self._on_model_changed)
         models.removed.connect(self._on_model_removed)
@@ -196,6 +197,7 @@ class Workbench(EventedModel):
         self._close_run(model_id)
         self._decisions.pop(model_id, None)
         self._rules.pop(model_id, None)
+        self._model_names.pop(model_id, None)
         self.store.remove_model(model_id)
         if self.active_model == model_id:
             ready = self.models.ready()
@@ -203,11 +205,45 @@ class Workbench(EventedModel):
         self.states_changed.emit()
 
     def set_active_model(self, model_id: str) -> None:
-        self.active_model = model_id  # active_model_changed when it changes
-        if model_id in self._decisions:
-            self._restore_decision(self._decisions[model_id])
+        """Show ``model_id``: the list's states, scores and counts, the class table and the
+        decision settings become its own (restored from its run) before anyone hears of it."""
+        decision = self._decisions.get(model_id)
+        if decision is not None:
+            self.store.thresholds = decision.thresholds()
+            self.store.review_from = decision.review
         if model_id in self._rules:
-            self._apply_rules(self._rules[model_id])
+            self.store.rules = self._rules[model_id]
+        self.store.show(model_id or None)
+        try:
+            self.store.refresh()
+        except InspectorError as e:  # its rules cannot apply to its classes: said, shown without them
+            self.problem.emit("rules", str(self.folder or ""), str(e))
+            self.store.rules = Rules()
+            self.store.refresh()
+        self.active_model = model_id  # active_model_changed when it changes
+        self.classes_changed.emit()  # the class table shows the shown model's classes
+        if decision is not None:
+            self._restore_decision(decision)
+        if model_id in self._rules:
+            self.rules_changed.emit(self.store.rules)
+        self.states_changed.emit()
+
+    def settings_of(self, model_id: str) -> Tuple[Rules, Thresholds, Optional[float]]:
+        """``model_id``'s own decision settings (rules, thresholds, review from), as its run
+        keeps them; the active model's are the ones in force."""
+        if model_id == self.active_model:
+            return self.store.rules, self.store.thresholds, self.store.review_from
+        d = self._decisions.get(model_id) or DecisionSettings()
+        return self._rules.get(model_id, Rules()), d.thresholds(), d.review
+
+    def decision_by(self, model_id: str, result: Result) -> Optional[Decision]:
+        """``result``'s decision by ``model_id``'s own rules (None when they cannot apply: said)."""
+        rules, thresholds, review = self.settings_of(model_id)
+        try:
+            return self.store.decide_at(model_id, result, rules, thresholds, review)
+        except InspectorError as e:
+            self.problem.emit("rules", str(self.folder or ""), str(e))
+            return None
 
     # -- runs on disk ---------------------------------------------------------------
     def run_note(self, model_id: str) -> str:
@@ -276,6 +312,8 @@ class Workbench(EventedModel):
             self.store.add_summaries(model_id, opened.rows, summ.scores[pick], summ.class_names, summ.ok[pick],
                                      [summ.errors.get(summ.rels[i]) for i in opened.picks],
                                      opened.tables or None)
+            if summ.class_names:
+                self._model_names[model_id] = tuple(summ.class_names)
             if summ.class_names and summ.class_names not in self._seen_names:
                 self._seen_names.add(summ.class_names)
                 self.classes_changed.emit()
@@ -293,8 +331,7 @@ class Workbench(EventedModel):
         self._decisions[model_id] = decision
         self._rules[model_id] = self._parse_rules(opened.rules_text, run)
         if model_id == self.active_model:
-            self._restore_decision(decision)
-            self._apply_rules(self._rules[model_id])
+            self.set_active_model(model_id)  # its settings, classes and states
 
     def _fill_next(self, model_id: str, run: Run, todo: List[Tuple[int, str]]) -> None:
         if self.runs.get(model_id) is not run or not todo:
@@ -332,15 +369,6 @@ class Workbench(EventedModel):
     def rules(self) -> Rules:
         """The active model's decision rules (sizes, regions, bands, counts)."""
         return self.store.rules
-
-    def _apply_rules(self, rules: Rules) -> None:
-        try:
-            self.store.set_rules(rules)
-        except InspectorError as e:  # a class the model lacks, regions outside its images, ...
-            self.problem.emit("rules", str(self.folder or ""), str(e))
-            return
-        self.rules_changed.emit(rules)
-        self.states_changed.emit()
 
     def set_rules(self, rules: Rules) -> bool:
         """Apply ``rules`` to the active model and save them with its run; False (and a
@@ -463,7 +491,9 @@ class Workbench(EventedModel):
             return
         if not outcome.ok:
             self.problem.emit("image", outcome.path, outcome.error or "")
-        elif outcome.result.class_names not in self._seen_names:
+        else:
+            self._model_names[model_id] = tuple(outcome.result.class_names)
+        if outcome.ok and outcome.result.class_names not in self._seen_names:
             self._seen_names.add(outcome.result.class_names)
             self.classes_changed.emit()
         self.outcome_stored.emit(row, model_id)
@@ -547,11 +577,15 @@ class Workbench(EventedModel):
         self.verdict_changed.emit(row)
 
     def class_names(self) -> List[Tuple[str, int]]:
-        """(name, class id) of the loaded models' and the ground truth's defect classes."""
+        """(name, class id) of the shown model's defect classes (the class table: its own
+        thresholds), or of the ground truth's when no model is shown or it names none."""
         names: Dict[str, int] = {}
-        sources = [h.spec.class_names for h in self.models.ready() if h.spec]
-        sources += sorted(self._seen_names)
-        if self.ground_truth is not None:
+        handle = self.models.models.get(self.active_model) if self.active_model else None
+        sources = [handle.spec.class_names] if handle is not None and handle.spec and handle.spec.class_names \
+            else []
+        if not sources and self.active_model in self._model_names:  # the classes its results name
+            sources.append(self._model_names[self.active_model])
+        if not sources and self.ground_truth is not None:
             sources.append(self.ground_truth.class_names)
         for seq in sources:
             for cid, n in enumerate(seq):

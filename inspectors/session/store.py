@@ -28,11 +28,12 @@ from ..rules import (
     DefectTable,
     ImageVerdict,
     Rules,
+    bind,
     decide_many,
     decide_result,
     defect_table,
 )
-from .decisions import ModelDecisions, combined, scores_table
+from .decisions import ModelDecisions, combined, rules_for_model, scores_table
 from .summary import Summary, summarize
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -87,7 +88,11 @@ _STATES = (ImageState.NO_RESULT, ImageState.OK, ImageState.ERROR, ImageState.REV
 
 class ResultsStore:
     """Compact results per image and model; flags at the current thresholds; full
-    outcomes on demand (:meth:`outcome`)."""
+    outcomes on demand (:meth:`outcome`).
+
+    The list's view (states, counts, scores, filters) belongs to one model, :attr:`shown`
+    (the model on screen): another model's results never colour it. With no model
+    shown (None) a row shows the worst verdict of any model."""
 
     def __init__(self, images: Sequence[PathLike] = (), thresholds: Optional[Thresholds] = None,
                  cache_size: int = CACHE_SIZE):
@@ -95,6 +100,7 @@ class ResultsStore:
         self.rules = Rules()  # decision rules beside the thresholds (bands, sizes, regions)
         self.review_from: Optional[float] = None  # T_low where the rules give no band (None: = T_high)
         self.ground_truth: Optional[GroundTruthFn] = None
+        self.shown: Optional[str] = None  # the model whose states the list shows (see show)
         self.cache_size = cache_size
         self._loaders: Dict[str, LoaderFn] = {}
         self._kept: Dict[Tuple[int, str], Outcome] = {}  # models without a loader only
@@ -112,6 +118,7 @@ class ResultsStore:
         self._codes = np.zeros(n, np.uint8)  # state per row (_STATES index)
         self._has_summary = np.zeros(n, bool)  # some model has a summary for the row
         self._has_error = np.zeros(n, bool)  # some model failed on the row
+        self._flags: Dict[str, Tuple[np.ndarray, np.ndarray]] = {}  # model -> (has summary, has error) per row
         self._decisions: Dict[str, ModelDecisions] = {}
         with self._lock:
             self._kept.clear()
@@ -172,8 +179,7 @@ class ResultsStore:
         if timings is not None:
             entry.timings[model] = timings
         self._set_table(model, row, entry.summaries.get(model), table, update)
-        self._has_summary[row], self._has_error[row] = bool(entry.summaries), bool(entry.errors)
-        entry.score = max((s.defect_score for s in entry.summaries.values()), default=0.0)
+        self._set_flags(row, entry, model)
         with self._lock:
             self._cache.pop((row, model), None)
         if update:
@@ -225,7 +231,41 @@ class ResultsStore:
         self._stale.setdefault(model, set()).update(r for r in rows if 0 <= r < len(self.images))
 
     def is_stale(self, row: int) -> bool:
+        if self.shown is not None:
+            return row in self._stale.get(self.shown, ()) and not self.has_outcome(row, self.shown)
         return row not in self._entries and any(row in rows for rows in self._stale.values())
+
+    def _set_flags(self, row: int, entry: _Entry, model: Optional[str] = None) -> None:
+        self._has_summary[row], self._has_error[row] = bool(entry.summaries), bool(entry.errors)
+        entry.score = max((s.defect_score for s in entry.summaries.values()), default=0.0)
+        if model is not None:
+            if model not in self._flags:
+                n = len(self.images)
+                self._flags[model] = (np.zeros(n, bool), np.zeros(n, bool))
+            has_summary, has_error = self._flags[model]
+            has_summary[row], has_error[row] = model in entry.summaries, model in entry.errors
+
+    def show(self, model: Optional[str]) -> None:
+        """Make the list's states, counts, scores and filters those of ``model`` alone
+        (None: the worst of every model)."""
+        self.shown = model
+        self._codes = self._code(self._shown_verdict())
+
+    def _view_flags(self) -> Tuple[np.ndarray, np.ndarray]:
+        """(has summary, has error) per row for the model shown (any model when none is)."""
+        if self.shown is None:
+            return self._has_summary, self._has_error
+        flags = self._flags.get(self.shown)
+        if flags is None:
+            n = len(self.images)
+            return np.zeros(n, bool), np.zeros(n, bool)
+        return flags
+
+    def _shown_verdict(self) -> np.ndarray:
+        if self.shown is None:
+            return combined(self._decisions, len(self.images))
+        d = self._decisions.get(self.shown)
+        return d.verdict if d is not None else np.full(len(self.images), NO_RESULT, np.int8)
 
     def _remember(self, key: Tuple[int, str], outcome: Outcome) -> None:
         self._cache[key] = outcome
@@ -242,13 +282,13 @@ class ResultsStore:
             for key in [k for k in self._cache if k[1] == model]:
                 del self._cache[key]
         self._decisions.pop(model, None)
+        self._flags.pop(model, None)
         for row in list(self._entries):
             entry = self._entries[row]
             entry.summaries.pop(model, None)
             entry.errors.pop(model, None)
             entry.timings.pop(model, None)
-            self._has_summary[row], self._has_error[row] = bool(entry.summaries), bool(entry.errors)
-            entry.score = max((s.defect_score for s in entry.summaries.values()), default=0.0)
+            self._set_flags(row, entry)
             if not (entry.summaries or entry.errors):
                 del self._entries[row]
         self.refresh()
@@ -260,6 +300,7 @@ class ResultsStore:
         self._codes[:] = _NO
         self._has_summary[:] = False
         self._has_error[:] = False
+        self._flags.clear()
         with self._lock:
             self._kept.clear()
             self._cache.clear()
@@ -338,9 +379,11 @@ class ResultsStore:
         return o.result if o is not None else None
 
     def has_result(self, row: int, model: Optional[str] = None) -> bool:
+        """Whether ``model`` (None: the model shown, or any model when none is) has a result."""
         entry = self._entries.get(row)
         if entry is None:
             return False
+        model = model if model is not None else self.shown
         return bool(entry.summaries) if model is None else model in entry.summaries
 
     def inspected_rows(self) -> List[int]:
@@ -348,18 +391,24 @@ class ResultsStore:
 
     # -- flags -------------------------------------------------------------------
     def _code(self, verdict: np.ndarray) -> np.ndarray:
-        return np.select([verdict == ImageVerdict.NG, verdict == ImageVerdict.REVIEW, self._has_error,
-                          self._has_summary], [_NG, _REVIEW, _ERROR, _OK], _NO).astype(np.uint8)
+        has_summary, has_error = self._view_flags()
+        return np.select([verdict == ImageVerdict.NG, verdict == ImageVerdict.REVIEW, has_error,
+                          has_summary], [_NG, _REVIEW, _ERROR, _OK], _NO).astype(np.uint8)
 
     def _decide_all(self) -> np.ndarray:
         for d in self._decisions.values():
             d.decide_all(self.rules, self.thresholds, self.review_from)
-        return self._code(combined(self._decisions, len(self.images)))
+        return self._code(self._shown_verdict())
 
     def _update_row(self, row: int) -> None:
-        verdict = max((int(d.verdict[row]) for d in self._decisions.values()), default=NO_RESULT)
+        if self.shown is None:
+            verdict = max((int(d.verdict[row]) for d in self._decisions.values()), default=NO_RESULT)
+        else:
+            d = self._decisions.get(self.shown)
+            verdict = int(d.verdict[row]) if d is not None else NO_RESULT
+        has_summary, has_error = self._view_flags()
         self._codes[row] = _NG if verdict == ImageVerdict.NG else _REVIEW if verdict == ImageVerdict.REVIEW \
-            else _ERROR if self._has_error[row] else _OK if self._has_summary[row] else _NO
+            else _ERROR if has_error[row] else _OK if has_summary[row] else _NO
 
     def refresh(self) -> None:
         """Re-decide every stored image (after :meth:`add_summary` with ``update=False``)."""
@@ -410,6 +459,23 @@ class ResultsStore:
             d = ModelDecisions(0, names)
         return decide_result(result, d.bound(self.rules, self.thresholds, self.review_from))
 
+    def decide_at(self, model: str, result: Result, rules: Rules, thresholds: Thresholds,
+                  review_from: Optional[float] = None) -> Decision:
+        """:meth:`decide` at ``model``'s own settings rather than the list's (a model
+        beside the one shown: the compare view)."""
+        names = tuple(result.class_names)
+        return decide_result(result, bind(rules_for_model(rules, names), names, thresholds, review_from))
+
+    def verdicts_at(self, model: str, rules: Rules, thresholds: Thresholds,
+                    review_from: Optional[float] = None) -> np.ndarray:
+        """Every row's verdict code by ``model`` at its own settings (NO_RESULT where it
+        has none), leaving the list's decisions as they are."""
+        d = self._decisions.get(model)
+        if d is None:
+            return np.full(len(self.images), NO_RESULT, np.int8)
+        bound = bind(rules_for_model(rules, d.class_names), d.class_names, thresholds, review_from)
+        return decide_many(d.stacked(), bound).verdict
+
     def verdicts(self, model: str, rows: Sequence[int]) -> np.ndarray:
         """``model``'s verdict codes (ImageVerdict, NO_RESULT -1) at ``rows``."""
         d = self._decisions.get(model)
@@ -440,13 +506,25 @@ class ResultsStore:
         return _STATES[code]
 
     def defect_score(self, row: int) -> float:
+        """The best defect score of the model shown (of any model when none is)."""
         entry = self._entries.get(row)
-        return entry.score if entry else 0.0
+        if entry is None:
+            return 0.0
+        if self.shown is None:
+            return entry.score
+        s = entry.summaries.get(self.shown)
+        return s.defect_score if s is not None else 0.0
+
+    def _shown_summaries(self, entry: Optional[_Entry]) -> List[Summary]:
+        if entry is None:
+            return []
+        if self.shown is None:
+            return list(entry.summaries.values())
+        return [entry.summaries[self.shown]] if self.shown in entry.summaries else []
 
     def flagged_classes(self, row: int) -> List[str]:
-        entry = self._entries.get(row)
         names: List[str] = []
-        for s in entry.summaries.values() if entry else ():
+        for s in self._shown_summaries(self._entries.get(row)):
             names += [n for n in s.flagged_classes(self.thresholds) if n not in names]
         return names
 
@@ -467,7 +545,8 @@ class ResultsStore:
         if which is Filter.ALL:
             out = list(range(len(self.images)))
         elif which is Filter.NO_RESULT:  # stale rows included: they hold no result now
-            out = np.flatnonzero(~(self._has_summary | self._has_error)).tolist()
+            has_summary, has_error = self._view_flags()
+            out = np.flatnonzero(~(has_summary | has_error)).tolist()
         elif which is Filter.FLAGGED:
             out = np.flatnonzero(self._codes == _NG).tolist()
         elif which is Filter.REVIEW:
@@ -475,7 +554,7 @@ class ResultsStore:
         elif which is Filter.OK:
             out = np.flatnonzero(self._codes == _OK).tolist()
         elif which is Filter.ERRORS:
-            out = np.flatnonzero((self._codes == _ERROR) | self._has_error).tolist()
+            out = np.flatnonzero((self._codes == _ERROR) | self._view_flags()[1]).tolist()
         else:
             out = [r for r in np.flatnonzero((self._codes == _NG) | (self._codes == _OK)).tolist()
                    if self.disagrees(r)]
@@ -487,7 +566,10 @@ class ResultsStore:
         counts = {s: 0 for s in ImageState}
         for code, n in enumerate(np.bincount(self._codes, minlength=len(_STATES)).tolist()):
             counts[_STATES[code]] = n
-        stale = set().union(*self._stale.values()).difference(self._entries) if self._stale else set()
+        if self.shown is not None:
+            stale = {r for r in self._stale.get(self.shown, ()) if not self.has_outcome(r, self.shown)}
+        else:
+            stale = set().union(*self._stale.values()).difference(self._entries) if self._stale else set()
         counts[ImageState.STALE] = len(stale)
         counts[ImageState.NO_RESULT] -= len(stale)
         return counts

@@ -1,0 +1,115 @@
+"""Two models on one folder in the app (issue 14): the list, the counts, the status bar and
+the class table belong to the model shown; the compare view draws each model with its own
+rules; the "models disagree" filter is image_disagreement on the stored results."""
+
+
+import cv2  # noqa: F401  imported before Qt so its plugin path can be undone
+import pytest
+
+from app.qt_env import prepare_qt_env
+from inspectors.rules import ImageVerdict, Rules, bind, decide_result
+from inspectors.session import ImageState
+
+from .app_helpers import export_cls_model, make_images, wait_runs_read
+
+RUN_TIMEOUT = 120_000
+STATE_OF = {ImageVerdict.NG: ImageState.NG, ImageVerdict.REVIEW: ImageState.REVIEW, ImageVerdict.OK: ImageState.OK}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _offscreen():
+    prepare_qt_env("offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _home(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEFECT_INSPECTOR_HOME", str(tmp_path / "home"))
+
+
+@pytest.fixture(scope="module")
+def two_models(tmp_path_factory):
+    root = tmp_path_factory.mktemp("ab_models")
+    # different class counts: different weights, so different scores on the same image
+    return (export_cls_model(root / "tiles", names=("Break", "Crack", "Free")),
+            export_cls_model(root / "neu", names=("crazing", "patches")))
+
+
+def _load(qtbot, w, path):
+    with qtbot.waitSignal(w.models.changed, timeout=RUN_TIMEOUT,
+                          check_params_cb=lambda mid: w.models.models[mid].status != "loading"):
+        mid = w.add_model(str(path))
+    return mid
+
+
+@pytest.fixture()
+def ab_window(qtbot, make_window, two_models, tmp_path):
+    """A window with both models run over one folder (one corrupt image), A at NG 0.9 and
+    B at NG 0.2 with a review band from 0.1."""
+    make_images(tmp_path / "src", n=6)
+    w = make_window()
+    a, b = (_load(qtbot, w, p) for p in two_models)
+    with qtbot.waitSignal(w.bench.folder_opened, timeout=RUN_TIMEOUT):
+        assert w.open_folder(str(tmp_path / "src"))
+    wait_runs_read(qtbot, w)
+    with qtbot.waitSignal(w.run_finished, timeout=RUN_TIMEOUT):
+        assert w.run_all() > 0
+    w.bench.set_active_model(a)
+    w.threshold_panel.slider.setValue(90)
+    w.bench.set_active_model(b)
+    w.threshold_panel.slider.setValue(20)
+    w.threshold_panel.review.setValue(0.1)
+    w.threshold_panel.review_on.setChecked(True)
+    return w, a, b
+
+
+def _expected(w, model):
+    """Per row (state, score or None) from the model's stored results decided by
+    inspectors.rules at the settings its run saved (not the store's arrays)."""
+    settings = w.bench.runs[model].decision_settings
+    out = []
+    for row in range(len(w.bench.store)):
+        result = w.bench.store.result(row, model)
+        if result is None:
+            out.append((ImageState.ERROR if w.bench.store.error(row, model) else ImageState.NO_RESULT, None))
+            continue
+        names = tuple(result.class_names)
+        assert not w.bench.runs[model].rules_text  # no rules file: the thresholds alone decide
+        bound = bind(Rules(), names, settings.thresholds(), settings.review)
+        out.append((STATE_OF[ImageVerdict(int(decide_result(result, bound).verdict))], result.defect_score()))
+    return out
+
+
+def test_list_counts_status_and_class_table_belong_to_the_model_shown(qtbot, ab_window):
+    w, a, b = ab_window
+    seen = {}
+    for model, names in ((a, ["Break", "Crack", "Free"]), (b, ["crazing", "patches"]), (a, None)):
+        w.bench.set_active_model(model)
+        w.list_panel.set_filter(w.list_panel.filter_box.itemData(0))
+        expected = _expected(w, model)
+        lm = w.list_panel.model
+        qtbot.waitUntil(lambda lm=lm, n=len(expected): lm.rowCount() == n)
+        for pos in range(lm.rowCount()):
+            row = lm.rows[pos]
+            state, score = expected[row]
+            text = lm.data(lm.index(pos))
+            tip = lm.data(lm.index(pos), role=3)  # ToolTipRole
+            assert tip.splitlines()[1].split(":")[0] == state.value, (model, row, tip)
+            assert (f"{score:.2f}" in text) if score is not None else not text.rstrip()[-1].isdigit(), text
+        want = {s: sum(1 for st, _ in expected if st is s) for s in
+                (ImageState.NG, ImageState.REVIEW, ImageState.OK, ImageState.ERROR)}
+        counts = w.bench.store.counts()
+        assert {s: counts[s] for s in want} == want
+        status = w.status.counts.text()
+        assert (f"{want[ImageState.NG]} NG · {want[ImageState.REVIEW]} to review · {want[ImageState.OK]} OK · "
+                f"{want[ImageState.ERROR]} errors") in status, status
+        # the class table: the shown model's classes with its own thresholds, no other model's rows
+        table = [w.threshold_panel.table.item(r, 0).text() for r in range(w.threshold_panel.table.rowCount())]
+        if names is not None:
+            assert table == names
+        assert w.threshold_panel.thresholds().default == pytest.approx(
+            w.bench.runs[model].decision_settings.default)
+        seen.setdefault(model, []).append(expected)
+    assert seen[a][0] == seen[a][1]  # showing B in between changed nothing of A's
+    # the two models really differ here (otherwise the test could not catch a mix-up)
+    assert [e[0] for e in seen[a][0]] != [e[0] for e in seen[b][0]]
+    assert [e[1] for e in seen[a][0]] != [e[1] for e in seen[b][0]]
