@@ -14,6 +14,8 @@ interleaved rounds (every variant once per round, so machine-load drift is share
    for that backend (measured at load on 4 of the images, :func:`engine_choice.measure_layout`)
    and its rate here, against the bare loop at 2 threads (target >= 0.95) and against a
    suite-style sequential loop (read, preprocess, infer, postprocess one image after the other);
+   then CPU ms per image of each (process time) with the read + preprocess + postprocess
+   work alone, the bound they set on run / bare, and how often auto's layout was the best;
 4. achieved GFLOP/s per backend (batch 1, bare loop) as a share of this machine's sgemm
    peak (numpy float32 matmul on all cores); FLOPs per image counted from the Paddle
    program's convolutions and matmuls at the images' input shape (read through OpenVINO's
