@@ -69,6 +69,10 @@ class Viewer(QWidget):
         pair = QSplitter(Qt.Orientation.Horizontal)
         pair.addWidget(self.left)
         pair.addWidget(self.right)
+        pair.setChildrenCollapsible(False)
+        for i in (0, 1):  # the panes share width changes equally
+            pair.setStretchFactor(i, 1)
+        self.pair = pair
         self.stack = QStackedWidget()
         for w in (self.empty, self.single, pair):
             self.stack.addWidget(w)
@@ -118,9 +122,27 @@ class Viewer(QWidget):
             return
         self._linking = True
         try:
-            dst.copy_view_from(src)
+            if src.fit_mode:  # each pane fits its own width (a copied transform would clip)
+                dst.fit()
+            else:
+                dst.copy_view_from(src)
         finally:
             self._linking = False
+
+    def equal_panes(self) -> None:
+        """Side by side: the ground-truth and prediction panes get the same width."""
+        total = sum(self.pair.sizes())
+        if total > 0:
+            self.pair.setSizes([total // 2, total - total // 2])
+
+    def fit(self) -> None:
+        """Fit the image (F): side by side, both panes at equal widths, each fitted."""
+        if self.mode == SIDE_BY_SIDE:
+            self.equal_panes()
+            self.left.view.fit()
+            self.right.view.fit()
+        else:
+            self.single.view.fit()
 
     @property
     def view(self) -> ImageView:
@@ -132,6 +154,8 @@ class Viewer(QWidget):
             return
         self.mode = mode
         self.refresh()
+        if mode == SIDE_BY_SIDE:
+            self.equal_panes()
         self.mode_changed.emit(mode)
 
     def set_content(self, image: Optional[np.ndarray], gt: Optional[Result], pred: Optional[Result],
