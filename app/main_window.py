@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
         self.errors_panel = ErrorsPanel(b)
         self.fps_plot = FpsPlot(self.stats, b)
         self.metrics_panel = MetricsPanel(self.metrics)
-        self.status = RunStatus(b)
+        self.status = RunStatus(b, self.stats, self.errors_panel)
         self.status.install(self.statusBar())
         menus = build_actions(self, self, self.viewer, self.list_panel)
         self.actions_, self.recent_menu, self.panels_menu = menus.actions, menus.recent, menus.panels
