@@ -3,11 +3,11 @@ F fits, 1 shows pixels 1:1, +/- zoom. Two views can be linked (side-by-side)."""
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Tuple
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QPainter, QResizeEvent, QWheelEvent
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QResizeEvent, QTransform, QWheelEvent
 from PySide6.QtWidgets import QFrame, QGraphicsPixmapItem, QGraphicsScene, QGraphicsView, QWidget
 
 from .qimage import to_pixmap
@@ -19,6 +19,7 @@ class ImageView(QGraphicsView):
     """Shows one image; ``view_changed`` fires after every zoom or pan."""
 
     view_changed = Signal()
+    hovered = Signal(int, int)  # the image pixel under the cursor; -1, -1 when it leaves the image
 
     def __init__(self, parent: Optional[QWidget] = None):
         super().__init__(parent)
@@ -33,6 +34,7 @@ class ImageView(QGraphicsView):
         self.setBackgroundBrush(Qt.GlobalColor.black)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.fit_mode = True  # refit on resize / new image until the user zooms
+        self.setMouseTracking(True)
         self.horizontalScrollBar().valueChanged.connect(lambda _v: self.view_changed.emit())
         self.verticalScrollBar().valueChanged.connect(lambda _v: self.view_changed.emit())
 
@@ -63,6 +65,31 @@ class ImageView(QGraphicsView):
         self.fit_mode = False
         self.resetTransform()
         self.view_changed.emit()
+
+    def set_zoom(self, zoom: float) -> None:
+        """Show the image at ``zoom`` (1.0: one image pixel per screen pixel)."""
+        self.fit_mode = False
+        self.setTransform(QTransform.fromScale(max(MIN_ZOOM, min(MAX_ZOOM, zoom)),
+                                               max(MIN_ZOOM, min(MAX_ZOOM, zoom))))
+        self.view_changed.emit()
+
+    def pixel_at(self, x: float, y: float) -> Tuple[int, int]:
+        """The image pixel (column, row) under the viewport point (x, y); (-1, -1) outside."""
+        p = self.mapToScene(int(x), int(y))
+        col, row = int(p.x() // 1), int(p.y() // 1)
+        size = self._item.pixmap().size()
+        if self.has_image() and 0 <= col < size.width() and 0 <= row < size.height():
+            return col, row
+        return -1, -1
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        super().mouseMoveEvent(event)
+        pos = event.position()
+        self.hovered.emit(*self.pixel_at(pos.x(), pos.y()))
+
+    def leaveEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().leaveEvent(event)
+        self.hovered.emit(-1, -1)
 
     def zoom_by(self, factor: float) -> None:
         z = self.zoom()

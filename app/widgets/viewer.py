@@ -15,6 +15,7 @@ from inspectors.rules import Decision
 
 from ..workbench import Workbench
 from .image_view import ImageView
+from .pixel_readout import defect_at, defect_tooltip, pixel_text, result_text
 
 OVERLAY, SIDE_BY_SIDE, DIFF, ORIGINAL = "overlay", "side by side", "diff", "original"
 MODES = (OVERLAY, SIDE_BY_SIDE, DIFF, ORIGINAL)
@@ -48,6 +49,8 @@ class Viewer(QWidget):
     image, results, ground truth and thresholds."""
 
     mode_changed = Signal(str)
+    readout_changed = Signal(str)  # the pixel under the cursor: position, value, class / box
+    zoom_changed = Signal(float)  # the current view's zoom (1.0: 100 %)
 
     def __init__(self, bench: Optional[Workbench] = None, parent: Optional[QWidget] = None):
         super().__init__(parent)
@@ -82,6 +85,9 @@ class Viewer(QWidget):
         self._linking = False
         self.left.view.view_changed.connect(lambda: self._link(self.left.view, self.right.view))
         self.right.view.view_changed.connect(lambda: self._link(self.right.view, self.left.view))
+        for v in (self.single.view, self.left.view, self.right.view):
+            v.hovered.connect(lambda x, y, v=v: self._on_hover(v, x, y))
+            v.view_changed.connect(lambda v=v: self.zoom_changed.emit(v.zoom()) if v is self.view else None)
         if bench is not None:
             for event in (bench.image_ready, bench.ground_truth_changed, bench.active_model_changed,
                           bench.runs_changed):  # a run read in the background may hold this image
@@ -203,6 +209,24 @@ class Viewer(QWidget):
         else:
             self.single.caption.setText("Prediction" if self._pred is not None else "Not inspected yet")
             self.single.view.set_image(annotate(img, self._pred, style, self._decision))
+
+    def set_zoom(self, zoom: float) -> None:
+        """A zoom preset (1.0: 100 %); side by side, the other pane follows."""
+        self.view.set_zoom(zoom)
+
+    def _on_hover(self, view: ImageView, x: int, y: int) -> None:
+        """The status bar's readout and the hovered defect's tooltip (class, score, area, size)."""
+        if x < 0 or self._image is None:
+            view.viewport().setToolTip("")
+            self.readout_changed.emit("")
+            return
+        shown = self._gt if view is self.left.view else self._pred
+        if self.mode in (ORIGINAL, DIFF):
+            shown = self._pred
+        parts = [pixel_text(self._image, x, y), result_text(shown, x, y)]
+        self.readout_changed.emit("   ".join(p for p in parts if p))
+        d = defect_at(self._decision, x, y, self._pred) if shown is self._pred else None
+        view.viewport().setToolTip(defect_tooltip(d) if d is not None else "")
 
     def current_pixels(self) -> Optional[np.ndarray]:
         """What the main view shows now (for tests and screenshots)."""
