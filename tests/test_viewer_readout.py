@@ -82,3 +82,20 @@ def test_status_readout_follows_the_cursor_and_zoom_presets(qtbot):
     assert got.args == [f"x 30  y 17  RGB {r}, {g}, {b}"]
     assert status.readout.text() == got.args[0]
     assert re.fullmatch(r"Zoom \d+ %", status.zoom.text())
+
+
+def test_overlay_is_redrawn_at_the_new_zoom(qtbot):
+    """Zooming in redraws the overlay on the image enlarged to the zoom (thin lines, same text)."""
+    v = Viewer()
+    qtbot.addWidget(v)
+    v.resize(500, 400)
+    v.show()
+    qtbot.waitExposed(v)
+    img = np.full((50, 60, 3), 80, np.uint8)
+    det = DetectionResult(np.array([[5, 5, 30, 30]], float), np.array([0.9]), np.array([0]), ("pit",), (50, 60))
+    v.set_content(img, None, det)
+    view = v.single.view
+    v.set_zoom(4.0)
+    qtbot.waitUntil(lambda: view._item.pixmap().width() == 60 * 4)
+    assert view._item.scale() == pytest.approx(0.25)
+    assert view.sceneRect().width() == pytest.approx(60)  # positions stay in image pixels

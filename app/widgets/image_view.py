@@ -41,15 +41,20 @@ class ImageView(QGraphicsView):
     def has_image(self) -> bool:
         return not self._item.pixmap().isNull()
 
-    def set_image(self, bgr: Optional[np.ndarray]) -> None:
-        """Replace the picture; the zoom and position stay unless in fit mode or the size changed."""
-        old = self._item.pixmap().size()
+    def set_image(self, bgr: Optional[np.ndarray], scale: float = 1.0) -> None:
+        """Replace the picture; the zoom and position stay unless in fit mode or the size changed.
+
+        ``scale``: the picture is drawn at this size per pixel (an overlay rendered on the image
+        enlarged k times comes with 1 / k); zoom and pixel positions stay in image pixels."""
+        old = self.scene().sceneRect().size()
         if bgr is None:
             self._item.setPixmap(to_pixmap(np.zeros((1, 1, 3), np.uint8)))
         else:
             self._item.setPixmap(to_pixmap(bgr))
-        self.scene().setSceneRect(QRectF(self._item.pixmap().rect()))
-        if self.fit_mode or old != self._item.pixmap().size():
+        self._item.setScale(scale)
+        size = self._item.pixmap().size()
+        self.scene().setSceneRect(QRectF(0.0, 0.0, size.width() * scale, size.height() * scale))
+        if self.fit_mode or old != self.scene().sceneRect().size():
             self.fit()
 
     def zoom(self) -> float:
@@ -77,8 +82,8 @@ class ImageView(QGraphicsView):
         """The image pixel (column, row) under the viewport point (x, y); (-1, -1) outside."""
         p = self.mapToScene(int(x), int(y))
         col, row = int(p.x() // 1), int(p.y() // 1)
-        size = self._item.pixmap().size()
-        if self.has_image() and 0 <= col < size.width() and 0 <= row < size.height():
+        rect = self.scene().sceneRect()
+        if self.has_image() and 0 <= col < int(rect.width()) and 0 <= row < int(rect.height()):
             return col, row
         return -1, -1
 

@@ -3,13 +3,14 @@ or diff, with an empty state that says what to do next."""
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Dict, Optional
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from inspectors.render import RenderStyle, annotate, diff
+from inspectors.render.screen import enlarged, render_factor, screen_style
 from inspectors.results import Result, Thresholds
 from inspectors.rules import Decision
 
@@ -85,7 +86,11 @@ class Viewer(QWidget):
         self._linking = False
         self.left.view.view_changed.connect(lambda: self._link(self.left.view, self.right.view))
         self.right.view.view_changed.connect(lambda: self._link(self.right.view, self.left.view))
+        self._rendered: Dict[ImageView, float] = {}  # the zoom each view's overlay was drawn for
+        self._redraw = QTimer(self, singleShot=True, interval=40)  # zoom steps: one redraw
+        self._redraw.timeout.connect(self.refresh)
         for v in (self.single.view, self.left.view, self.right.view):
+            v.view_changed.connect(lambda v=v: self._on_zoom(v))
             v.hovered.connect(lambda x, y, v=v: self._on_hover(v, x, y))
             v.view_changed.connect(lambda v=v: self.zoom_changed.emit(v.zoom()) if v is self.view else None)
         if bench is not None:
@@ -194,8 +199,8 @@ class Viewer(QWidget):
             self.stack.setCurrentIndex(2)
             self.left.caption.setText("Ground truth" if self._gt is not None else "Ground truth (none for this image)")
             self.right.caption.setText("Prediction" if self._pred is not None else "Prediction (not inspected yet)")
-            self.left.view.set_image(annotate(img, self._gt, style.with_(thresholds=None)))
-            self.right.view.set_image(annotate(img, self._pred, style, self._decision))
+            self._draw(self.left.view, self._gt, style.with_(thresholds=None), None)
+            self._draw(self.right.view, self._pred, style, self._decision)
             self._link(self.left.view, self.right.view)
             return
         self.stack.setCurrentIndex(1)
@@ -208,7 +213,30 @@ class Viewer(QWidget):
             self.single.view.set_image(img)
         else:
             self.single.caption.setText("Prediction" if self._pred is not None else "Not inspected yet")
-            self.single.view.set_image(annotate(img, self._pred, style, self._decision))
+            self._draw(self.single.view, self._pred, style, self._decision)
+
+    def _draw(self, view: ImageView, result: Optional[Result], style: RenderStyle,
+              decision: Optional[Decision]) -> None:
+        """The overlay at the view's scale (:mod:`inspectors.render.screen`): thin lines and
+        text of one screen size at any zoom; redrawn when the zoom changes."""
+        img = self._image
+        zoom = view.zoom() if view.has_image() and self._rendered.get(view) else self._fit_zoom(view, img)
+        k = render_factor(zoom, img.shape)
+        big, res = enlarged(img, result, k)
+        view.set_image(annotate(big, res, screen_style(style, zoom, k), decision), 1.0 / k)
+        self._rendered[view] = view.zoom()
+        if abs(view.zoom() - zoom) > 0.01 * zoom:  # a new size fitted: draw again at its zoom
+            self._redraw.start()
+
+    @staticmethod
+    def _fit_zoom(view: ImageView, img: np.ndarray) -> float:
+        port = view.viewport().size()
+        return max(0.02, min(port.width() / max(1, img.shape[1]), port.height() / max(1, img.shape[0])))
+
+    def _on_zoom(self, view: ImageView) -> None:
+        done = self._rendered.get(view)
+        if self.mode in (OVERLAY, SIDE_BY_SIDE) and done and abs(view.zoom() - done) > 0.01 * done:
+            self._redraw.start()
 
     def set_zoom(self, zoom: float) -> None:
         """A zoom preset (1.0: 100 %); side by side, the other pane follows."""
