@@ -7,6 +7,7 @@ from typing import Dict, Optional
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from inspectors.render import RenderStyle, annotate, diff
@@ -77,6 +78,8 @@ class Viewer(QWidget):
         for i in (0, 1):  # the panes share width changes equally
             pair.setStretchFactor(i, 1)
         self.pair = pair
+        self._split_by_user = False  # until the user drags the handle, the panes stay equal
+        pair.splitterMoved.connect(lambda *_a: setattr(self, "_split_by_user", True))
         self.stack = QStackedWidget()
         for w in (self.empty, self.single, pair):
             self.stack.addWidget(w)
@@ -146,9 +149,20 @@ class Viewer(QWidget):
         if total > 0:
             self.pair.setSizes([total // 2, total - total // 2])
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self.mode == SIDE_BY_SIDE and not self._split_by_user:
+            self.equal_panes()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self.mode == SIDE_BY_SIDE and not self._split_by_user:
+            self.equal_panes()
+
     def fit(self) -> None:
         """Fit the image (F): side by side, both panes at equal widths, each fitted."""
         if self.mode == SIDE_BY_SIDE:
+            self._split_by_user = False
             self.equal_panes()
             self.left.view.fit()
             self.right.view.fit()
