@@ -149,15 +149,17 @@ class Viewer(QWidget):
         if total > 0:
             self.pair.setSizes([total // 2, total - total // 2])
 
+    def _keep_equal(self) -> None:
+        if self.mode == SIDE_BY_SIDE and not self._split_by_user:
+            QTimer.singleShot(0, self.equal_panes)  # once the layouts have settled
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
-        if self.mode == SIDE_BY_SIDE and not self._split_by_user:
-            self.equal_panes()
+        self._keep_equal()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
-        if self.mode == SIDE_BY_SIDE and not self._split_by_user:
-            self.equal_panes()
+        self._keep_equal()
 
     def fit(self) -> None:
         """Fit the image (F): side by side, both panes at equal widths, each fitted."""
@@ -181,6 +183,7 @@ class Viewer(QWidget):
         self.refresh()
         if mode == SIDE_BY_SIDE:
             self.equal_panes()
+            self._keep_equal()
         self.mode_changed.emit(mode)
 
     def set_content(self, image: Optional[np.ndarray], gt: Optional[Result], pred: Optional[Result],
@@ -210,7 +213,9 @@ class Viewer(QWidget):
         style = self.style_.with_(thresholds=self.thresholds)
         img = self._image
         if self.mode == SIDE_BY_SIDE:
-            self.stack.setCurrentIndex(2)
+            if self.stack.currentIndex() != 2:  # the pair shown now: equal panes once laid out
+                self.stack.setCurrentIndex(2)
+                self._keep_equal()
             self.left.caption.setText("Ground truth" if self._gt is not None else "Ground truth (none for this image)")
             self.right.caption.setText("Prediction" if self._pred is not None else "Prediction (not inspected yet)")
             self._draw(self.left.view, self._gt, style.with_(thresholds=None), None)
