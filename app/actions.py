@@ -89,7 +89,7 @@ def build_actions(w: QMainWindow, commands: Commands, viewer: Viewer, images: Im
     act("prev_review", "Previous to review", lambda: images.step(-1, state=ImageState.REVIEW), ["Shift+R"])
     act("confirm", "✔ Confirm", lambda: c.set_verdict(Verdict.CONFIRMED), ["C"], "Confirm the defect")
     act("reject", "✘ Reject", lambda: c.set_verdict(Verdict.REJECTED), ["X"], "Reject: false alarm")
-    act("fit", "Fit", lambda: viewer.view.fit(), ["F"])  # the view of the current mode
+    act("fit", "Fit", lambda: viewer.fit(), ["F"])  # the current mode's view(s)
     act("actual", "1:1", lambda: viewer.view.actual_size(), ["1"])
     act("quit", "Quit", w.close, ["Ctrl+Q"])
     icons = {"open": "SP_DirOpenIcon", "run": "SP_MediaPlay", "pause": "SP_MediaPause",

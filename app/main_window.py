@@ -34,6 +34,7 @@ from .widgets.region_editor import RegionEditor
 from .widgets.run_status import RunStatus
 from .widgets.runs_dialog import RunsDialog
 from .widgets.threshold_panel import ThresholdPanel
+from .widgets.view_status import ViewStatus
 from .widgets.viewer import Viewer
 from .workbench import Workbench
 from .workers import InspectorFactory
@@ -78,8 +79,10 @@ class MainWindow(QMainWindow):
         self.errors_panel = ErrorsPanel(b)
         self.fps_plot = FpsPlot(self.stats, b)
         self.metrics_panel = MetricsPanel(self.metrics)
-        self.status = RunStatus(b)
+        self.status = RunStatus(b, self.stats, self.errors_panel)
         self.status.install(self.statusBar())
+        self.view_status = ViewStatus(self.viewer)  # pixel readout, zoom % and presets
+        self.view_status.install(self.statusBar())
         menus = build_actions(self, self, self.viewer, self.list_panel)
         self.actions_, self.recent_menu, self.panels_menu = menus.actions, menus.recent, menus.panels
         left = self.add_panel("Images", self.list_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
