@@ -23,6 +23,7 @@ from .model_manager import ModelManager
 from .settings import AppSettings
 from .state import RunState
 from .stats import RunStats
+from .widgets.compare_view import CompareWindow
 from .widgets.errors_panel import ErrorsPanel
 from .widgets.export_dialog import ExportDialog
 from .widgets.fps_plot import FpsPlot
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self.view_status.install(self.statusBar())
         menus = build_actions(self, self, self.viewer, self.list_panel)
         self.actions_, self.recent_menu, self.panels_menu = menus.actions, menus.recent, menus.panels
+        self.compare = CompareWindow(self, b, self.list_panel.model, self.panels_menu.parentWidget())  # A | B
         left = self.add_panel("Images", self.list_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         right = [self.add_panel("Models", self.model_panel, Qt.DockWidgetArea.RightDockWidgetArea),
                  self.add_panel("Threshold and classes", self.threshold_panel, Qt.DockWidgetArea.RightDockWidgetArea),

@@ -7,8 +7,9 @@ import cv2  # noqa: F401  imported before Qt so its plugin path can be undone
 import pytest
 
 from app.qt_env import prepare_qt_env
+from inspectors.metrics.compare import image_disagreement
 from inspectors.rules import ImageVerdict, Rules, bind, decide_result
-from inspectors.session import ImageState
+from inspectors.session import Filter, ImageState
 
 from .app_helpers import export_cls_model, make_images, wait_runs_read
 
@@ -87,7 +88,8 @@ def test_list_counts_status_and_class_table_belong_to_the_model_shown(qtbot, ab_
         w.list_panel.set_filter(w.list_panel.filter_box.itemData(0))
         expected = _expected(w, model)
         lm = w.list_panel.model
-        qtbot.waitUntil(lambda lm=lm, n=len(expected): lm.rowCount() == n)
+        n = len(expected)
+        qtbot.waitUntil(lambda lm=lm, n=n: lm.rowCount() == n)
         for pos in range(lm.rowCount()):
             row = lm.rows[pos]
             state, score = expected[row]
@@ -113,3 +115,85 @@ def test_list_counts_status_and_class_table_belong_to_the_model_shown(qtbot, ab_
     # the two models really differ here (otherwise the test could not catch a mix-up)
     assert [e[0] for e in seen[a][0]] != [e[0] for e in seen[b][0]]
     assert [e[1] for e in seen[a][0]] != [e[1] for e in seen[b][0]]
+
+
+def _own_decision(w, model, result):
+    """``result`` decided by inspectors.rules at the settings ``model``'s run saved."""
+    settings = w.bench.runs[model].decision_settings
+    names = tuple(result.class_names)
+    return decide_result(result, bind(Rules(), names, settings.thresholds(), settings.review))
+
+
+def _both_rows(w, a, b):
+    store = w.bench.store
+    return [r for r in range(len(store)) if store.has_result(r, a) and store.has_result(r, b)]
+
+
+def test_compare_view_panes_follow_their_own_rules_and_move_together(qtbot, ab_window):
+    w, a, b = ab_window
+    assert w.compare.action.isEnabled()
+    cv = w.compare.open()
+    qtbot.waitExposed(cv)
+    cv.pair.set_pair(b, a)  # B left, A right: the choice is the user's, not the shown model's
+    assert (cv.a_box.currentData(), cv.b_box.currentData()) == (b, a)
+    differ = 0
+    for row in _both_rows(w, a, b):
+        if row != w.bench.current_row:
+            with qtbot.waitSignal(w.bench.image_ready, timeout=10_000):
+                w.bench.set_current(row)
+        cv.refresh()
+        for model in (a, b):
+            want = _own_decision(w, model, w.bench.store.result(row, model))
+            got = cv.decisions[model]
+            assert got.verdict == want.verdict
+            assert [(d.class_name, d.kept, d.level) for d in got.defects] == \
+                [(d.class_name, d.kept, d.level) for d in want.defects]
+        assert f">{cv.decisions[b].verdict.name}</b>" in cv.a_pane.caption.text()
+        assert f">{cv.decisions[a].verdict.name}</b>" in cv.b_pane.caption.text()
+        differ += cv.decisions[a].verdict != cv.decisions[b].verdict
+    assert differ > 0  # A at 0.9 and B at 0.2 disagree somewhere: the panes really differ
+
+    views = cv.views()
+    assert len(views) == 2  # no ground truth in this folder: A | B only
+    left, right = views
+    left.set_zoom(4.0)  # zoom one pane: the other follows
+    assert right.zoom() == pytest.approx(4.0)
+    left.horizontalScrollBar().setValue(left.horizontalScrollBar().maximum() // 2)
+    left.verticalScrollBar().setValue(left.verticalScrollBar().maximum())
+    assert right.mapToScene(0, 0).x() == pytest.approx(left.mapToScene(0, 0).x(), abs=1.0)
+    assert right.mapToScene(0, 0).y() == pytest.approx(left.mapToScene(0, 0).y(), abs=1.0)
+    right.set_zoom(2.0)  # and the other way round
+    right.horizontalScrollBar().setValue(0)
+    assert left.zoom() == pytest.approx(2.0)
+    assert left.mapToScene(0, 0).x() == pytest.approx(right.mapToScene(0, 0).x(), abs=1.0)
+    left.fit()
+    assert right.fit_mode
+
+
+def test_models_disagree_filter_is_image_disagreement_on_the_stored_results(qtbot, ab_window):
+    w, a, b = ab_window
+    pair = w.compare.pair
+    pair.set_pair(a, b)
+    qtbot.waitUntil(pair.is_current, timeout=20_000)
+    store = w.bench.store
+    expected = {}
+    for row in _both_rows(w, a, b):
+        ra, rb = store.result(row, a), store.result(row, b)
+        da, db = _own_decision(w, a, ra), _own_decision(w, b, rb)
+        kept = [tuple(dict.fromkeys(x.class_name for x in d.defects if x.kept)) for d in (da, db)]
+        thr = [w.bench.runs[m].decision_settings.thresholds() for m in (a, b)]
+        d = image_disagreement(ra, rb, int(da.verdict), int(db.verdict), kept[0], kept[1], thr[0], thr[1], None)
+        expected[row] = d.score
+    want = [r for r in sorted(expected) if expected[r] > 0]
+    assert want, "the two models should disagree on some image here"
+    panel = w.list_panel
+    panel.sort_box.setChecked(False)
+    panel.set_filter(Filter.MODELS_DISAGREE)
+    qtbot.waitUntil(lambda: panel.model.rows == want, timeout=10_000)
+    panel.sort_box.setChecked(True)  # by disagreement, strongest first (ties in folder order)
+    by_score = sorted(want, key=lambda r: -expected[r])
+    qtbot.waitUntil(lambda: panel.model.rows == by_score, timeout=10_000)
+    for model in (b, a):  # the filter is about the pair, whichever model the list shows
+        w.bench.set_active_model(model)
+        qtbot.waitUntil(pair.is_current, timeout=20_000)
+        assert [r for r in range(len(store)) if (store.disagreement(r) or 0) > 0] == want

@@ -28,6 +28,7 @@ from ..rules import (
     DefectTable,
     ImageVerdict,
     Rules,
+    Verdicts,
     bind,
     decide_many,
     decide_result,
@@ -64,7 +65,8 @@ class Filter(str, Enum):
     OK = "OK"
     DISAGREE = "ground-truth disagreement"
     ERRORS = "errors"
-    NO_RESULT = "not inspected"  # changed images included: their results are not shown
+    NO_RESULT = "not inspected"
+    MODELS_DISAGREE = "models disagree"  # two models' results differ (see set_disagreement)  # changed images included: their results are not shown
 
 
 @dataclass
@@ -120,6 +122,7 @@ class ResultsStore:
         self._has_error = np.zeros(n, bool)  # some model failed on the row
         self._flags: Dict[str, Tuple[np.ndarray, np.ndarray]] = {}  # model -> (has summary, has error) per row
         self._decisions: Dict[str, ModelDecisions] = {}
+        self._disagreement: Optional[np.ndarray] = None  # per row, set by whoever compares two models
         with self._lock:
             self._kept.clear()
             self._cache.clear()
@@ -466,15 +469,26 @@ class ResultsStore:
         names = tuple(result.class_names)
         return decide_result(result, bind(rules_for_model(rules, names), names, thresholds, review_from))
 
-    def verdicts_at(self, model: str, rules: Rules, thresholds: Thresholds,
-                    review_from: Optional[float] = None) -> np.ndarray:
-        """Every row's verdict code by ``model`` at its own settings (NO_RESULT where it
-        has none), leaving the list's decisions as they are."""
+    def decide_rows_at(self, model: str, rules: Rules, thresholds: Thresholds,
+                       review_from: Optional[float] = None) -> Optional[Tuple[Verdicts, Tuple[str, ...]]]:
+        """Every row decided by ``model`` at its own settings (verdict NO_RESULT where it has
+        none) with its class names, leaving the list's decisions as they are; None when
+        ``model`` has no result."""
         d = self._decisions.get(model)
         if d is None:
-            return np.full(len(self.images), NO_RESULT, np.int8)
+            return None
         bound = bind(rules_for_model(rules, d.class_names), d.class_names, thresholds, review_from)
-        return decide_many(d.stacked(), bound).verdict
+        return decide_many(d.stacked(), bound), d.class_names
+
+    def set_disagreement(self, scores: Optional[np.ndarray]) -> None:
+        """Per row how much two models disagree (0: they agree, NaN: not both inspected;
+        :func:`inspectors.metrics.compare.image_disagreement`'s score), for the "models
+        disagree" filter and its sort; None: no two models to compare."""
+        self._disagreement = None if scores is None else np.asarray(scores, np.float64)
+
+    def disagreement(self, row: int) -> Optional[float]:
+        d = self._disagreement
+        return None if d is None or not 0 <= row < len(d) or np.isnan(d[row]) else float(d[row])
 
     def verdicts(self, model: str, rows: Sequence[int]) -> np.ndarray:
         """``model``'s verdict codes (ImageVerdict, NO_RESULT -1) at ``rows``."""
@@ -555,6 +569,12 @@ class ResultsStore:
             out = np.flatnonzero(self._codes == _OK).tolist()
         elif which is Filter.ERRORS:
             out = np.flatnonzero((self._codes == _ERROR) | self._view_flags()[1]).tolist()
+        elif which is Filter.MODELS_DISAGREE:
+            d = self._disagreement
+            out = [] if d is None or len(d) != len(self.images) else np.flatnonzero(d > 0).tolist()
+            if by_score:  # by disagreement, the strongest first
+                out.sort(key=lambda r: -d[r])
+                return out
         else:
             out = [r for r in np.flatnonzero((self._codes == _NG) | (self._codes == _OK)).tolist()
                    if self.disagrees(r)]

@@ -1,0 +1,228 @@
+"""Model A | model B on the current image (and the ground truth when the folder has it):
+one pane per side, zoom and pan linked across all panes, each model drawn with its own
+result and the decision of its own rules (:meth:`Workbench.decision_by`)."""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional
+
+import numpy as np
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspectors.render import RenderStyle, annotate
+from inspectors.render.screen import enlarged, render_factor, screen_style
+from inspectors.results import Result
+from inspectors.rules import Decision
+
+from ..model_pair import ModelPair
+from ..workbench import Workbench
+from ..workers import model_label
+from .image_view import ImageView
+from .viewer import _Titled
+
+VERDICT_COLORS = {"NG": "#e5484d", "REVIEW": "#e8a33d", "OK": "#46a758"}
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("CompareView", text)
+
+
+class CompareView(QWidget):
+    """Ground truth | A | B on the bench's current image; the A and B boxes choose the
+    models (:class:`~app.model_pair.ModelPair`, shared with the list's disagreement filter)."""
+
+    def __init__(self, bench: Workbench, pair: ModelPair, parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        self.bench, self.pair = bench, pair
+        self.a_box, self.b_box = QComboBox(), QComboBox()
+        for box in (self.a_box, self.b_box):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        swap = QPushButton(_t("Swap A and B"))
+        self.note = QLabel("")
+        self.note.setObjectName("muted")
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(_t("Model A")))
+        bar.addWidget(self.a_box)
+        bar.addWidget(QLabel(_t("Model B")))
+        bar.addWidget(self.b_box)
+        bar.addWidget(swap)
+        bar.addWidget(self.note, 1)
+        self.gt_pane, self.a_pane, self.b_pane = _Titled(_t("Ground truth")), _Titled("A"), _Titled("B")
+        self.panes: List[_Titled] = [self.gt_pane, self.a_pane, self.b_pane]
+        self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.split.setChildrenCollapsible(False)
+        for p in self.panes:
+            self.split.addWidget(p)
+            p.caption.setTextFormat(Qt.TextFormat.RichText)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addLayout(bar)
+        lay.addWidget(self.split, 1)
+        self.decisions: Dict[str, Optional[Decision]] = {}  # model id -> the decision its pane draws
+        self._image: Optional[np.ndarray] = None
+        self._linking = False
+        self._rendered: Dict[ImageView, float] = {}
+        self._redraw = QTimer(self, singleShot=True, interval=40)
+        self._redraw.timeout.connect(self.refresh)
+        for p in self.panes:
+            p.view.view_changed.connect(lambda v=p.view: self._link(v))
+        self.a_box.activated.connect(self._chosen)
+        self.b_box.activated.connect(self._chosen)
+        swap.clicked.connect(lambda: pair.set_pair(pair.b, pair.a))
+        pair.pair_changed.connect(self._on_pair)
+        bench.models.changed.connect(self._fill_boxes)
+        bench.models.removed.connect(self._fill_boxes)
+        for event in (bench.image_ready, bench.ground_truth_changed, bench.runs_changed, bench.thresholds_changed,
+                      bench.rules_changed, bench.active_model_changed):
+            event.connect(self.refresh)
+        bench.outcome_stored.connect(lambda row, _m: self.refresh() if row == bench.current_row else None)
+        self._fill_boxes()
+
+    # -- models ----------------------------------------------------------------------
+    def _fill_boxes(self, *_args: object) -> None:
+        ids = self.pair.ready_models()
+        for box in (self.a_box, self.b_box):
+            box.blockSignals(True)
+            box.clear()
+            for mid in ids:
+                box.addItem(model_label(mid), mid)
+            box.blockSignals(False)
+        self._on_pair(self.pair.a, self.pair.b)
+
+    def _chosen(self, *_args: object) -> None:
+        self.pair.set_pair(self.a_box.currentData() or "", self.b_box.currentData() or "")
+
+    def _on_pair(self, a: str, b: str) -> None:
+        for box, mid in ((self.a_box, a), (self.b_box, b)):
+            i = box.findData(mid)
+            if i >= 0:
+                box.setCurrentIndex(i)
+        self.refresh()
+
+    # -- drawing ---------------------------------------------------------------------
+    def refresh(self, *_args: object) -> None:
+        b = self.bench
+        row = b.current_row
+        self._image = b.current_image if row >= 0 else None
+        gt = b.ground_truth_for(row) if row >= 0 and b.ground_truth is not None else None
+        self.gt_pane.setVisible(b.ground_truth is not None)
+        ids = self.pair.ready_models()
+        self.note.setText("" if len(ids) >= 2 else _t("Load two or more models to compare them."))
+        self.decisions = {}
+        if self._image is None:
+            for p in self.panes:
+                p.view.set_image(None)
+            return
+        style = b.render_style
+        if b.ground_truth is not None:
+            self.gt_pane.caption.setText(_t("Ground truth") if gt is not None else
+                                         _t("Ground truth (none for this image)"))
+            self._draw(self.gt_pane.view, gt, style.with_(thresholds=None), None)
+        for pane, side, mid in ((self.a_pane, "A", self.pair.a), (self.b_pane, "B", self.pair.b)):
+            result = b.result(row, mid) if mid else None
+            decision = b.decision_by(mid, result) if result is not None else None
+            self.decisions[mid] = decision
+            thresholds = b.settings_of(mid)[1] if mid else None
+            pane.caption.setText(self._caption(side, mid, result, decision))
+            self._draw(pane.view, result, style.with_(thresholds=thresholds), decision)
+        self._link(self.a_pane.view)
+
+    def _caption(self, side: str, mid: str, result: Optional[Result], decision: Optional[Decision]) -> str:
+        if not mid:
+            return _t("{side}: no model").format(side=side)
+        name = model_label(mid)
+        if result is None:
+            error = self.bench.store.error(self.bench.current_row, mid)
+            state = _t("error: {message}").format(message=error) if error else _t("not inspected yet")
+            return f"<b>{side}</b> · {name} · {state}"
+        verdict = decision.verdict.name if decision is not None else "?"
+        color = VERDICT_COLORS.get(verdict, "#9aa4b1")
+        threshold = _t("threshold {value:.2f}").format(value=self.bench.settings_of(mid)[1].default)
+        return (f"<b>{side}</b> · {name} · <b style='color:{color}'>{verdict}</b> · "
+                f"{result.defect_score():.2f} · {threshold}")
+
+    def _draw(self, view: ImageView, result: Optional[Result], style: RenderStyle,
+              decision: Optional[Decision]) -> None:
+        """As the viewer draws (:mod:`inspectors.render.screen`): lines and text of one
+        screen size at any zoom, redrawn when the zoom changes."""
+        img = self._image
+        port = view.viewport().size()
+        fit = max(0.02, min(port.width() / max(1, img.shape[1]), port.height() / max(1, img.shape[0])))
+        zoom = view.zoom() if view.has_image() and self._rendered.get(view) else fit
+        k = render_factor(zoom, img.shape)
+        big, res = enlarged(img, result, k)
+        view.set_image(annotate(big, res, screen_style(style, zoom, k), decision), 1.0 / k)
+        self._rendered[view] = view.zoom()
+
+    def _link(self, src: ImageView) -> None:
+        """Every other pane takes ``src``'s zoom and position (fit: each fits itself)."""
+        if self._linking:
+            return
+        self._linking = True
+        try:
+            for p in self.panes:
+                if p.view is not src and not p.isHidden():
+                    if src.fit_mode:
+                        p.view.fit()
+                    else:
+                        p.view.copy_view_from(src)
+        finally:
+            self._linking = False
+        done = self._rendered.get(src)
+        if done and abs(src.zoom() - done) > 0.01 * done:
+            self._redraw.start()
+
+    def views(self) -> List[ImageView]:
+        """The panes' views shown now (ground truth first when present)."""
+        return [p.view for p in self.panes if not p.isHidden()]
+
+
+class CompareWindow:
+    """The main window's A/B parts: the pair, the list following its disagreement scores
+    and View ▸ Compare models, which opens the compare view in a window of its own (a
+    second screen beside the list) once two models are ready."""
+
+    def __init__(self, window: QMainWindow, bench: Workbench, list_model: QWidget, view_menu: QWidget):
+        self.window, self.bench = window, bench
+        self.pair = ModelPair(bench, window)
+        self.pair.scores_ready.connect(lambda: list_model.store_changed())
+        self.view: Optional[CompareView] = None
+        self.action = QAction(_t("Compare models (A | B)…"), window)
+        self.action.setShortcut(QKeySequence("Ctrl+Shift+B"))
+        self.action.setToolTip(_t("Model A and model B side by side on the current image, each with its own rules"))
+        self.action.setEnabled(False)
+        self.action.triggered.connect(self.open)
+        view_menu.addSeparator()
+        view_menu.addAction(self.action)
+        window.addAction(self.action)
+        for event in (bench.models.changed, bench.models.removed):
+            event.connect(self._enable)
+
+    def _enable(self, *_args: object) -> None:
+        self.action.setEnabled(len(self.bench.models.ready()) >= 2)
+
+    def open(self) -> CompareView:
+        if self.view is None:
+            self.view = CompareView(self.bench, self.pair, self.window)
+            self.view.setWindowFlag(Qt.WindowType.Window)
+            self.view.setWindowTitle(_t("Compare models"))
+            self.view.resize(1400, 820)
+        self.view.show()
+        self.view.raise_()
+        self.view.activateWindow()
+        self.view.refresh()
+        return self.view
+
+
+__all__ = ["CompareView", "CompareWindow"]
