@@ -9,15 +9,15 @@ from __future__ import annotations
 import os
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from inspectors.session import Filter, ImageState, Verdict
 
+from ..list_order import SORT_KEYS, ordered, search
 from ..metrics_glue import MetricsController
 from ..workbench import Workbench
 
@@ -55,13 +56,20 @@ def _dot(color: str, mark: str = "") -> QIcon:
     return QIcon(pm)
 
 
-class ImageListModel(QAbstractListModel):
+#: columns: name (elided in the middle), score, verdict mark (fixed widths, never "...")
+NAME_COL, SCORE_COL, MARK_COL = 0, 1, 2
+VERDICT_MARKS = {Verdict.CONFIRMED: "✔", Verdict.REJECTED: "✘"}
+
+
+class ImageListModel(QAbstractTableModel):
     def __init__(self, bench: Workbench, parent: Optional[QObject] = None):
         super().__init__(parent)
         self.bench = bench
         self.filter: Union[Filter, str] = Filter.ALL  # a str: an error-analysis filter key
         self.error_rows: Optional[Callable[[str], List[int]]] = None  # key -> store rows
-        self.by_score = False
+        self.sort_key = "folder"  # a key of list_order.SORT_KEYS
+        self.pattern = ""  # the search box: substring or glob
+        self._names: Optional[List[str]] = None
         self.rows: List[int] = []
         self._pos: Optional[Dict[int, int]] = None
         self._icons = {s: _dot(c, STATE_MARKS[s]) for s, c in STATE_COLORS.items()}
@@ -69,20 +77,39 @@ class ImageListModel(QAbstractListModel):
         self._timer.timeout.connect(self.rebuild)
 
     def identity(self) -> bool:
-        return self.filter is Filter.ALL and not self.by_score
+        return self.filter is Filter.ALL and self.sort_key == "folder" and not self.pattern.strip()
+
+    def names(self) -> List[str]:
+        """Every image's name as listed (made once per folder, only when searched or sorted by)."""
+        images = self.bench.store.images
+        if self._names is None or len(self._names) != len(images):
+            self._names = [self._name(p) for p in images]
+        return self._names
 
     def rebuild(self) -> None:
         self.beginResetModel()
+        store = self.bench.store
         if isinstance(self.filter, Filter):
-            self.rows = self.bench.store.rows(self.filter, self.by_score)
+            rows = store.rows(self.filter)
         else:
-            store, rows = self.bench.store, sorted(self.error_rows(self.filter) if self.error_rows else [])
-            self.rows = sorted(rows, key=lambda r: -store.defect_score(r)) if self.by_score else rows
+            rows = sorted(self.error_rows(self.filter) if self.error_rows else [])
+        if self.pattern.strip() or self.sort_key == "name":
+            names = self.names()
+            rows = search(rows, names, self.pattern)
+        else:
+            names = []
+        self.rows = ordered(store, rows, names, self.sort_key)
         self._pos = None
         self.endResetModel()
 
-    def set_view(self, which: Union[Filter, str], by_score: bool) -> None:
-        self.filter, self.by_score = which, by_score
+    def folder_changed(self) -> None:
+        self._names = None
+        self.rebuild()
+
+    def set_view(self, which: Union[Filter, str], sort_key: str = "folder", pattern: Optional[str] = None) -> None:
+        self.filter, self.sort_key = which, sort_key
+        if pattern is not None:
+            self.pattern = pattern
         self.rebuild()
 
     def position(self, store_row: int) -> int:
@@ -97,15 +124,17 @@ class ImageListModel(QAbstractListModel):
         if self.identity():
             if store_row < 0:
                 if self.rows:
-                    self.dataChanged.emit(self.index(0), self.index(len(self.rows) - 1))
+                    self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, MARK_COL))
             elif 0 <= store_row < len(self.rows):
-                idx = self.index(store_row)
-                self.dataChanged.emit(idx, idx)
+                self.dataChanged.emit(self.index(store_row, 0), self.index(store_row, MARK_COL))
         else:
             self._timer.start()  # coalesce bursts of results into one refilter
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else 3
 
     def _name(self, path: str) -> str:
         folder = str(self.bench.folder or "")
@@ -116,24 +145,26 @@ class ImageListModel(QAbstractListModel):
             return None
         row = self.rows[index.row()]
         store = self.bench.store
+        col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            text = self._name(store.images[row])
-            if store.has_result(row):
-                text += f"   {store.defect_score(row):.2f}"
-            verdict = self.bench.verdict(row)
-            if verdict is Verdict.CONFIRMED:
-                text += "   ✔ confirmed"
-            elif verdict is Verdict.REJECTED:
-                text += "   ✘ rejected"
-            return text
+            if col == NAME_COL:
+                return self._name(store.images[row])
+            if col == SCORE_COL:
+                return f"{store.defect_score(row):.2f}" if store.has_result(row) else ""
+            return VERDICT_MARKS.get(self.bench.verdict(row), "")
+        if role == Qt.ItemDataRole.TextAlignmentRole and col != NAME_COL:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.DecorationRole:
-            return self._icons[store.state(row)]
+            return self._icons[store.state(row)] if col == NAME_COL else None
         if role == Qt.ItemDataRole.ToolTipRole:
             state = store.state(row)
             classes = ", ".join(store.flagged_classes(row))
             gt = store.gt_defective(row)
             gt_text = "" if gt is None else f"\nground truth: {'defect' if gt else 'clean'}"
-            return f"{store.images[row]}\n{state.value}{': ' + classes if classes else ''}{gt_text}"
+            verdict = self.bench.verdict(row)
+            verdict_text = {Verdict.CONFIRMED: "\nverdict: confirmed", Verdict.REJECTED: "\nverdict: rejected"}.get(
+                verdict, "")
+            return f"{store.images[row]}\n{state.value}{': ' + classes if classes else ''}{gt_text}{verdict_text}"
         if role == ROW_ROLE:
             return row
         return None
@@ -154,7 +185,16 @@ class ImageListPanel(QWidget):
         self.filter_box = QComboBox()
         for f in Filter:
             self.filter_box.addItem(f.value if f.value.isupper() else f.value.capitalize(), f)
-        self.sort_box = QCheckBox("Sort by score")
+        self.sort_box = QComboBox()
+        self.sort_box.setToolTip("Sort the list")
+        for key, sort in SORT_KEYS.items():
+            self.sort_box.addItem(sort.label, key)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search names: text or glob (*_12?.png)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setToolTip("A part of the file name, or a glob with * ? [ ] (case-insensitive)")
+        self._search_timer = QTimer(self, singleShot=True, interval=200)  # one rebuild per pause in typing
+        self._search_timer.timeout.connect(self._view_changed)
         # A table with fixed row heights lays out only the visible rows; QListView and
         # QTreeView walk every row after a reset (half a second at 100,000 rows).
         self.view = QTableView()
@@ -162,7 +202,14 @@ class ImageListPanel(QWidget):
         self.view.setShowGrid(False)
         self.view.setWordWrap(False)
         self.view.horizontalHeader().setVisible(False)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        header = self.view.horizontalHeader()
+        header.setMinimumSectionSize(8)
+        header.setSectionResizeMode(NAME_COL, QHeaderView.ResizeMode.Stretch)
+        fm = self.view.fontMetrics()
+        for col, sample in ((SCORE_COL, "0.000"), (MARK_COL, "✔✔")):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(col, fm.horizontalAdvance(sample) + 12)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # the file number stays visible
         vh = self.view.verticalHeader()
         vh.setVisible(False)
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -178,10 +225,12 @@ class ImageListPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(top)
+        lay.addWidget(self.search)
         lay.addWidget(self.view, 1)
         lay.addWidget(self.summary)
         self.filter_box.currentIndexChanged.connect(self._view_changed)
-        self.sort_box.toggled.connect(self._view_changed)
+        self.sort_box.currentIndexChanged.connect(self._view_changed)
+        self.search.textChanged.connect(self._search_timer.start)
         self.view.selectionModel().currentChanged.connect(self._on_current)
         self.model.modelReset.connect(self._reselect)
         self.row_chosen.connect(bench.set_current)
@@ -196,7 +245,7 @@ class ImageListPanel(QWidget):
             metrics.filters_changed.connect(self.set_error_filters)
 
     def _on_folder(self, _folder: str) -> None:
-        self.model.rebuild()
+        self.model.folder_changed()
 
     def _on_outcome(self, row: int, _model: str) -> None:
         self.model.store_changed(row)
@@ -236,7 +285,7 @@ class ImageListPanel(QWidget):
     def _view_changed(self) -> None:
         data = self.filter_box.currentData()  # Qt hands back the str value, not the enum
         which = Filter(data) if data in {f.value for f in Filter} else data
-        self.model.set_view(which, self.sort_box.isChecked())
+        self.model.set_view(which, self.sort_box.currentData(), self.search.text())
 
     def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
@@ -249,7 +298,7 @@ class ImageListPanel(QWidget):
         pos = self.model.position(store_row)
         if pos < 0:
             return
-        idx = self.model.index(pos)
+        idx = self.model.index(pos, 0)
         sm = self.view.selectionModel()
         if not emit:
             sm.blockSignals(True)
