@@ -219,6 +219,9 @@ class ImageListPanel(QWidget):
         self.view.setAlternatingRowColors(True)
         self.summary = QLabel("")
         self.summary.setObjectName("muted")
+        for box in (self.filter_box, self.sort_box):  # narrow docks: the texts elide, the dock does not widen
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(8)
         top = QHBoxLayout()
         top.addWidget(self.filter_box, 1)
         top.addWidget(self.sort_box)
