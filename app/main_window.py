@@ -81,7 +81,7 @@ class MainWindow(QMainWindow):
         b.rules_changed.connect(self._show_regions)
         b.image_ready.connect(self._show_regions)
         self.setCentralWidget(self.viewer)
-        self.list_panel = ImageListPanel(b, self.metrics)
+        self.list_panel = ImageListPanel(b, self.metrics, thumbs_dir=Path(work_dir) / "thumbnails")
         self.model_panel = ModelPanel(self.models, b)
         self.threshold_panel = ThresholdPanel(b)
         self.info_panel = InfoPanel(b)
@@ -339,5 +339,7 @@ class MainWindow(QMainWindow):
         self.models.shutdown(2000)
         self.metrics.shutdown(2000)
         self.bench.io_pool.wait(2000)
+        if self.list_panel.model.thumbs is not None:
+            self.list_panel.model.thumbs.shutdown(2000)
         self.bench.close_runs()  # every result stored; the runs' locks released
         super().closeEvent(event)

@@ -82,3 +82,48 @@ def test_list_search_and_sorts_in_the_window(qtbot, make_window, tmp_path):
     view, fm = panel.view, panel.view.fontMetrics()
     assert view.columnWidth(1) >= fm.horizontalAdvance("0.00") and view.columnWidth(2) >= fm.horizontalAdvance("✔")
     assert tree_hashes(src) == before
+
+
+def test_grid_decodes_only_visible_thumbnails_outside_the_folder(qtbot, make_window, tmp_path):
+    import cv2 as cv
+    import numpy as np
+
+    from app.thumbnails import thumbnail_file
+
+    src = tmp_path / "big"
+    src.mkdir()
+    ok, png = cv.imencode(".png", np.full((12, 16, 3), 90, np.uint8))
+    data = png.tobytes()
+    n = 20_000
+    for i in range(n):
+        (src / f"im_{i:05d}.png").write_bytes(data)
+    before = tree_hashes(src)
+    w = make_window()
+    with qtbot.waitSignal(w.bench.folder_opened, timeout=RUN_TIMEOUT):
+        assert w.open_folder(str(src))
+    wait_runs_read(qtbot, w)
+    panel = w.list_panel
+    thumbs = panel.model.thumbs
+    qtbot.waitUntil(lambda: panel.model.rowCount() == n, timeout=10_000)
+    assert thumbs.requested == 0  # the list alone decodes nothing
+    panel.grid_button.click()
+    grid = panel.grid
+    qtbot.waitUntil(lambda: thumbs.requested > 0 and not thumbs._pending, timeout=20_000)
+    gw, gh = grid.gridSize().width(), grid.gridSize().height()
+    vw, vh = grid.viewport().width(), grid.viewport().height()
+    visible = (vw // gw + 1) * (vh // gh + 2)
+    assert 0 < thumbs.requested <= visible, (thumbs.requested, visible)
+    first = thumbs.requested
+    grid.scrollToBottom()
+    qtbot.waitUntil(lambda: thumbs.requested > first and not thumbs._pending, timeout=20_000)
+    assert thumbs.requested <= 2 * visible + 4  # the bottom screen, not the 20,000 in between
+    root = thumbs.root
+    made = [p for p in root.rglob("*.png")]
+    assert made and all(src not in p.parents for p in made) and len(made) == thumbs.requested
+    assert tree_hashes(src) == before  # nothing written into the image folder
+    # an edited image gets a new cache file (path, size and mtime are the key)
+    edited = src / f"im_{n - 1:05d}.png"
+    old = thumbnail_file(root, str(edited))
+    assert old.exists()
+    edited.write_bytes(cv.imencode(".png", np.zeros((20, 30, 3), np.uint8))[1].tobytes())
+    assert thumbnail_file(root, str(edited)) != old

@@ -7,10 +7,11 @@ names, state icons and tooltips are made only for the rows Qt paints.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -18,7 +19,10 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListView,
+    QStackedWidget,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +31,7 @@ from inspectors.session import Filter, ImageState, Verdict
 
 from ..list_order import SORT_KEYS, ordered, search
 from ..metrics_glue import MetricsController
+from ..thumbnails import THUMB_PX, ThumbnailLoader
 from ..workbench import Workbench
 
 STATE_COLORS = {ImageState.NG: "#e5484d", ImageState.REVIEW: "#e8a33d", ImageState.OK: "#46a758",
@@ -73,6 +78,9 @@ class ImageListModel(QAbstractTableModel):
         self.rows: List[int] = []
         self._pos: Optional[Dict[int, int]] = None
         self._icons = {s: _dot(c, STATE_MARKS[s]) for s, c in STATE_COLORS.items()}
+        self._badges = {s: _dot(c, STATE_MARKS[s]).pixmap(20, 20) for s, c in STATE_COLORS.items()}
+        self.thumbs: Optional[ThumbnailLoader] = None  # the grid's thumbnails
+        self.grid_mode = False  # decorations are thumbnails with a state badge
         self._timer = QTimer(self, singleShot=True, interval=150)
         self._timer.timeout.connect(self.rebuild)
 
@@ -155,7 +163,11 @@ class ImageListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col != NAME_COL:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.DecorationRole:
-            return self._icons[store.state(row)] if col == NAME_COL else None
+            if col != NAME_COL:
+                return None
+            if self.grid_mode and self.thumbs is not None:
+                return self._tile(store.images[row], store.state(row))
+            return self._icons[store.state(row)]
         if role == Qt.ItemDataRole.ToolTipRole:
             state = store.state(row)
             classes = ", ".join(store.flagged_classes(row))
@@ -170,6 +182,28 @@ class ImageListModel(QAbstractTableModel):
         return None
 
 
+    def _tile(self, path: str, state: ImageState) -> QPixmap:
+        """The grid's picture: the thumbnail (or an empty frame while it decodes) centred in a
+        square, the state badge in its top-left corner."""
+        tile = QPixmap(THUMB_PX, THUMB_PX)
+        tile.fill(QColor(STATE_COLORS[ImageState.NO_RESULT]).darker(250))
+        thumb: Optional[QImage] = self.thumbs.get(path) if self.thumbs is not None else None
+        p = QPainter(tile)
+        if thumb is not None:
+            p.drawImage((THUMB_PX - thumb.width()) // 2, (THUMB_PX - thumb.height()) // 2, thumb)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.drawPixmap(3, 3, self._badges[state])
+        p.end()
+        return tile
+
+    def thumbnail_ready(self, path: str) -> None:
+        row = self.bench.store.row_of(path)
+        pos = self.position(row) if row is not None and row >= 0 else -1
+        if pos >= 0:
+            idx = self.index(pos, NAME_COL)
+            self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DecorationRole])
+
+
 class ImageListPanel(QWidget):
     """Filter / sort controls over the list; the row chosen becomes the bench's current
     image (and is emitted). Follows the bench (folder, results, verdicts, current image)
@@ -178,10 +212,34 @@ class ImageListPanel(QWidget):
     row_chosen = Signal(int)
 
     def __init__(self, bench: Workbench, metrics: Optional[MetricsController] = None,
-                 parent: Optional[QWidget] = None):
+                 parent: Optional[QWidget] = None, thumbs_dir: Optional[Path] = None):
+        """``thumbs_dir``: where the grid's thumbnails are cached (under the work dir, never the
+        image folder); without it the grid button is hidden."""
         super().__init__(parent)
         self.bench = bench
         self.model = ImageListModel(bench, self)
+        if thumbs_dir is not None:
+            self.model.thumbs = ThumbnailLoader(thumbs_dir, parent=self)
+            self.model.thumbs.ready.connect(self.model.thumbnail_ready)
+        self.grid_button = QToolButton()
+        self.grid_button.setText("Grid")
+        self.grid_button.setToolTip("Thumbnails with their state badge instead of the list")
+        self.grid_button.setCheckable(True)
+        self.grid_button.setVisible(thumbs_dir is not None)
+        self.grid = QListView()
+        self.grid.setModel(self.model)
+        self.grid.setViewMode(QListView.ViewMode.ListMode)  # with wrapping: a grid laid out by arithmetic
+        self.grid.setFlow(QListView.Flow.LeftToRight)
+        self.grid.setWrapping(True)
+        self.grid.setResizeMode(QListView.ResizeMode.Adjust)
+        self.grid.setUniformItemSizes(True)
+        self.grid.setLayoutMode(QListView.LayoutMode.Batched)
+        self.grid.setBatchSize(200)
+        self.grid.setIconSize(QSize(THUMB_PX, THUMB_PX))
+        self.grid.setGridSize(QSize(THUMB_PX + 16, THUMB_PX + self.grid.fontMetrics().height() + 14))
+        self.grid.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.grid.setItemAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.filter_box = QComboBox()
         for f in Filter:
             self.filter_box.addItem(f.value if f.value.isupper() else f.value.capitalize(), f)
@@ -225,16 +283,22 @@ class ImageListPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.filter_box, 1)
         top.addWidget(self.sort_box)
+        top.addWidget(self.grid_button)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.grid)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(top)
         lay.addWidget(self.search)
-        lay.addWidget(self.view, 1)
+        lay.addWidget(self.stack, 1)
         lay.addWidget(self.summary)
         self.filter_box.currentIndexChanged.connect(self._view_changed)
         self.sort_box.currentIndexChanged.connect(self._view_changed)
         self.search.textChanged.connect(self._search_timer.start)
         self.view.selectionModel().currentChanged.connect(self._on_current)
+        self.grid.selectionModel().currentChanged.connect(self._on_current)
+        self.grid_button.toggled.connect(self.set_grid)
         self.model.modelReset.connect(self._reselect)
         self.row_chosen.connect(bench.set_current)
         bench.folder_opened.connect(self._on_folder)
@@ -248,7 +312,24 @@ class ImageListPanel(QWidget):
             metrics.filters_changed.connect(self.set_error_filters)
 
     def _on_folder(self, _folder: str) -> None:
+        if self.model.thumbs is not None:
+            self.model.thumbs.forget()
         self.model.folder_changed()
+
+    def set_grid(self, on: bool) -> None:
+        """Thumbnails (decoded only for the items the grid paints) or the list."""
+        if self.grid_button.isChecked() != on:
+            self.grid_button.setChecked(on)  # comes back here
+            return
+        self.model.grid_mode = on
+        self.stack.setCurrentWidget(self.grid if on else self.view)
+        if self.model.rows:
+            self.model.dataChanged.emit(self.model.index(0, 0), self.model.index(len(self.model.rows) - 1, 0),
+                                        [Qt.ItemDataRole.DecorationRole])
+        self.select(self.bench.current_row, emit=False)
+
+    def active_view(self) -> QAbstractItemView:
+        return self.grid if self.model.grid_mode else self.view
 
     def _on_outcome(self, row: int, _model: str) -> None:
         self.model.store_changed(row)
@@ -302,12 +383,16 @@ class ImageListPanel(QWidget):
         if pos < 0:
             return
         idx = self.model.index(pos, 0)
-        sm = self.view.selectionModel()
-        if not emit:
-            sm.blockSignals(True)
-        sm.setCurrentIndex(idx, sm.SelectionFlag.ClearAndSelect)
-        sm.blockSignals(False)
-        self.view.scrollTo(idx)
+        active = self.active_view()
+        for view in (self.view, self.grid):  # both follow; only the one shown tells the bench
+            sm = view.selectionModel()
+            quiet = view is not active or not emit
+            if quiet:
+                sm.blockSignals(True)
+            sm.setCurrentIndex(idx, sm.SelectionFlag.ClearAndSelect | sm.SelectionFlag.Rows)
+            if quiet:
+                sm.blockSignals(False)
+        active.scrollTo(idx)
 
     def step(self, delta: int, flagged_only: bool = False, state: Optional[ImageState] = None) -> None:
         """Move to the next/previous row in list order: any, or only NG ones
