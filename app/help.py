@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-#: what the About box reports: (shown name, distribution name)
+#: what the About box reports: (shown name, distribution names separated by |)
 PACKAGES = (("Defect Inspector", "defect-inspector"), ("PaddlePaddle", "paddlepaddle"),
-            ("PySide6", "PySide6"), ("pyqtgraph", "pyqtgraph"), ("OpenCV", "opencv-python-headless"),
+            ("PySide6", "PySide6"), ("pyqtgraph", "pyqtgraph"), ("OpenCV", "opencv-python-headless|opencv-python|opencv-contrib-python"),
             ("OpenVINO", "openvino"), ("ONNX Runtime", "onnxruntime"), ("paddle2onnx", "paddle2onnx"))
 
 MODEL_FORMATS = (
@@ -72,11 +72,15 @@ def shortcut_rows(actions: Iterable[QAction]) -> List[Tuple[str, str]]:
 def versions() -> List[Tuple[str, str]]:
     """(name, version or "not installed") for the packages the app runs on, without importing them."""
     out = [("Python", sys.version.split()[0])]
-    for shown, dist in PACKAGES:
-        try:
-            out.append((shown, metadata.version(dist)))
-        except metadata.PackageNotFoundError:
-            out.append((shown, "not installed"))
+    for shown, dists in PACKAGES:  # "a|b": the first of these distributions installed
+        found = "not installed"
+        for dist in dists.split("|"):
+            try:
+                found = metadata.version(dist)
+                break
+            except metadata.PackageNotFoundError:
+                continue
+        out.append((shown, found))
     return out
 
 

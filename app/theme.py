@@ -80,3 +80,9 @@ def restyle_plots(root: QWidget, name: str) -> None:
             ax = item.getAxis(axis)
             ax.setPen(c["plot_fg"])
             ax.setTextPen(c["plot_fg"])
+        if item.titleLabel.text:
+            item.setTitle(item.titleLabel.text, size="9pt", color=c["plot_fg"])
+        for label in view.scene().items():  # value labels drawn in the default text colour
+            if getattr(label, "follows_theme", False):
+                label.setBrush(QColor(c["plot_fg"]))
+                label._color = c["plot_fg"]

@@ -139,3 +139,16 @@ def test_reset_layout_and_per_screen_layout(make_window):
     w.close()
     size = w.screen().availableGeometry().size()
     assert w.settings.value(f"window/state/{size.width()}x{size.height()}") is not None
+
+
+def test_about_reports_the_installed_versions():
+    import cv2 as cv
+    import pyqtgraph
+    import PySide6
+
+    from app.help import about_html, versions
+
+    found = dict(versions())
+    assert found["PySide6"] == PySide6.__version__ and found["pyqtgraph"] == pyqtgraph.__version__
+    assert found["OpenCV"].startswith(cv.__version__)
+    assert all(v in about_html() for v in found.values())

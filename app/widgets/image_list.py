@@ -64,6 +64,7 @@ def _dot(color: str, mark: str = "") -> QIcon:
 #: columns: name (elided in the middle), score, verdict mark (fixed widths, never "...")
 NAME_COL, SCORE_COL, MARK_COL = 0, 1, 2
 VERDICT_MARKS = {Verdict.CONFIRMED: "✔", Verdict.REJECTED: "✘"}
+TILE_H = THUMB_PX + 18  # a grid tile: the picture, then its name
 
 
 class ImageListModel(QAbstractTableModel):
@@ -155,6 +156,8 @@ class ImageListModel(QAbstractTableModel):
         store = self.bench.store
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
+            if col == NAME_COL and self.grid_mode and self.thumbs is not None:
+                return None  # the tile carries the name under the picture
             if col == NAME_COL:
                 return self._name(store.images[row])
             if col == SCORE_COL:
@@ -166,7 +169,7 @@ class ImageListModel(QAbstractTableModel):
             if col != NAME_COL:
                 return None
             if self.grid_mode and self.thumbs is not None:
-                return self._tile(store.images[row], store.state(row))
+                return self._tile(store.images[row], store.state(row), os.path.basename(store.images[row]))
             return self._icons[store.state(row)]
         if role == Qt.ItemDataRole.ToolTipRole:
             state = store.state(row)
@@ -182,17 +185,25 @@ class ImageListModel(QAbstractTableModel):
         return None
 
 
-    def _tile(self, path: str, state: ImageState) -> QPixmap:
+    def _tile(self, path: str, state: ImageState, name: str) -> QPixmap:
         """The grid's picture: the thumbnail (or an empty frame while it decodes) centred in a
-        square, the state badge in its top-left corner."""
-        tile = QPixmap(THUMB_PX, THUMB_PX)
-        tile.fill(QColor(STATE_COLORS[ImageState.NO_RESULT]).darker(250))
+        square, the state badge in its top-left corner, the file name under it (light on dark:
+        readable in either theme)."""
+        tile = QPixmap(THUMB_PX, TILE_H)
+        tile.fill(QColor("#15181d"))
         thumb: Optional[QImage] = self.thumbs.get(path) if self.thumbs is not None else None
         p = QPainter(tile)
         if thumb is not None:
             p.drawImage((THUMB_PX - thumb.width()) // 2, (THUMB_PX - thumb.height()) // 2, thumb)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.drawPixmap(3, 3, self._badges[state])
+        font = p.font()
+        font.setPixelSize(11)
+        p.setFont(font)
+        p.fillRect(0, THUMB_PX, THUMB_PX, TILE_H - THUMB_PX, QColor(STATE_COLORS[state]).darker(300))
+        p.setPen(QColor("#eef1f5"))
+        text = p.fontMetrics().elidedText(name, Qt.TextElideMode.ElideMiddle, THUMB_PX - 6)
+        p.drawText(3, THUMB_PX, THUMB_PX - 6, TILE_H - THUMB_PX, Qt.AlignmentFlag.AlignCenter, text)
         p.end()
         return tile
 
@@ -235,8 +246,9 @@ class ImageListPanel(QWidget):
         self.grid.setUniformItemSizes(True)
         self.grid.setLayoutMode(QListView.LayoutMode.Batched)
         self.grid.setBatchSize(200)
-        self.grid.setIconSize(QSize(THUMB_PX, THUMB_PX))
-        self.grid.setGridSize(QSize(THUMB_PX + 16, THUMB_PX + self.grid.fontMetrics().height() + 14))
+        self.grid.setIconSize(QSize(THUMB_PX, TILE_H))
+        self.grid.setGridSize(QSize(THUMB_PX + 10, TILE_H + 10))
+        self.grid.setSpacing(0)
         self.grid.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.grid.setItemAlignment(Qt.AlignmentFlag.AlignHCenter)
