@@ -12,7 +12,7 @@ import collections
 import hashlib
 import os
 from pathlib import Path
-from typing import Optional, Set
+from typing import Dict, Optional, Set
 
 import cv2
 import numpy as np
@@ -26,6 +26,8 @@ from .workers import FunctionWorker, WorkerPool
 
 THUMB_PX = 128  # longest side
 MEMORY_ITEMS = 600  # QImages kept (a few screens of a 4K grid)
+#: a queued decode is skipped once this many newer tiles were asked for (the grid scrolled on)
+STALE_AFTER = 300
 
 
 def thumbnail_file(root: Path, image: str, px: int = THUMB_PX) -> Path:
@@ -74,6 +76,7 @@ class ThumbnailLoader(QObject):
         self._images: collections.OrderedDict[str, QImage] = collections.OrderedDict()
         self._pending: Set[str] = set()
         self._failed: Set[str] = set()
+        self._asked: Dict[str, int] = {}  # path -> when it was asked for (a request number)
 
     def get(self, path: str) -> Optional[QImage]:
         image = self._images.get(path)
@@ -83,11 +86,19 @@ class ThumbnailLoader(QObject):
         if path not in self._pending and path not in self._failed:
             self._pending.add(path)
             self.requested += 1
-            worker = FunctionWorker(lambda: _load(self.root, path, self.px))
+            self._asked[path] = self.requested
+            worker = FunctionWorker(lambda: self._decode(path))
             worker.signals.returned.connect(lambda img, p=path: self._arrived(p, img))
             worker.signals.errored.connect(lambda e, p=path: self._error(p, e))
             self.pool.start(worker)
         return None
+
+    def _decode(self, path: str) -> Optional[QImage]:
+        """On a worker: None when the grid has moved far past this tile (fast scrolling over
+        a large folder must not queue thousands of decodes ahead of the tiles on screen)."""
+        if self.requested - self._asked.get(path, 0) > STALE_AFTER:
+            return None
+        return _load(self.root, path, self.px)
 
     def forget(self) -> None:
         """A new folder: queued decodes are dropped, the memory cache emptied."""
@@ -95,9 +106,12 @@ class ThumbnailLoader(QObject):
         self._images.clear()
         self._pending.clear()
         self._failed.clear()
+        self._asked.clear()
 
-    def _arrived(self, path: str, image: QImage) -> None:
+    def _arrived(self, path: str, image: Optional[QImage]) -> None:
         self._pending.discard(path)
+        if image is None:  # skipped: asked for again when it is painted again
+            return
         self._images[path] = image
         while len(self._images) > MEMORY_ITEMS:
             self._images.popitem(last=False)
