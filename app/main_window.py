@@ -133,12 +133,15 @@ class MainWindow(QMainWindow):
 
     def _fit_to_screen(self, width: int, height: int) -> None:
         """Open at ``width`` x ``height``, or maximised on a screen too small for it (a
-        1280x720 line PC would otherwise cut the right docks off)."""
+        1280x720 line PC would otherwise cut the right docks off), or at three quarters of a
+        screen twice as wide."""
         screen = self.screen() or QGuiApplication.primaryScreen()
         room = screen.availableGeometry() if screen is not None else None
         if room is not None and (room.width() < width or room.height() < height):
             self.resize(min(width, room.width()), min(height, room.height()))
             self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+        elif room is not None and room.width() >= 2 * width:  # a 4K screen: three quarters of it
+            self.resize(room.width() * 3 // 4, room.height() * 3 // 4)
         else:
             self.resize(width, height)
 
