@@ -105,7 +105,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(speed, self.errors_dock)
         self.tabifyDockWidget(speed, self.metrics_dock)
         speed.raise_()
-        self.resizeDocks([left, right[0]], [330, 340], Qt.Orientation.Horizontal)
+        self.resizeDocks([left, right[0]], [330, 360], Qt.Orientation.Horizontal)  # the model panel without a sideways scroll
         self.resizeDocks(right, [200, 260, 240], Qt.Orientation.Vertical)
         self.resizeDocks([speed], [300], Qt.Orientation.Vertical)
         # the window's own observers: title, settings, docks, the run's end
