@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Optional
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
                                 scroll=True),
                  self.add_panel("Current image", self.info_panel, Qt.DockWidgetArea.RightDockWidgetArea,
                                 scroll=True)]
-        speed = self.add_panel("Live speed", self.fps_plot, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.speed_dock = speed = self.add_panel("Live speed", self.fps_plot, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.errors_dock = self.add_panel("Errors", self.errors_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.metrics_dock = self.add_panel("Metrics", self.metrics_panel, Qt.DockWidgetArea.BottomDockWidgetArea,
                                            scroll=True)
@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
             self.restoreState(settings.value(self._layout_key("state"), QByteArray()))
         else:
             self._fit_to_screen(1600, 1000)
+            QTimer.singleShot(0, self._bottom_docks_height)
         theme = str(settings.value("view/theme", "dark"))
         self.actions_[f"theme:{theme if theme in THEMES else 'dark'}"].setChecked(True)  # applies it
         self.viewer.show_empty()
@@ -157,6 +158,12 @@ class MainWindow(QMainWindow):
             dock.setFloating(False)
             dock.show()
         self.restoreState(self._default_state)
+        self._bottom_docks_height()
+
+    def _bottom_docks_height(self) -> None:
+        """The charts' row a third of the window (at least the metrics' figures), once the
+        window has its size on the screen (a 1280x720 screen would otherwise squeeze it)."""
+        self.resizeDocks([self.speed_dock], [max(270, self.height() // 3)], Qt.Orientation.Vertical)
 
     def set_theme(self, name: str) -> None:
         """Dark or light: the palette, the list and overlay colours, the charts."""

@@ -62,7 +62,7 @@ class MetricsPanel(QWidget):
         self.empty = QLabel("Open an image folder that has ground truth to see metrics (Ctrl+O).")
         self.empty.setObjectName("emptyMetrics")
         self.empty.setWordWrap(True)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)  # seen in a short dock
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty)
         self.stack.addWidget(self._content())
