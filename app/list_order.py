@@ -63,6 +63,16 @@ def _by_area(store: ResultsStore, rows: List[int], names: Sequence[str]) -> List
     return idx[np.argsort(-areas[idx], kind="stable")].tolist()
 
 
+def _by_disagreement(store: ResultsStore, rows: List[int], names: Sequence[str]) -> List[int]:
+    """Model A against model B (:class:`app.model_pair.ModelPair`), the strongest first;
+    images not compared last."""
+    def key(r: int) -> tuple:
+        d = store.disagreement(r)
+        return (1, 0.0) if d is None else (0, -d)
+
+    return sorted(rows, key=key)
+
+
 @dataclass(frozen=True)
 class SortKey:
     label: str  # as shown in the sort box
@@ -76,6 +86,7 @@ SORT_KEYS: Dict[str, SortKey] = {
     "score": SortKey("Score (highest first)", _by_score),
     "state": SortKey("State (worst first)", _by_state),
     "area": SortKey("Defect area (largest first)", _by_area),
+    "disagreement": SortKey("Models disagree (most first)", _by_disagreement),
 }
 
 

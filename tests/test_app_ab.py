@@ -5,8 +5,10 @@ rules; the "models disagree" filter is image_disagreement on the stored results.
 
 import cv2  # noqa: F401  imported before Qt so its plugin path can be undone
 import pytest
+from PySide6.QtCore import Qt
 
 from app.qt_env import prepare_qt_env
+from app.widgets.image_list import NAME_COL, SCORE_COL
 from inspectors.metrics.compare import image_disagreement
 from inspectors.rules import ImageVerdict, Rules, bind, decide_result
 from inspectors.session import Filter, ImageState
@@ -93,10 +95,10 @@ def test_list_counts_status_and_class_table_belong_to_the_model_shown(qtbot, ab_
         for pos in range(lm.rowCount()):
             row = lm.rows[pos]
             state, score = expected[row]
-            text = lm.data(lm.index(pos))
-            tip = lm.data(lm.index(pos), role=3)  # ToolTipRole
+            text = lm.data(lm.index(pos, SCORE_COL))
+            tip = lm.data(lm.index(pos, NAME_COL), Qt.ItemDataRole.ToolTipRole)
             assert tip.splitlines()[1].split(":")[0] == state.value, (model, row, tip)
-            assert (f"{score:.2f}" in text) if score is not None else not text.rstrip()[-1].isdigit(), text
+            assert text == (f"{score:.2f}" if score is not None else ""), (model, row, text)
         want = {s: sum(1 for st, _ in expected if st is s) for s in
                 (ImageState.NG, ImageState.REVIEW, ImageState.OK, ImageState.ERROR)}
         counts = w.bench.store.counts()
@@ -187,10 +189,11 @@ def test_models_disagree_filter_is_image_disagreement_on_the_stored_results(qtbo
     want = [r for r in sorted(expected) if expected[r] > 0]
     assert want, "the two models should disagree on some image here"
     panel = w.list_panel
-    panel.sort_box.setChecked(False)
+    panel.sort_box.setCurrentIndex(panel.sort_box.findData("folder"))
     panel.set_filter(Filter.MODELS_DISAGREE)
     qtbot.waitUntil(lambda: panel.model.rows == want, timeout=10_000)
-    panel.sort_box.setChecked(True)  # by disagreement, strongest first (ties in folder order)
+    # by disagreement, strongest first (ties in folder order)
+    panel.sort_box.setCurrentIndex(panel.sort_box.findData("disagreement"))
     by_score = sorted(want, key=lambda r: -expected[r])
     qtbot.waitUntil(lambda: panel.model.rows == by_score, timeout=10_000)
     for model in (b, a):  # the filter is about the pair, whichever model the list shows

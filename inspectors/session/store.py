@@ -508,10 +508,15 @@ class ResultsStore:
                                                                      self.review_from)))[idx]
 
     def defect_areas(self) -> np.ndarray:
-        """Per row the defect area (px) the rules keep, summed over classes; the largest over
-        the models (0 where no model has a result or a result has no geometry)."""
+        """Per row the defect area (px) the rules keep, summed over classes, of the model
+        shown (with none shown: the largest over the models); 0 where there is no result or
+        a result has no geometry."""
         out = np.zeros(len(self.images), np.float64)
-        for d in self._decisions.values():
+        if self.shown is None:
+            models = list(self._decisions.values())
+        else:
+            models = [self._decisions[self.shown]] if self.shown in self._decisions else []
+        for d in models:
             tables = d.stacked()
             kept = decide_many(tables, d.bound(self.rules, self.thresholds, self.review_from)).kept_area
             np.maximum(out, np.nan_to_num(kept.sum(axis=1)), out=out)
@@ -582,9 +587,6 @@ class ResultsStore:
         elif which is Filter.MODELS_DISAGREE:
             d = self._disagreement
             out = [] if d is None or len(d) != len(self.images) else np.flatnonzero(d > 0).tolist()
-            if by_score:  # by disagreement, the strongest first
-                out.sort(key=lambda r: -d[r])
-                return out
         else:
             out = [r for r in np.flatnonzero((self._codes == _NG) | (self._codes == _OK)).tolist()
                    if self.disagrees(r)]
