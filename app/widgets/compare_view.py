@@ -34,10 +34,6 @@ from .viewer import _Titled
 VERDICT_COLORS = {"NG": "#e5484d", "REVIEW": "#e8a33d", "OK": "#46a758"}
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("CompareView", text)
-
-
 class CompareView(QWidget):
     """Ground truth | A | B on the bench's current image; the A and B boxes choose the
     models (:class:`~app.model_pair.ModelPair`, shared with the list's disagreement filter)."""
@@ -48,17 +44,17 @@ class CompareView(QWidget):
         self.a_box, self.b_box = QComboBox(), QComboBox()
         for box in (self.a_box, self.b_box):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        swap = QPushButton(_t("Swap A and B"))
+        swap = QPushButton(QCoreApplication.translate("CompareView", "Swap A and B"))
         self.note = QLabel("")
         self.note.setObjectName("muted")
         bar = QHBoxLayout()
-        bar.addWidget(QLabel(_t("Model A")))
+        bar.addWidget(QLabel(QCoreApplication.translate("CompareView", "Model A")))
         bar.addWidget(self.a_box)
-        bar.addWidget(QLabel(_t("Model B")))
+        bar.addWidget(QLabel(QCoreApplication.translate("CompareView", "Model B")))
         bar.addWidget(self.b_box)
         bar.addWidget(swap)
         bar.addWidget(self.note, 1)
-        self.gt_pane, self.a_pane, self.b_pane = _Titled(_t("Ground truth")), _Titled("A"), _Titled("B")
+        self.gt_pane, self.a_pane, self.b_pane = _Titled(QCoreApplication.translate("CompareView", "Ground truth")), _Titled("A"), _Titled("B")
         self.panes: List[_Titled] = [self.gt_pane, self.a_pane, self.b_pane]
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.setChildrenCollapsible(False)
@@ -81,6 +77,7 @@ class CompareView(QWidget):
         self.b_box.activated.connect(self._chosen)
         swap.clicked.connect(lambda: pair.set_pair(pair.b, pair.a))
         pair.pair_changed.connect(self._on_pair)
+        pair.scores_ready.connect(self.refresh)
         bench.models.changed.connect(self._fill_boxes)
         bench.models.removed.connect(self._fill_boxes)
         for event in (bench.image_ready, bench.ground_truth_changed, bench.runs_changed, bench.thresholds_changed,
@@ -118,7 +115,7 @@ class CompareView(QWidget):
         gt = b.ground_truth_for(row) if row >= 0 and b.ground_truth is not None else None
         self.gt_pane.setVisible(b.ground_truth is not None)
         ids = self.pair.ready_models()
-        self.note.setText("" if len(ids) >= 2 else _t("Load two or more models to compare them."))
+        self.note.setText(self._agreement(row) if len(ids) >= 2 else QCoreApplication.translate("CompareView", "Load two or more models to compare them."))
         self.decisions = {}
         if self._image is None:
             for p in self.panes:
@@ -126,8 +123,8 @@ class CompareView(QWidget):
             return
         style = b.render_style
         if b.ground_truth is not None:
-            self.gt_pane.caption.setText(_t("Ground truth") if gt is not None else
-                                         _t("Ground truth (none for this image)"))
+            self.gt_pane.caption.setText(QCoreApplication.translate("CompareView", "Ground truth") if gt is not None else
+                                         QCoreApplication.translate("CompareView", "Ground truth (none for this image)"))
             self._draw(self.gt_pane.view, gt, style.with_(thresholds=None), None)
         for pane, side, mid in ((self.a_pane, "A", self.pair.a), (self.b_pane, "B", self.pair.b)):
             result = b.result(row, mid) if mid else None
@@ -138,19 +135,28 @@ class CompareView(QWidget):
             self._draw(pane.view, result, style.with_(thresholds=thresholds), decision)
         self._link(self.a_pane.view)
 
+    def _agreement(self, row: int) -> str:
+        score = self.bench.store.disagreement(row) if row >= 0 else None
+        if score is None:
+            return ""
+        if score <= 0:
+            return QCoreApplication.translate("CompareView", "A and B agree on this image")
+        return QCoreApplication.translate("CompareView", "A and B disagree on this image (disagreement {score:g}; the list can filter and sort by it)"
+                  ).format(score=score)
+
     def _caption(self, side: str, mid: str, result: Optional[Result], decision: Optional[Decision]) -> str:
         if not mid:
-            return _t("{side}: no model").format(side=side)
+            return QCoreApplication.translate("CompareView", "{side}: no model").format(side=side)
         name = model_label(mid)
         if result is None:
             error = self.bench.store.error(self.bench.current_row, mid)
-            state = _t("error: {message}").format(message=error) if error else _t("not inspected yet")
+            state = QCoreApplication.translate("CompareView", "error: {message}").format(message=error) if error else QCoreApplication.translate("CompareView", "not inspected yet")
             return f"<b>{side}</b> · {name} · {state}"
         verdict = decision.verdict.name if decision is not None else "?"
         color = VERDICT_COLORS.get(verdict, "#9aa4b1")
-        threshold = _t("threshold {value:.2f}").format(value=self.bench.settings_of(mid)[1].default)
-        return (f"<b>{side}</b> · {name} · <b style='color:{color}'>{verdict}</b> · "
-                f"{result.defect_score():.2f} · {threshold}")
+        threshold = QCoreApplication.translate("CompareView", "threshold {value:.2f}").format(value=self.bench.settings_of(mid)[1].default)
+        score = QCoreApplication.translate("CompareView", "max score {value:.2f}").format(value=result.defect_score())
+        return f"<b>{side}</b> · {name} · <b style='color:{color}'>{verdict}</b> · {score} · {threshold}"
 
     def _draw(self, view: ImageView, result: Optional[Result], style: RenderStyle,
               decision: Optional[Decision]) -> None:
@@ -198,9 +204,9 @@ class CompareWindow:
         self.pair = ModelPair(bench, window)
         self.pair.scores_ready.connect(lambda: list_model.store_changed())
         self.view: Optional[CompareView] = None
-        self.action = QAction(_t("Compare models (A | B)…"), window)
+        self.action = QAction(QCoreApplication.translate("CompareView", "Compare models (A | B)…"), window)
         self.action.setShortcut(QKeySequence("Ctrl+Shift+B"))
-        self.action.setToolTip(_t("Model A and model B side by side on the current image, each with its own rules"))
+        self.action.setToolTip(QCoreApplication.translate("CompareView", "Model A and model B side by side on the current image, each with its own rules"))
         self.action.setEnabled(False)
         self.action.triggered.connect(self.open)
         view_menu.addSeparator()
@@ -216,7 +222,7 @@ class CompareWindow:
         if self.view is None:
             self.view = CompareView(self.bench, self.pair, self.window)
             self.view.setWindowFlag(Qt.WindowType.Window)
-            self.view.setWindowTitle(_t("Compare models"))
+            self.view.setWindowTitle(QCoreApplication.translate("CompareView", "Compare models"))
             self.view.resize(1400, 820)
         self.view.show()
         self.view.raise_()

@@ -92,7 +92,7 @@ class InfoPanel(QScrollArea):
                 lines.append(f"<span style='color:#f5a524'>{name}: {html.escape(outcome.error or '')}</span>")
                 continue
             t = outcome.timings
-            decision = b.decision_of(outcome.result, model_id)
+            decision = b.decision_by(model_id, outcome.result)  # each model by its own rules
             found = decision_html(decision) if decision is not None else "the rules cannot apply (see Errors)"
             lines.append(f"<b>{name}</b>: {found}"
                          f"<br><span style='color:#8b95a3'>read {t.read * 1e3:.1f} · pre {t.preprocess * 1e3:.1f}"

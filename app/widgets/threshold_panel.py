@@ -122,6 +122,7 @@ class ThresholdPanel(QWidget):
         self._spins: Dict[str, QDoubleSpinBox] = {}
         self._checks: Dict[str, QTableWidgetItem] = {}
         self._kept: Dict[str, float] = {}  # per-class values of classes not shown (yet)
+        self._classes: List[Tuple[str, int]] = []
         self._hidden_kept: frozenset = frozenset()
         self._quiet = False
         self.slider.valueChanged.connect(lambda v: self._set_global(v / 100.0))
@@ -139,7 +140,9 @@ class ThresholdPanel(QWidget):
         bench.rules_changed.connect(self.show_rules)
 
     def _update_classes(self, *_args: object) -> None:
-        self.set_classes(self.bench.class_names())
+        classes = self.bench.class_names()
+        if classes != self._classes:  # another model shown with the same classes: the rows stay
+            self.set_classes(classes)
 
     def _set_global(self, v: float) -> None:
         if self._quiet:
@@ -152,6 +155,7 @@ class ThresholdPanel(QWidget):
 
     def set_classes(self, classes: List[Tuple[str, int]]) -> None:
         """Show a row per class; values of classes already shown are kept."""
+        self._classes = list(classes)
         old = dict(self.thresholds().per_class)
         hidden = self.render_style().hidden_classes
         self._kept = {n: v for n, v in old.items() if n not in {c for c, _ in classes}}
