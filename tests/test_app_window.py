@@ -38,8 +38,9 @@ def seg_model(tmp_path_factory):
 def _load(qtbot, w, path):
     with qtbot.waitSignal(w.models.changed, timeout=RUN_TIMEOUT,
                           check_params_cb=lambda mid: w.models.models[mid].status != "loading"):
-        w.add_model(str(path))
+        mid = w.add_model(str(path))
     assert w.models.ready(), w.model_panel.message.text()
+    return mid
 
 
 def _open(qtbot, w, folder):
@@ -191,12 +192,18 @@ def test_two_models_and_settings_persist(qtbot, make_window, seg_model, tmp_path
     make_images(tmp_path / "src", n=3, corrupt=False)
     w = make_window()
     _load(qtbot, w, seg_model)
-    _load(qtbot, w, cls_model)
+    cls_id = _load(qtbot, w, cls_model)
     _open(qtbot, w, tmp_path / "src")
     _run(qtbot, w)
     assert all(len(w.bench.store.outcomes(r)) == 2 for r in range(3))
-    names = [w.threshold_panel.table.item(r, 0).text() for r in range(w.threshold_panel.table.rowCount())]
-    assert "crazing" in names and "defect_1" in names
+
+    def names():
+        return [w.threshold_panel.table.item(r, 0).text() for r in range(w.threshold_panel.table.rowCount())]
+
+    # the class table is the shown model's (issue 14): its own classes with its own thresholds
+    assert "defect_1" in names() and "crazing" not in names()
+    w.bench.set_active_model(cls_id)
+    assert "crazing" in names() and "defect_1" not in names()
     w.threshold_panel.set_class_threshold("crazing", 0.8)
     w.threshold_panel.slider.setValue(35)
     w.close()
@@ -207,6 +214,7 @@ def test_two_models_and_settings_persist(qtbot, make_window, seg_model, tmp_path
     for m in again.settings.models():  # the active model's run brings its settings back
         _load(qtbot, again, m)
     _open(qtbot, again, tmp_path / "src")
+    again.bench.set_active_model(cls_id)
     assert again.bench.store.thresholds.default == pytest.approx(0.35)
     assert again.threshold_panel.thresholds().per_class == {"crazing": 0.8}
 
