@@ -12,7 +12,7 @@ truth and the set of stored results), so a repeated event costs nothing. The sco
 
 from __future__ import annotations
 
-from typing import List, Optional, Sequence, Tuple
+from typing import Callable, List, Optional, Sequence, Tuple
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -35,6 +35,9 @@ class ModelPair(QObject):
         super().__init__(parent)
         self.bench = bench
         self.a = self.b = ""
+        #: whether anyone shows the scores now (the list filters or sorts by them, the compare
+        #: view is open): a long run's results are not compared image by image for nobody
+        self.wanted: Callable[[], bool] = lambda: True
         self._key: Optional[tuple] = None  # the state the store's scores belong to
         self._pending: Optional[tuple] = None  # the state being computed
         self._cache: List[Tuple[tuple, np.ndarray]] = []  # (state, scores) of the last few (states hold dicts)
@@ -70,7 +73,7 @@ class ModelPair(QObject):
         b, store = self.bench, self.bench.store
         if not self.a or not self.b or self.a == self.b or b.folder is None:
             return None
-        done = tuple(int(sum(store.has_result(r, m) for r in store.inspected_rows())) for m in (self.a, self.b))
+        done = (store.result_count(self.a), store.result_count(self.b))
         return (str(b.folder), len(store), self.a, self.b, b.settings_of(self.a), b.settings_of(self.b),
                 id(b.ground_truth), done)
 
@@ -78,13 +81,16 @@ class ModelPair(QObject):
         """Whether the store's scores belong to the present state (nothing pending)."""
         return self._pending is None and not self._timer.isActive() and self._key == self._state()
 
+    def is_wanted(self) -> bool:
+        return self.wanted()
+
     def update(self) -> None:
         """Recompute the scores for the current state (from the cache when it was seen)."""
         key = self._state()
         if key is None:
             self._publish(None, None)
             return
-        if key == self._key or key == self._pending:
+        if key == self._key or key == self._pending or not self.wanted():
             return
         cached = next((scores for k, scores in self._cache if k == key), None)
         if cached is not None:

@@ -176,6 +176,10 @@ def test_models_disagree_filter_is_image_disagreement_on_the_stored_results(qtbo
     w, a, b = ab_window
     pair = w.compare.pair
     pair.set_pair(a, b)
+    assert not pair.is_wanted()  # nobody shows the scores yet: nothing is compared
+    panel = w.list_panel
+    panel.sort_box.setCurrentIndex(panel.sort_box.findData("folder"))
+    panel.set_filter(Filter.MODELS_DISAGREE)
     qtbot.waitUntil(pair.is_current, timeout=20_000)
     store = w.bench.store
     expected = {}
@@ -188,9 +192,6 @@ def test_models_disagree_filter_is_image_disagreement_on_the_stored_results(qtbo
         expected[row] = d.score
     want = [r for r in sorted(expected) if expected[r] > 0]
     assert want, "the two models should disagree on some image here"
-    panel = w.list_panel
-    panel.sort_box.setCurrentIndex(panel.sort_box.findData("folder"))
-    panel.set_filter(Filter.MODELS_DISAGREE)
     qtbot.waitUntil(lambda: panel.model.rows == want, timeout=10_000)
     # by disagreement, strongest first (ties in folder order)
     panel.sort_box.setCurrentIndex(panel.sort_box.findData("disagreement"))

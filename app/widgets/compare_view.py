@@ -24,10 +24,12 @@ from inspectors.render import RenderStyle, annotate
 from inspectors.render.screen import enlarged, render_factor, screen_style
 from inspectors.results import Result
 from inspectors.rules import Decision
+from inspectors.session import Filter
 
 from ..model_pair import ModelPair
 from ..workbench import Workbench
 from ..workers import model_label
+from .image_list import ImageListModel
 from .image_view import ImageView
 from .viewer import _Titled
 
@@ -199,11 +201,14 @@ class CompareWindow:
     and View ▸ Compare models, which opens the compare view in a window of its own (a
     second screen beside the list) once two models are ready."""
 
-    def __init__(self, window: QMainWindow, bench: Workbench, list_model: QWidget, view_menu: QWidget):
+    def __init__(self, window: QMainWindow, bench: Workbench, list_model: ImageListModel, view_menu: QWidget):
         self.window, self.bench = window, bench
         self.pair = ModelPair(bench, window)
         self.pair.scores_ready.connect(lambda: list_model.store_changed())
         self.view: Optional[CompareView] = None
+        self.pair.wanted = lambda: list_model.filter is Filter.MODELS_DISAGREE \
+            or list_model.sort_key == "disagreement" or (self.view is not None and self.view.isVisible())
+        list_model.modelReset.connect(self.pair.update)  # the list now filters or sorts by it
         self.action = QAction(QCoreApplication.translate("CompareView", "Compare models (A | B)…"), window)
         self.action.setShortcut(QKeySequence("Ctrl+Shift+B"))
         self.action.setToolTip(QCoreApplication.translate("CompareView", "Model A and model B side by side on the current image, each with its own rules"))
@@ -228,6 +233,7 @@ class CompareWindow:
         self.view.raise_()
         self.view.activateWindow()
         self.view.refresh()
+        self.pair.update()  # the view's agree / disagree line wants the scores
         return self.view
 
 

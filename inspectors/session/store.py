@@ -389,6 +389,11 @@ class ResultsStore:
         model = model if model is not None else self.shown
         return bool(entry.summaries) if model is None else model in entry.summaries
 
+    def result_count(self, model: str) -> int:
+        """How many rows ``model`` has a result for."""
+        flags = self._flags.get(model)
+        return int(flags[0].sum()) if flags is not None else 0
+
     def inspected_rows(self) -> List[int]:
         return sorted(self._entries)
 
