@@ -230,6 +230,9 @@ class LineView(QWidget):
             self.values[key] = value
         counters = QGroupBox("Counters")
         counters.setLayout(grid)
+        readable = counters.font()
+        readable.setPointSize(readable.pointSize() + 2)  # read from a step away, beside the line
+        counters.setFont(readable)
         side = QVBoxLayout()
         side.addWidget(self.verdict)
         side.addWidget(self.file_label)

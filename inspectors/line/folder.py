@@ -56,6 +56,12 @@ class FolderSource:
         with self._lock:
             self._pending.setdefault(path, (-1, -1, time.monotonic()))
 
+    def _forget(self, path: str) -> None:
+        """A file taken away (the line's archiver): nothing to remember about it."""
+        with self._lock:
+            self._pending.pop(path, None)
+            self._emitted.pop(path, None)
+
     def _renamed_in(self, path: str) -> None:
         if not _wanted(path):
             return
@@ -86,7 +92,12 @@ class FolderSource:
 
             def on_moved(self, event):
                 if not event.is_directory:
+                    source._forget(os.fsdecode(event.src_path))
                     source._renamed_in(os.fsdecode(event.dest_path))
+
+            def on_deleted(self, event):
+                if not event.is_directory:
+                    source._forget(os.fsdecode(event.src_path))
 
         return Handler()
 
