@@ -252,10 +252,26 @@ def _watch(args, **kw):
 
 
 def test_watch_sigterm_stops_cleanly_and_restart_decides_nothing_again(tmp_path):
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    received = {}
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self):
+            m = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            received[m["id"]] = m
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *a):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     folder, log, ng = tmp_path / "line", tmp_path / "log.jsonl", tmp_path / "ng"
     images = sample_images(folder, 6)
     args = ["--folder", str(folder), "--log", str(log), "--ng-dir", str(ng), "--settle", "0.2",
-            "--work-dir", str(tmp_path / "work")]
+            "--work-dir", str(tmp_path / "work"), "--webhook", f"http://127.0.0.1:{server.server_address[1]}/"]
     p = _watch(args)
     try:
         wait_for(lambda: log.exists() and len(log.read_text().splitlines()) >= 6, 60, "6 log lines")
@@ -268,6 +284,7 @@ def test_watch_sigterm_stops_cleanly_and_restart_decides_nothing_again(tmp_path)
     rows = _lines(log)
     assert sorted(r["file"] for r in rows) == sorted(x.name for x in images)
     assert sorted(os.listdir(ng)) == sorted(r["file"] for r in rows if r["verdict"] == "NG")
+    assert set(received) == {r["id"] for r in rows}  # delivered before the clean exit
 
     p = _watch(args)
     try:
@@ -282,6 +299,8 @@ def test_watch_sigterm_stops_cleanly_and_restart_decides_nothing_again(tmp_path)
         p.kill()
     assert p.returncode == 0, err
     assert "1 decided" in err and "6 already decided" in err
+    server.shutdown()
+    assert len(received) == 7
     assert sorted(r["file"] for r in _lines(log)) == sorted([x.name for x in images] + ["late.bmp"])
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Dict, Optional
 
 import cv2
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import (
     QComboBox,
@@ -163,6 +163,9 @@ class LineView(QWidget):
         self.settings = settings
         self.rules = rules
         self.pool = WorkerPool(1, self)
+        app = QCoreApplication.instance()
+        if app is not None:  # the app quitting with the line running: stop it, do not hang
+            app.aboutToQuit.connect(self.stop)
         self.worker: Optional[LineWorker] = None
 
         self.model_edit = QLineEdit(model)

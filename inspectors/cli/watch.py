@@ -159,10 +159,6 @@ def run(args: argparse.Namespace) -> int:
     decider = ruleuse.decider_for(args)  # bad rules: exit 2 before the model is loaded
     station_id = args.station or socket.gethostname() or "station"
     source = _source(args)  # a camera that does not open: exit 2 before the model is loaded
-    try:
-        log = LogOutput(args.log)
-    except LineError as e:
-        raise CliError(str(e)) from None
     samples = []
     if args.folder is not None:
         from ..imageio import list_images
@@ -171,6 +167,10 @@ def run(args: argparse.Namespace) -> int:
     inspector = load_inspector(args, samples)
     decider.base = Thresholds(args.threshold if args.threshold is not None else inspector.spec.default_threshold)
     bound = decider.bound(inspector.class_names)
+    try:  # opened once the model loads: a model that does not leaves no log behind
+        log = LogOutput(args.log)
+    except LineError as e:
+        raise CliError(str(e)) from None
     capture = None
     if args.folder is not None:
         run_folder = Path(os.path.abspath(args.folder))
