@@ -325,3 +325,25 @@ def test_watch_bad_input_one_line_exit_2(tmp_path, extra, message):
     assert r.returncode == 2, r.stderr
     assert message in r.stderr and len(r.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "log.jsonl").exists()
+
+
+def test_watch_video_file_ends_by_itself_and_keeps_all(tmp_path):
+    video = _video(tmp_path, 10, fps=50)
+    capture, log = tmp_path / "capture", tmp_path / "log.csv"
+    p = _watch(["--camera", str(video), "--log", str(log), "--keep", "all", "--capture-dir", str(capture),
+                "--policy", "queue", "--work-dir", str(tmp_path / "work")])
+    out, err = p.communicate(timeout=120)
+    assert p.returncode == 0, err
+    assert "done: 10 decided" in err
+    import csv
+
+    with open(log, newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 10
+    saved = sorted(os.listdir(capture))
+    assert len(saved) == 10
+    # the saved frames are the frames OpenCV reads from the file (PNG: lossless)
+    cap = cv2.VideoCapture(str(video))
+    for name in saved:
+        ok, frame = cap.read()
+        assert ok and np.array_equal(cv2.imread(str(capture / name)), frame)
