@@ -211,10 +211,10 @@ class LineView(QWidget):
         self.verdict = QLabel("—")
         self.verdict.setAlignment(Qt.AlignmentFlag.AlignCenter)
         big = QFont()
-        big.setPointSize(40)
+        big.setPointSize(36)
         big.setBold(True)
         self.verdict.setFont(big)
-        self.verdict.setMinimumHeight(110)
+        self.verdict.setMinimumHeight(90)
         self._set_verdict("—")
         self.file_label = QLabel("")
         self.file_label.setWordWrap(True)
@@ -225,17 +225,19 @@ class LineView(QWidget):
         names = [("decided", "Decided"), ("OK", "OK"), ("REVIEW", "REVIEW"), ("NG", "NG"),
                  ("ERROR", "Errors"), ("skipped", "Already decided"), ("fps", "Images / s"),
                  ("p50_ms", "Latency p50"), ("p99_ms", "Latency p99"), ("dropped", "Dropped")]
+        readable = self.font()
+        readable.setPointSize(readable.pointSize() + 2)  # read from a step away, beside the line
         for i, (key, text) in enumerate(names):
-            grid.addWidget(QLabel(text), i, 0)
-            value = QLabel("0")
+            name = QLabel(text)
+            name.setFont(readable)
+            grid.addWidget(name, i, 0)
+            value = QLabel("—" if key.endswith("_ms") else "0")
+            value.setFont(readable)
             value.setAlignment(Qt.AlignmentFlag.AlignRight)
             grid.addWidget(value, i, 1)
             self.values[key] = value
         counters = QGroupBox("Counters")
         counters.setLayout(grid)
-        readable = counters.font()
-        readable.setPointSize(readable.pointSize() + 2)  # read from a step away, beside the line
-        counters.setFont(readable)
         side = QVBoxLayout()
         side.addWidget(self.verdict)
         side.addWidget(self.file_label)
@@ -253,7 +255,7 @@ class LineView(QWidget):
         self.strip.setFlow(QListWidget.Flow.LeftToRight)
         self.strip.setWrapping(False)
         self.strip.setIconSize(QSize(96, 96))
-        self.strip.setFixedHeight(140)
+        self.strip.setFixedHeight(124)
         strip_box = QGroupBox("Last NG images")
         sl = QVBoxLayout()
         sl.addWidget(self.strip)
