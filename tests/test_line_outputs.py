@@ -180,3 +180,44 @@ def test_unreachable_webhook_never_stops_inspection(tmp_path, inspector):
     left = station.close_outputs(0.2)
     assert hook.sent == 0 and left == {"webhook": 4} and hook.lost == 8
     assert len(_ids(log)) == 12
+
+
+@pytest.mark.skipif(MOSQUITTO is None, reason="mosquitto is not installed (scripts/system-deps.sh)")
+def test_watch_command_publishes_each_verdict(tmp_path):
+    """The real command with --mqtt: one message per logged image, on the topic asked for."""
+    import os
+    import sys
+
+    import paho.mqtt.client as mqtt
+
+    from tests.line_helpers import ROOT
+
+    broker = Broker(tmp_path)
+    broker.start()
+    got = {}
+    sub = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="watch-test-sub")
+    subscribed = threading.Event()
+    sub.on_connect = lambda c, u, f, rc, p=None: c.subscribe("plant/st1", qos=1)
+    sub.on_subscribe = lambda *a: subscribed.set()
+    sub.on_message = lambda c, u, m: got.__setitem__(json.loads(m.payload)["id"], m.topic)
+    sub.connect("127.0.0.1", broker.port)
+    sub.loop_start()
+    try:
+        assert subscribed.wait(10)
+        folder, log = tmp_path / "line", tmp_path / "log.jsonl"
+        sample_images(folder, 5)
+        r = subprocess.run([sys.executable, str(ROOT / "main.py"), "watch", "--model", str(CLS_MODEL),
+                            "--engine", "paddle", "--folder", str(folder), "--log", str(log),
+                            "--mqtt", f"127.0.0.1:{broker.port}", "--topic", "plant/st1", "--station", "st1",
+                            "--max-images", "5", "--status-every", "0", "--work-dir", str(tmp_path / "w")],
+                           capture_output=True, text=True, timeout=120,
+                           env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert r.returncode == 0, r.stderr
+        ids = set(_ids(log))
+        assert len(ids) == 5 and all(i.startswith("st1:") for i in ids)
+        wait_for(lambda: set(got) == ids, 10, "the 5 messages")
+        assert set(got.values()) == {"plant/st1"}
+    finally:
+        sub.loop_stop()
+        sub.disconnect()
+        broker.stop()
