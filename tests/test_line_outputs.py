@@ -4,6 +4,7 @@ arrives (by id) and inspection never waits for an endpoint."""
 
 from __future__ import annotations
 
+import getpass
 import json
 import shutil
 import subprocess
@@ -43,7 +44,10 @@ class Broker:
         (tmp / "db").mkdir()
         self.conf = tmp / "mosquitto.conf"
         self.conf.write_text(f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence true\n"
-                             f"persistence_location {tmp / 'db'}/\n")
+                             f"persistence_location {tmp / 'db'}/\n"
+                             # started as root, mosquitto would drop to its own user, which cannot
+                             # write the session file into this test's private folder
+                             f"user {getpass.getuser()}\n")
         self.proc = None
 
     def start(self):
@@ -98,14 +102,21 @@ def test_mqtt_broker_killed_and_restarted_every_message_delivered(tmp_path, insp
         broker.stop()  # the broker goes away mid-run
         down_at = station.stats.decided
         wait_for(lambda: station.stats.decided >= down_at + 10, 20, "inspection to go on while the broker is down")
+        wait_for(lambda: mqtt_out.retries > 0, 20, "the sender to find the broker gone")
         assert mqtt_out.pending > 0  # waiting, not lost
         broker.start()  # back on the same port
         line.join(30)
         wait_for(lambda: station.stats.decided == 40, 30, "all 40 decided")
         expected = set(_ids(log))
         assert len(expected) == 40
-        wait_for(lambda: expected <= set(got), 40, "every message delivered after the broker returned")
-        assert mqtt_out.lost == 0 and mqtt_out.retries > 0
+        try:
+            wait_for(lambda: expected <= set(got), 40, "every message delivered after the broker returned")
+        except AssertionError:
+            order = _ids(log)
+            missing = sorted(order.index(i) for i in expected - set(got))
+            raise AssertionError(f"missing rows {missing} of 40; broker down at row {down_at}; "
+                                 f"output {mqtt_out.stats()}") from None
+        assert mqtt_out.lost == 0
     finally:
         station.stop()
         station.wait(30)
