@@ -13,8 +13,6 @@
 from __future__ import annotations
 
 import collections
-import csv
-import io
 import json
 import os
 import shutil
@@ -24,7 +22,7 @@ import urllib.error
 import urllib.request
 from typing import Any, Callable, Deque, Dict, Sequence
 
-from ..csvfile import safe_cell
+from ..csvfile import csv_text
 from .frames import LineError
 
 Message = Dict[str, Any]
@@ -51,17 +49,17 @@ class LogOutput:
         except OSError as e:
             raise LineError(f"cannot open the log {path}: {e.strerror or e}") from None
         if self.csv and self._f.tell() == 0:
-            self._write_csv({k: k for k in LOG_FIELDS})
+            self._f.write(csv_text(LOG_FIELDS, []))
         self._fsync_every = fsync_every
         self._synced = time.monotonic()
         self._lock = threading.Lock()
         self.lines = 0
 
     def _write_csv(self, row: Message) -> None:
-        buf = io.StringIO()
-        csv.DictWriter(buf, LOG_FIELDS, extrasaction="ignore", lineterminator="\n").writerow(
-            {k: safe_cell("; ".join(v) if isinstance(v, list) else v) for k, v in row.items()})
-        self._f.write(buf.getvalue())
+        """One row through the project's CSV writer (formula cells made inert), its header
+        line cut: the header is written once, when the file is new."""
+        text = csv_text(LOG_FIELDS, [{k: "; ".join(v) if isinstance(v, list) else v for k, v in row.items()}])
+        self._f.write(text.split("\n", 1)[1])
 
     def write(self, message: Message) -> None:
         with self._lock:
