@@ -2,7 +2,7 @@
 # System libraries a real Qt window needs (xcb platform) plus Xvfb for headless screenshots.
 # fonts-wqy-zenhei: a TrueType CJK font for Chinese file / class names in the window, exported
 # images and PDF reports.
-# mosquitto: the MQTT broker tests/test_line_mqtt.py starts (line mode's MQTT output).
+# mosquitto: the MQTT broker tests/test_line_outputs.py starts (line mode's MQTT output).
 # Debian/Ubuntu; needs root. Safe to re-run.
 set -euo pipefail
 pkgs="xvfb libxcb-icccm4 libxcb-cursor0 libxkbcommon-x11-0 libxcb-image0 libxcb-keysyms1

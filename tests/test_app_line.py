@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 
+import cv2  # noqa: F401 - imported before Qt so its plugin path can be undone
 import pytest
 
+from app.qt_env import prepare_qt_env
 from inspectors.engine import Inspector
 from inspectors.results import Thresholds
 from inspectors.rules import Rules, bind, decide, defect_table
@@ -14,6 +16,11 @@ from inspectors.runtime import RuntimeSettings
 from tests.line_helpers import CLS_MODEL, sample_images
 
 pytest.importorskip("PySide6")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _offscreen():
+    prepare_qt_env("offscreen")
 
 
 def test_line_view_shows_the_lines_verdicts(qtbot, tmp_path):
