@@ -33,6 +33,7 @@ class Commands(Protocol):
     def cancel_run(self) -> None: ...
     def open_export(self) -> object: ...
     def open_runs(self) -> object: ...
+    def open_line(self) -> object: ...
     def set_verdict(self, verdict: Verdict) -> None: ...
     def choose_rules(self) -> None: ...
     def save_rules(self) -> None: ...
@@ -82,6 +83,7 @@ def build_actions(w: QMainWindow, commands: Commands, viewer: Viewer, images: Im
     act("cancel", "Cancel", c.cancel_run, ["Esc"], "Stop the run")
     act("export", "Export…", c.open_export, ["Ctrl+E"], "Export flagged images with a report")
     act("runs", "Runs…", c.open_runs, tip="The folder's saved inspection runs (delete one)")
+    act("line", "Line mode…", c.open_line, tip="Inspect images as the line makes them (folder or camera)")
     # triggered(checked) would fill a partial's free parameters: zero-argument lambdas
     act("next", "Next image", lambda: images.step(1), ["Right", "J"])
     act("prev", "Previous image", lambda: images.step(-1), ["Left", "K"])
@@ -151,6 +153,7 @@ def build_actions(w: QMainWindow, commands: Commands, viewer: Viewer, images: Im
         run_menu.addAction(a[name])
     run_menu.addSeparator()
     run_menu.addAction(a["runs"])
+    run_menu.addAction(a["line"])
     view_menu = menu.addMenu("&View")
     for name in [f"mode:{m}" for m in MODES] + ["fit", "actual"]:
         view_menu.addAction(a[name])
