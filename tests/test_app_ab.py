@@ -3,6 +3,8 @@ the class table belong to the model shown; the compare view draws each model wit
 rules; the "models disagree" filter is image_disagreement on the stored results."""
 
 
+from pathlib import Path
+
 import cv2  # noqa: F401  imported before Qt so its plugin path can be undone
 import pytest
 from PySide6.QtCore import Qt
@@ -104,6 +106,7 @@ def test_list_counts_status_and_class_table_belong_to_the_model_shown(qtbot, ab_
         counts = w.bench.store.counts()
         assert {s: counts[s] for s in want} == want
         status = w.status.counts.text()
+        assert status.startswith(f"{Path(model).name}: "), status  # whose counts these are
         assert (f"{want[ImageState.NG]} NG · {want[ImageState.REVIEW]} to review · {want[ImageState.OK]} OK · "
                 f"{want[ImageState.ERROR]} errors") in status, status
         # the class table: the shown model's classes with its own thresholds, no other model's rows

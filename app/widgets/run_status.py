@@ -12,6 +12,7 @@ from inspectors.session import ImageState, Verdict
 from ..state import RunState
 from ..stats import RunStats
 from ..workbench import Workbench
+from ..workers import model_label
 from .errors_panel import ErrorsPanel
 
 RUN_TEXT = {RunState.RUNNING: "Running", RunState.PAUSED: "Paused", RunState.IDLE: ""}
@@ -72,6 +73,8 @@ class RunStatus:
         if b.review is not None:
             v = b.review.counts()
             text += f" · {v[Verdict.CONFIRMED]} confirmed · {v[Verdict.REJECTED]} rejected"
+        if b.active_model and len(b.models.ready()) > 1:  # whose counts these are (the model shown)
+            text = f"{model_label(b.active_model)}: {text}"
         self.counts.setText(text)
         running = b.models.state() is not RunState.IDLE
         self.progress.setVisible(running)
