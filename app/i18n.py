@@ -17,6 +17,19 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from inspectors.assets import resources_dir
 
+#: ``translate("Context", "text")``: pyside6-lupdate extracts calls by this name with literal
+#: arguments (a ``functools.partial`` with the context bound is *not* extracted)
+translate = QCoreApplication.translate
+
+
+def tr_noop(context: str, text: str) -> str:
+    """Mark ``text`` for extraction where it is defined (a table of names); translate it
+    with ``translate(context, text)`` where it is shown."""
+    return text
+
+
+QT_TRANSLATE_NOOP = tr_noop
+
 LANGUAGES: Dict[str, str] = {"en": "English", "zh_CN": "简体中文"}
 SETTING = "ui/language"
 CATALOG = "defect_inspector"

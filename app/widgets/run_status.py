@@ -7,10 +7,13 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
 from inspectors.session import ImageState, Verdict
 
+from ..i18n import QT_TRANSLATE_NOOP, translate
+from ..run_reading import READ_ONLY
 from ..state import RunState
 from ..workbench import Workbench
 
-RUN_TEXT = {RunState.RUNNING: "Running", RunState.PAUSED: "Paused", RunState.IDLE: ""}
+RUN_TEXT = {RunState.RUNNING: QT_TRANSLATE_NOOP("RunStatus", "Running"),
+            RunState.PAUSED: QT_TRANSLATE_NOOP("RunStatus", "Paused"), RunState.IDLE: ""}
 
 
 class RunStatus:
@@ -18,7 +21,7 @@ class RunStatus:
 
     def __init__(self, bench: Workbench):
         self.bench = bench
-        self.counts = QLabel("Open a folder to start")
+        self.counts = QLabel(translate("RunStatus", "Open a folder to start"))
         self.run_label = QLabel("")
         self.run_note = QLabel("")  # a run another process writes: read-only here
         self.run_note.setObjectName("error")
@@ -34,8 +37,9 @@ class RunStatus:
 
     def update_note(self, *_args: object) -> None:
         notes = [n for n in self.bench.run_notes.values() if n]
-        self.run_note.setText("Read-only run: another process writes it" if any(
-            n.startswith("Read-only") for n in notes) else ("Results not saved" if notes else ""))
+        read_only = translate("RunReading", READ_ONLY).split("{")[0]
+        self.run_note.setText(translate("RunStatus", "Read-only run: another process writes it") if any(
+            n.startswith(read_only) for n in notes) else (translate("RunStatus", "Results not saved") if notes else ""))
         self.run_note.setToolTip("\n".join(notes))
         self.run_note.setVisible(bool(notes))
 
@@ -46,7 +50,7 @@ class RunStatus:
         bar.addPermanentWidget(self.progress)
 
     def _on_run_state(self, state: RunState) -> None:
-        self.run_label.setText(RUN_TEXT[state])
+        self.run_label.setText(translate("RunStatus", RUN_TEXT[state]) if RUN_TEXT[state] else "")
         if state is RunState.IDLE:
             self.update_counts()
 
@@ -56,13 +60,16 @@ class RunStatus:
         c = store.counts()
         n = len(store)
         done = n - c[ImageState.NO_RESULT] - c[ImageState.STALE]
-        text = (f"{n} images · {c[ImageState.NG]} NG · {c[ImageState.REVIEW]} to review · {c[ImageState.OK]} OK · "
-                f"{c[ImageState.ERROR]} errors · {c[ImageState.NO_RESULT]} not inspected")
+        text = translate("RunStatus", "%n image(s) · {ng} NG · {review} to review · {ok} OK · {errors} errors · "
+                         "{todo} not inspected", "", n).format(
+            ng=c[ImageState.NG], review=c[ImageState.REVIEW], ok=c[ImageState.OK], errors=c[ImageState.ERROR],
+            todo=c[ImageState.NO_RESULT])
         if c[ImageState.STALE]:
-            text += f" · {c[ImageState.STALE]} changed since inspected"
+            text += " · " + translate("RunStatus", "{n} changed since inspected").format(n=c[ImageState.STALE])
         if b.review is not None:
             v = b.review.counts()
-            text += f" · {v[Verdict.CONFIRMED]} confirmed · {v[Verdict.REJECTED]} rejected"
+            text += " · " + translate("RunStatus", "{confirmed} confirmed · {rejected} rejected").format(
+                confirmed=v[Verdict.CONFIRMED], rejected=v[Verdict.REJECTED])
         self.counts.setText(text)
         running = b.models.state() is not RunState.IDLE
         self.progress.setVisible(running)
