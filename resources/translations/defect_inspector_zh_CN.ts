@@ -5,129 +5,131 @@
     <name>ErrorsPanel</name>
     <message>
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>类型</translation>
     </message>
     <message>
         <source>File</source>
-        <translation type="unfinished"></translation>
+        <translation>文件</translation>
     </message>
     <message>
         <source>Problem</source>
-        <translation type="unfinished"></translation>
+        <translation>问题</translation>
     </message>
     <message>
         <source>Clear</source>
-        <translation type="unfinished"></translation>
+        <translation>清除</translation>
     </message>
     <message>
         <source>Errors ({n})</source>
         <extracomment>a few image paths ``auto`` measures on (the open folder&apos;s); generated images without</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>错误（{n}）</translation>
     </message>
     <message>
         <source>Errors</source>
-        <translation type="unfinished"></translation>
+        <translation>错误</translation>
     </message>
 </context>
 <context>
     <name>ExportDialog</name>
     <message>
         <source>Flagged images</source>
-        <translation type="unfinished"></translation>
+        <translation>已标记图像</translation>
     </message>
     <message>
         <source>Confirmed defects</source>
-        <translation type="unfinished"></translation>
+        <translation>已确认缺陷</translation>
     </message>
     <message>
         <source>All inspected images</source>
-        <translation type="unfinished"></translation>
+        <translation>全部已检测图像</translation>
     </message>
     <message>
         <source>Replace export?</source>
-        <translation type="unfinished"></translation>
+        <translation>替换导出？</translation>
     </message>
     <message>
         <source>{message}
 
 Replace its contents?</source>
-        <translation type="unfinished"></translation>
+        <translation>{message}
+
+替换其内容？</translation>
     </message>
     <message>
         <source>Export images and report</source>
-        <translation type="unfinished"></translation>
+        <translation>导出图像和报告</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>浏览…</translation>
     </message>
     <message>
         <source>{scope} ({count})</source>
-        <translation type="unfinished"></translation>
+        <translation>{scope}（{count}）</translation>
     </message>
     <message>
         <source>Original images</source>
-        <translation type="unfinished"></translation>
+        <translation>原图</translation>
     </message>
     <message>
         <source>Overlays</source>
-        <translation type="unfinished"></translation>
+        <translation>叠加图</translation>
     </message>
     <message>
         <source>Ground truth | prediction</source>
-        <translation type="unfinished"></translation>
+        <translation>真值 | 预测</translation>
     </message>
     <message>
         <source>Report (HTML, PDF, CSV)</source>
-        <translation type="unfinished"></translation>
+        <translation>报告（HTML、PDF、CSV）</translation>
     </message>
     <message>
         <source>Writes a new folder with report.html, report.pdf, images.csv and defects.csv (and report.csv / report.json); the image folder is never modified.</source>
-        <translation type="unfinished"></translation>
+        <translation>写入一个新文件夹，含 report.html、report.pdf、images.csv 和 defects.csv（以及 report.csv / report.json）；不会修改图像文件夹。</translation>
     </message>
     <message>
         <source>Export</source>
-        <translation type="unfinished"></translation>
+        <translation>导出</translation>
     </message>
     <message>
         <source>Cancel export</source>
-        <translation type="unfinished"></translation>
+        <translation>取消导出</translation>
     </message>
     <message>
         <source>Export to</source>
-        <translation type="unfinished"></translation>
+        <translation>导出到</translation>
     </message>
     <message>
         <source>Images</source>
-        <translation type="unfinished"></translation>
+        <translation>图像</translation>
     </message>
     <message>
         <source>Write</source>
-        <translation type="unfinished"></translation>
+        <translation>写入</translation>
     </message>
     <message>
         <source>Export folder</source>
-        <translation type="unfinished"></translation>
+        <translation>导出文件夹</translation>
     </message>
     <message>
         <source>Choose an export folder first.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先选择导出文件夹。</translation>
     </message>
     <message>
         <source>Export not started: the folder already holds an export.</source>
-        <translation type="unfinished"></translation>
+        <translation>未开始导出：该文件夹已有导出内容。</translation>
     </message>
     <message>
         <source>Exporting %n image(s)…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在导出 %n 张图像…</translation>
     </message>
     <message>
         <source>Exported %n image(s) to {folder}.</source>
-        <translation type="unfinished"></translation>
+        <translation>已导出 %n 张图像到 {folder}。</translation>
     </message>
     <message>
         <source>Exported %n image(s) to {folder}; {problems} problem(s).</source>
-        <translation type="unfinished"></translation>
+        <translation>已导出 %n 张图像到 {folder}；{problems} 个问题。</translation>
     </message>
 </context>
 <context>
@@ -135,110 +137,110 @@ Replace its contents?</source>
     <message>
         <source>class</source>
         <extracomment>a mark on each state&apos;s dot, so the list reads without colour too</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>类别</translation>
     </message>
     <message>
         <source>score</source>
-        <translation type="unfinished"></translation>
+        <translation>置信度</translation>
     </message>
     <message>
         <source>area px</source>
-        <translation type="unfinished"></translation>
+        <translation>面积 px</translation>
     </message>
     <message>
         <source>length px</source>
-        <translation type="unfinished"></translation>
+        <translation>长度 px</translation>
     </message>
     <message>
         <source>counts</source>
-        <translation type="unfinished"></translation>
+        <translation>判定</translation>
     </message>
     <message>
         <source>ignored: {why}</source>
-        <translation type="unfinished"></translation>
+        <translation>忽略：{why}</translation>
     </message>
     <message>
         <source>… and %n more</source>
-        <translation type="unfinished"></translation>
+        <translation>… 另有 %n 个</translation>
     </message>
     <message>
         <source>No image selected.</source>
-        <translation type="unfinished"></translation>
+        <translation>未选择图像。</translation>
     </message>
     <message>
         <source>State: {state}</source>
-        <translation type="unfinished"></translation>
+        <translation>状态：{state}</translation>
     </message>
     <message>
         <source>operator: {verdict}</source>
-        <translation type="unfinished"></translation>
+        <translation>复判结果：{verdict}</translation>
     </message>
     <message>
         <source>Ground truth: none found for this folder</source>
-        <translation type="unfinished"></translation>
+        <translation>真值：此文件夹未找到标注</translation>
     </message>
     <message>
         <source>Ground truth: no entry</source>
-        <translation type="unfinished"></translation>
+        <translation>真值：无此图像的标注</translation>
     </message>
     <message>
         <source>Ground truth: defect</source>
-        <translation type="unfinished"></translation>
+        <translation>真值：有缺陷</translation>
     </message>
     <message>
         <source>Ground truth: clean</source>
-        <translation type="unfinished"></translation>
+        <translation>真值：无缺陷</translation>
     </message>
     <message>
         <source>the rules cannot apply (see Errors)</source>
-        <translation type="unfinished"></translation>
+        <translation>判定规则无法应用（见“错误”）</translation>
     </message>
     <message>
         <source>read {read:.1f} · pre {pre:.1f} · infer {infer:.1f} · post {post:.1f} ms</source>
-        <translation type="unfinished"></translation>
+        <translation>读取 {read:.1f} · 预处理 {pre:.1f} · 推理 {infer:.1f} · 后处理 {post:.1f} ms</translation>
     </message>
     <message>
         <source>Inspecting…</source>
-        <translation type="unfinished"></translation>
+        <translation>检测中…</translation>
     </message>
 </context>
 <context>
     <name>MetricPlots</name>
     <message>
         <source>n/a</source>
-        <translation type="unfinished"></translation>
+        <translation>无</translation>
     </message>
     <message>
         <source>Precision–recall per class (dot: this threshold)</source>
-        <translation type="unfinished"></translation>
+        <translation>各类别精确率–召回率（圆点：当前阈值）</translation>
     </message>
     <message>
         <source>recall</source>
-        <translation type="unfinished"></translation>
+        <translation>召回率</translation>
     </message>
     <message>
         <source>precision</source>
-        <translation type="unfinished"></translation>
+        <translation>精确率</translation>
     </message>
     <message>
         <source>Image level: recall / false-alarm rate vs threshold</source>
-        <translation type="unfinished"></translation>
+        <translation>图像级：召回率 / 误报率随阈值变化</translation>
     </message>
     <message>
         <source>confidence threshold</source>
-        <translation type="unfinished"></translation>
+        <translation>置信度阈值</translation>
     </message>
     <message>
         <source>share of images</source>
-        <translation type="unfinished"></translation>
+        <translation>图像占比</translation>
     </message>
     <message>
         <source>false-alarm rate</source>
-        <translation type="unfinished"></translation>
+        <translation>误报率</translation>
     </message>
     <message>
         <source>Drag to change the confidence threshold</source>
-        <translation type="unfinished"></translation>
+        <translation>拖动以调整置信度阈值</translation>
     </message>
 </context>
 <context>
@@ -246,168 +248,168 @@ Replace its contents?</source>
     <message>
         <source>Image-level false alarms</source>
         <extracomment>``translate(&quot;Context&quot;, &quot;text&quot;)``: pyside6-lupdate extracts calls by this name with literal arguments (a ``functools.partial`` with the context bound is *not* extracted) demo dataset per task, in order of preference for ``--demo`` alone: boxes on NEU-like steel say most at a glance, then masks, then labels Image-list filters from error analysis, per task: (label, key). (the labels are marked for translation; :func:`filters_for` translates them)</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>图像级误报</translation>
     </message>
     <message>
         <source>Image-level misses</source>
-        <translation type="unfinished"></translation>
+        <translation>图像级漏检</translation>
     </message>
     <message>
         <source>False-positive boxes</source>
-        <translation type="unfinished"></translation>
+        <translation>误报框</translation>
     </message>
     <message>
         <source>Missed boxes</source>
-        <translation type="unfinished"></translation>
+        <translation>漏检框</translation>
     </message>
     <message>
         <source>Wrong class</source>
-        <translation type="unfinished"></translation>
+        <translation>类别错误</translation>
     </message>
     <message>
         <source>Poor localisation</source>
-        <translation type="unfinished"></translation>
+        <translation>定位不准</translation>
     </message>
     <message>
         <source>False-positive regions</source>
-        <translation type="unfinished"></translation>
+        <translation>误报区域</translation>
     </message>
     <message>
         <source>Missed regions</source>
-        <translation type="unfinished"></translation>
+        <translation>漏检区域</translation>
     </message>
     <message>
         <source>Misclassified</source>
-        <translation type="unfinished"></translation>
+        <translation>分类错误</translation>
     </message>
     <message>
         <source>No results yet: add a model (Ctrl+M) and run it (Ctrl+R).</source>
-        <translation type="unfinished"></translation>
+        <translation>尚无结果：请添加模型（Ctrl+M）并运行（Ctrl+R）。</translation>
     </message>
     <message>
         <source>mean IoU over all classes, background included (PaddleSeg)</source>
-        <translation type="unfinished"></translation>
+        <translation>所有类别的平均 IoU，含背景（与 PaddleSeg 一致）</translation>
     </message>
     <message>
         <source>mean Dice over all classes</source>
-        <translation type="unfinished"></translation>
+        <translation>所有类别的平均 Dice</translation>
     </message>
     <message>
         <source>Pixel acc.</source>
-        <translation type="unfinished"></translation>
+        <translation>像素准确率</translation>
     </message>
     <message>
         <source>correct pixels / predicted pixels (PaddleSeg &apos;Acc&apos;)</source>
-        <translation type="unfinished"></translation>
+        <translation>正确像素 / 预测像素（PaddleSeg 的 Acc）</translation>
     </message>
     <message>
         <source>Cohen&apos;s kappa of the pixel confusion matrix</source>
-        <translation type="unfinished"></translation>
+        <translation>像素混淆矩阵的 Cohen kappa 系数</translation>
     </message>
     <message>
         <source>all-point (area) interpolation, as PaddleDetection</source>
-        <translation type="unfinished"></translation>
+        <translation>全点（面积）插值，与 PaddleDetection 一致</translation>
     </message>
     <message>
         <source>11-point</source>
-        <translation type="unfinished"></translation>
+        <translation>11 点</translation>
     </message>
     <message>
         <source>VOC2007 11-point interpolation</source>
-        <translation type="unfinished"></translation>
+        <translation>VOC2007 11 点插值</translation>
     </message>
     <message>
         <source>mAP@[.5:.95], pycocotools&apos; matching</source>
-        <translation type="unfinished"></translation>
+        <translation>mAP@[.5:.95]，按 pycocotools 匹配</translation>
     </message>
     <message>
         <source>Box recall</source>
-        <translation type="unfinished"></translation>
+        <translation>框召回率</translation>
     </message>
     <message>
         <source>matched ground-truth boxes at this threshold</source>
-        <translation type="unfinished"></translation>
+        <translation>当前阈值下被匹配的真值框</translation>
     </message>
     <message>
         <source>Top-1 acc.</source>
-        <translation type="unfinished"></translation>
+        <translation>Top-1 准确率</translation>
     </message>
     <message>
         <source>share of images whose top class is right</source>
-        <translation type="unfinished"></translation>
+        <translation>最高分类别正确的图像占比</translation>
     </message>
     <message>
         <source>Top-{k} acc.</source>
-        <translation type="unfinished"></translation>
+        <translation>Top-{k} 准确率</translation>
     </message>
     <message>
         <source>ground-truth class among the {k} best</source>
-        <translation type="unfinished"></translation>
+        <translation>真值类别在得分前 {k} 名之内</translation>
     </message>
     <message>
         <source>Macro precision</source>
-        <translation type="unfinished"></translation>
+        <translation>宏平均精确率</translation>
     </message>
     <message>
         <source>mean over classes with predictions</source>
-        <translation type="unfinished"></translation>
+        <translation>对有预测的类别取平均</translation>
     </message>
     <message>
         <source>Macro recall</source>
-        <translation type="unfinished"></translation>
+        <translation>宏平均召回率</translation>
     </message>
     <message>
         <source>mean over classes with images</source>
-        <translation type="unfinished"></translation>
+        <translation>对有图像的类别取平均</translation>
     </message>
     <message>
         <source>IoU per class</source>
-        <translation type="unfinished"></translation>
+        <translation>各类别 IoU</translation>
     </message>
     <message>
         <source>AP@0.5 per class (at this threshold)</source>
-        <translation type="unfinished"></translation>
+        <translation>各类别 AP@0.5（当前阈值）</translation>
     </message>
     <message>
         <source>Recall per class</source>
-        <translation type="unfinished"></translation>
+        <translation>各类别召回率</translation>
     </message>
     <message>
         <source>Boxes (IoU ≥ 0.5): ground truth ↓ vs predicted →</source>
-        <translation type="unfinished"></translation>
+        <translation>检测框（IoU ≥ 0.5）：真值 ↓ 对 预测 →</translation>
     </message>
     <message>
         <source>Pixels: ground truth ↓ vs predicted →</source>
-        <translation type="unfinished"></translation>
+        <translation>像素：真值 ↓ 对 预测 →</translation>
     </message>
     <message>
         <source>Images: ground truth ↓ vs predicted →</source>
-        <translation type="unfinished"></translation>
+        <translation>图像：真值 ↓ 对 预测 →</translation>
     </message>
     <message>
         <source>No ground truth for this folder. Metrics need labels next to the images: PaddleSeg lists or images/ + labels/ folders, VOC XML, COCO json, PaddleClas lists or class folders (File ▸ Ground truth… to point at one).</source>
         <extracomment>(shown with ``translate(&quot;Metrics&quot;, ...)``)</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>此文件夹没有真值。指标需要图像旁的标注：PaddleSeg 列表或 images/ + labels/ 文件夹、VOC XML、COCO json、PaddleClas 列表或按类别分的文件夹（用“文件 ▸ 真值…”指定）。</translation>
     </message>
     <message>
         <source>Open an image folder that has ground truth to see metrics (Ctrl+O).</source>
-        <translation type="unfinished"></translation>
+        <translation>打开带真值的图像文件夹以查看指标（Ctrl+O）。</translation>
     </message>
     <message>
         <source>Reading the folder…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在读取文件夹…</translation>
     </message>
     <message>
         <source>Metrics could not be computed: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法计算指标：{error}</translation>
     </message>
     <message>
         <source>None of the %n inspected image(s) has ground truth.</source>
-        <translation type="unfinished"></translation>
+        <translation>%n 张已检测图像均没有真值。</translation>
     </message>
     <message>
         <source>Evaluating %n image(s)…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在评估 %n 张图像…</translation>
     </message>
 </context>
 <context>
@@ -415,346 +417,347 @@ Replace its contents?</source>
     <message>
         <source>{name}: score {s} &gt;= T_high {t} (NG)</source>
         <extracomment>(pattern, template): the pattern&apos;s named groups fill the template&apos;s placeholders</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>{name}：置信度 {s} ≥ T_high {t}（NG）</translation>
     </message>
     <message>
         <source>{name}: {n} defects &gt;= {t} (NG)</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}：{n} 个缺陷 ≥ {t}（NG）</translation>
     </message>
     <message>
         <source>{name}: total area {a} px &gt;= {t} (NG)</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}：总面积 {a} px ≥ {t}（NG）</translation>
     </message>
     <message>
         <source>{name}: total area {a} mm² &gt;= {t} (NG)</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}：总面积 {a} mm² ≥ {t}（NG）</translation>
     </message>
     <message>
         <source>{name}: score {s} in [{low}, {high}) (REVIEW)</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}：置信度 {s} 在 [{low}, {high}) 内（复判）</translation>
     </message>
     <message>
         <source>outside the regions of interest</source>
-        <translation type="unfinished"></translation>
+        <translation>在检测区域之外</translation>
     </message>
     <message>
         <source>area {v} px &lt; {t}</source>
-        <translation type="unfinished"></translation>
+        <translation>面积 {v} px &lt; {t}</translation>
     </message>
     <message>
         <source>area {v} mm² &lt; {t}</source>
-        <translation type="unfinished"></translation>
+        <translation>面积 {v} mm² &lt; {t}</translation>
     </message>
     <message>
         <source>length {v} px &lt; {t}</source>
-        <translation type="unfinished"></translation>
+        <translation>长度 {v} px &lt; {t}</translation>
     </message>
     <message>
         <source>length {v} mm &lt; {t}</source>
-        <translation type="unfinished"></translation>
+        <translation>长度 {v} mm &lt; {t}</translation>
     </message>
     <message>
         <source>score {s} &lt; T_low {t}</source>
-        <translation type="unfinished"></translation>
+        <translation>置信度 {s} &lt; T_low {t}</translation>
     </message>
 </context>
 <context>
     <name>RunReading</name>
     <message>
         <source>Read-only: {error}. Results of this model are not saved here.</source>
-        <translation type="unfinished"></translation>
+        <translation>只读：{error}。此模型的结果不会保存在这里。</translation>
     </message>
     <message>
         <source>Results are not saved: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>结果未保存：{error}</translation>
     </message>
 </context>
 <context>
     <name>RunStatus</name>
     <message>
         <source>Running</source>
-        <translation type="unfinished"></translation>
+        <translation>运行中</translation>
     </message>
     <message>
         <source>Paused</source>
-        <translation type="unfinished"></translation>
+        <translation>已暂停</translation>
     </message>
     <message>
         <source>Open a folder to start</source>
-        <translation type="unfinished"></translation>
+        <translation>打开文件夹以开始</translation>
     </message>
     <message>
         <source>Read-only run: another process writes it</source>
-        <translation type="unfinished"></translation>
+        <translation>只读运行记录：另一个进程正在写入</translation>
     </message>
     <message>
         <source>Results not saved</source>
-        <translation type="unfinished"></translation>
+        <translation>结果未保存</translation>
     </message>
     <message>
         <source>%n image(s) · {ng} NG · {review} to review · {ok} OK · {errors} errors · {todo} not inspected</source>
-        <translation type="unfinished"></translation>
+        <translation>%n 张图像 · {ng} NG · {review} 待复判 · {ok} OK · {errors} 错误 · {todo} 未检测</translation>
     </message>
     <message>
         <source>{n} changed since inspected</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} 张检测后已改动</translation>
     </message>
     <message>
         <source>{confirmed} confirmed · {rejected} rejected</source>
-        <translation type="unfinished"></translation>
+        <translation>{confirmed} 已确认 · {rejected} 已驳回</translation>
     </message>
 </context>
 <context>
     <name>RunsDialog</name>
     <message>
         <source>Model</source>
-        <translation type="unfinished"></translation>
+        <translation>模型</translation>
     </message>
     <message>
         <source>Updated</source>
-        <translation type="unfinished"></translation>
+        <translation>更新时间</translation>
     </message>
     <message>
         <source>Images done</source>
-        <translation type="unfinished"></translation>
+        <translation>已完成图像</translation>
     </message>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>设置</translation>
     </message>
     <message>
         <source>Problem</source>
-        <translation type="unfinished"></translation>
+        <translation>问题</translation>
     </message>
     <message>
         <source>Runs</source>
-        <translation type="unfinished"></translation>
+        <translation>运行记录</translation>
     </message>
     <message>
         <source>Delete run</source>
-        <translation type="unfinished"></translation>
+        <translation>删除运行记录</translation>
     </message>
     <message>
         <source>Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>刷新</translation>
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭</translation>
     </message>
     <message>
         <source>Runs kept in {folder}</source>
-        <translation type="unfinished"></translation>
+        <translation>运行记录保存在 {folder}</translation>
     </message>
     <message>
         <source>The runs cannot be listed: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法列出运行记录：{error}</translation>
     </message>
     <message>
         <source>{model} (in use)</source>
-        <translation type="unfinished"></translation>
+        <translation>{model}（使用中）</translation>
     </message>
     <message>
         <source>This run is in use: remove its model or open another folder first.</source>
-        <translation type="unfinished"></translation>
+        <translation>此运行记录正在使用：请先移除其模型或打开其他文件夹。</translation>
     </message>
     <message>
         <source>The run cannot be deleted: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法删除运行记录：{error}</translation>
     </message>
     <message>
         <source>Deleted run {run}.</source>
-        <translation type="unfinished"></translation>
+        <translation>已删除运行记录 {run}。</translation>
     </message>
     <message>
         <source>{done} (%n error(s))</source>
-        <translation type="unfinished"></translation>
+        <translation>{done}（%n 个错误）</translation>
     </message>
 </context>
 <context>
     <name>ThresholdPanel</name>
     <message>
         <source>band {low:.2f}–{high:.2f} (the slider applies to classes without one)</source>
-        <translation type="unfinished"></translation>
+        <translation>复判区间 {low:.2f}–{high:.2f}（滑块用于未设区间的类别）</translation>
     </message>
     <message>
         <source>min area</source>
-        <translation type="unfinished"></translation>
+        <translation>最小面积</translation>
     </message>
     <message>
         <source>min length</source>
-        <translation type="unfinished"></translation>
+        <translation>最小长度</translation>
     </message>
     <message>
         <source>regions: {include} include, {exclude} exclude ({mode})</source>
-        <translation type="unfinished"></translation>
+        <translation>区域：{include} 个包含、{exclude} 个排除（{mode}）</translation>
     </message>
     <message>
         <source>centre inside</source>
-        <translation type="unfinished"></translation>
+        <translation>中心在内</translation>
     </message>
     <message>
         <source>any overlap</source>
-        <translation type="unfinished"></translation>
+        <translation>有重叠即算</translation>
     </message>
     <message>
         <source>Rules: {parts}</source>
-        <translation type="unfinished"></translation>
+        <translation>判定规则：{parts}</translation>
     </message>
     <message>
         <source>Review from</source>
-        <translation type="unfinished"></translation>
+        <translation>复判起点</translation>
     </message>
     <message>
         <source>A review band: defects scoring from here up to the NG threshold make the
 image REVIEW (sent to a person) instead of OK. Off: one threshold.</source>
-        <translation type="unfinished"></translation>
+        <translation>复判区间：置信度从这里到 NG 阈值之间的缺陷使图像判为“复判”
+（交给人工），而不是 OK。关闭：只用一个阈值。</translation>
     </message>
     <message>
         <source>Contours</source>
-        <translation type="unfinished"></translation>
+        <translation>轮廓</translation>
     </message>
     <message>
         <source>Labels</source>
-        <translation type="unfinished"></translation>
+        <translation>标签</translation>
     </message>
     <message>
         <source>Class (shown)</source>
-        <translation type="unfinished"></translation>
+        <translation>类别（显示）</translation>
     </message>
     <message>
         <source>Threshold</source>
-        <translation type="unfinished"></translation>
+        <translation>阈值</translation>
     </message>
     <message>
         <source>Classes appear when a model or ground truth is loaded.</source>
-        <translation type="unfinished"></translation>
+        <translation>加载模型或真值后显示类别。</translation>
     </message>
     <message>
         <source>NG at</source>
-        <translation type="unfinished"></translation>
+        <translation>NG 阈值</translation>
     </message>
     <message>
         <source>Mask opacity</source>
-        <translation type="unfinished"></translation>
+        <translation>掩膜不透明度</translation>
     </message>
     <message>
         <source>global</source>
-        <translation type="unfinished"></translation>
+        <translation>全局</translation>
     </message>
     <message>
         <source>%n class rule(s): {names}</source>
-        <translation type="unfinished"></translation>
+        <translation>%n 条类别规则：{names}</translation>
     </message>
 </context>
 <context>
     <name>Vocabulary</name>
     <message>
         <source>detection</source>
-        <translation type="unfinished"></translation>
+        <translation>检测</translation>
     </message>
     <message>
         <source>segmentation</source>
-        <translation type="unfinished"></translation>
+        <translation>分割</translation>
     </message>
     <message>
         <source>classification</source>
-        <translation type="unfinished"></translation>
+        <translation>分类</translation>
     </message>
     <message>
         <source>no result</source>
-        <translation type="unfinished"></translation>
+        <translation>无结果</translation>
     </message>
     <message>
         <source>changed since inspected</source>
-        <translation type="unfinished"></translation>
+        <translation>检测后已改动</translation>
     </message>
     <message>
         <source>error</source>
-        <translation type="unfinished"></translation>
+        <translation>错误</translation>
     </message>
     <message>
         <source>confirmed</source>
-        <translation type="unfinished"></translation>
+        <translation>已确认</translation>
     </message>
     <message>
         <source>rejected</source>
-        <translation type="unfinished"></translation>
+        <translation>已驳回</translation>
     </message>
     <message>
         <source>pending</source>
-        <translation type="unfinished"></translation>
+        <translation>待定</translation>
     </message>
     <message>
         <source>REVIEW</source>
-        <translation type="unfinished"></translation>
+        <translation>复判</translation>
     </message>
     <message>
         <source>idle</source>
-        <translation type="unfinished"></translation>
+        <translation>空闲</translation>
     </message>
     <message>
         <source>running</source>
-        <translation type="unfinished"></translation>
+        <translation>运行中</translation>
     </message>
     <message>
         <source>paused</source>
-        <translation type="unfinished"></translation>
+        <translation>已暂停</translation>
     </message>
     <message>
         <source>loading</source>
-        <translation type="unfinished"></translation>
+        <translation>加载中</translation>
     </message>
     <message>
         <source>ready</source>
-        <translation type="unfinished"></translation>
+        <translation>就绪</translation>
     </message>
     <message>
         <source>failed</source>
-        <translation type="unfinished"></translation>
+        <translation>失败</translation>
     </message>
     <message>
         <source>metrics</source>
-        <translation type="unfinished"></translation>
+        <translation>指标</translation>
     </message>
     <message>
         <source>image</source>
-        <translation type="unfinished"></translation>
+        <translation>图像</translation>
     </message>
     <message>
         <source>model</source>
-        <translation type="unfinished"></translation>
+        <translation>模型</translation>
     </message>
     <message>
         <source>ground truth</source>
-        <translation type="unfinished"></translation>
+        <translation>真值</translation>
     </message>
     <message>
         <source>rules</source>
-        <translation type="unfinished"></translation>
+        <translation>判定规则</translation>
     </message>
     <message>
         <source>run</source>
-        <translation type="unfinished"></translation>
+        <translation>运行记录</translation>
     </message>
     <message>
         <source>export</source>
-        <translation type="unfinished"></translation>
+        <translation>导出</translation>
     </message>
     <message>
         <source>folder</source>
-        <translation type="unfinished"></translation>
+        <translation>文件夹</translation>
     </message>
     <message>
         <source>review</source>
-        <translation type="unfinished"></translation>
+        <translation>复判</translation>
     </message>
 </context>
 <context>
     <name>Workers</name>
     <message>
         <source>the model stopped: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>模型已停止：{error}</translation>
     </message>
 </context>
 </TS>
