@@ -1,9 +1,13 @@
 """The interface language for texts made by the Qt-free ``inspectors`` package: task,
-state and verdict names, and the decision rules' reasons ("scratch: score 0.82 >= T_high
-0.5 (NG)"). ``inspectors`` keeps writing English (reports, CSV, JSON, the CLI); the app
-translates what it shows here, at display time: a table of the known templates, with the
-variable parts (names, numbers) carried over by a regular expression. A text no template
-matches is shown as it is."""
+state and verdict names, the decision rules' reasons ("scratch: score 0.82 >= T_high 0.5
+(NG)"), evaluation notes and engine lines. ``inspectors`` keeps writing English (reports,
+CSV, JSON, the CLI); the app translates what it shows here, at display time: a table of
+the known templates whose ``{fields}`` (names, numbers) are carried over by a regular
+expression. A text no template matches is shown as it is; a changed text in ``inspectors``
+falls back to English, which tests/test_i18n_window.py reports where the window shows it.
+
+Also keeps third-party strings in the catalog that pyqtgraph translates in its own
+contexts (the plots' context menu)."""
 
 from __future__ import annotations
 
@@ -42,29 +46,64 @@ _WORDS = {
     "review": QT_TRANSLATE_NOOP("Vocabulary", "review"),
 }
 
-_NUM = r"(?P<{}>[-+0-9.einf]+)"
-#: (pattern, template): the pattern's named groups fill the template's placeholders
+#: (context, source) of the texts ``inspectors`` writes, with ``{field}`` for the variable
+#: parts; each becomes a regular expression that carries the fields into the translation
 _TEMPLATES: List[Tuple[str, str]] = [
-    (r"(?P<name>.+): score {s} >= T_high {t} \(NG\)",
-     QT_TRANSLATE_NOOP("Rules", "{name}: score {s} >= T_high {t} (NG)")),
-    (r"(?P<name>.+): {n} defects >= {t} \(NG\)",
-     QT_TRANSLATE_NOOP("Rules", "{name}: {n} defects >= {t} (NG)")),
-    (r"(?P<name>.+): total area {a} px >= {t} \(NG\)",
-     QT_TRANSLATE_NOOP("Rules", "{name}: total area {a} px >= {t} (NG)")),
-    (r"(?P<name>.+): total area {a} mm² >= {t} \(NG\)",
-     QT_TRANSLATE_NOOP("Rules", "{name}: total area {a} mm² >= {t} (NG)")),
-    (r"(?P<name>.+): score {s} in \[{low}, {high}\) \(REVIEW\)",
-     QT_TRANSLATE_NOOP("Rules", "{name}: score {s} in [{low}, {high}) (REVIEW)")),
-    (r"outside the regions of interest", QT_TRANSLATE_NOOP("Rules", "outside the regions of interest")),
-    (r"area {v} px < {t}", QT_TRANSLATE_NOOP("Rules", "area {v} px < {t}")),
-    (r"area {v} mm² < {t}", QT_TRANSLATE_NOOP("Rules", "area {v} mm² < {t}")),
-    (r"length {v} px < {t}", QT_TRANSLATE_NOOP("Rules", "length {v} px < {t}")),
-    (r"length {v} mm < {t}", QT_TRANSLATE_NOOP("Rules", "length {v} mm < {t}")),
-    (r"score {s} < T_low {t}", QT_TRANSLATE_NOOP("Rules", "score {s} < T_low {t}")),
+    # the decision rules (inspectors.rules.decide): reasons and why a candidate is ignored
+    ("Rules", QT_TRANSLATE_NOOP("Rules", "{name}: score {s} >= T_high {t} (NG)")),
+    ("Rules", QT_TRANSLATE_NOOP("Rules", "{name}: {n} defects >= {t} (NG)")),
+    ("Rules", QT_TRANSLATE_NOOP("Rules", "{name}: total area {a} px >= {t} (NG)")),
+    ("Rules", QT_TRANSLATE_NOOP("Rules", "{name}: total area {a} mm² >= {t} (NG)")),
+    ("Rules", QT_TRANSLATE_NOOP("Rules", "{name}: score {s} in [{low}, {high}) (REVIEW)")),
+    ("Rules", QT_TRANSLATE_NOOP("Rules", "outside the regions of interest")),
+    ("Rules", QT_TRANSLATE_NOOP("Rules", "area {v} px < {t}")),
+    ("Rules", QT_TRANSLATE_NOOP("Rules", "area {v} mm² < {t}")),
+    ("Rules", QT_TRANSLATE_NOOP("Rules", "length {v} px < {t}")),
+    ("Rules", QT_TRANSLATE_NOOP("Rules", "length {v} mm < {t}")),
+    ("Rules", QT_TRANSLATE_NOOP("Rules", "score {s} < T_low {t}")),
+    # the review band's choice (inspectors.metrics.decision.choose_band)
+    ("Notes", QT_TRANSLATE_NOOP("Notes", "no clean images: any T_high keeps false rejects at 0")),
+    ("Notes", QT_TRANSLATE_NOOP("Notes", "no defective images: any T_low keeps escapes at 0")),
+    ("Notes", QT_TRANSLATE_NOOP("Notes", "no T_high keeps false rejects <= {n}: {m} clean images score 1.00")),
+    ("Notes", QT_TRANSLATE_NOOP("Notes", "no T_low keeps escapes <= {n}: {m} defective images score below 0.00 "
+                                         "(no defect the other rules keep)")),
+    ("Notes", QT_TRANSLATE_NOOP("Notes", "the limits cross: T_low up to {low} keeps escapes <= {n}, T_high from "
+                                         "{high} keeps false rejects <= {m}; T_low = T_high, no review band")),
+    # evaluation notes (inspectors.metrics: pairing, class alignment, image level)
+    ("Notes", QT_TRANSLATE_NOOP("Notes", "{n} inspected image(s) without ground truth left out")),
+    ("Notes", QT_TRANSLATE_NOOP("Notes", "{n} image(s) with unreadable ground truth left out (listed with the "
+                                         "ground-truth problems)")),
+    ("Notes", QT_TRANSLATE_NOOP("Notes", "{n} label map(s) of another size than the image left out")),
+    ("Notes", QT_TRANSLATE_NOOP("Notes", "model classes matched to ground-truth classes by name (different order)")),
+    ("Notes", QT_TRANSLATE_NOOP("Notes", "model class names {a} differ from the ground truth's {b}; matched by "
+                                         "index")),
+    ("Notes", QT_TRANSLATE_NOOP("Notes", "model export has no class names; matched by index")),
+    ("Notes", QT_TRANSLATE_NOOP("Notes", "no defect-free images: false-positive rate undefined (NaN)")),
+    ("Notes", QT_TRANSLATE_NOOP("Notes", "no defective images: recall undefined (NaN)")),
+    ("Notes", QT_TRANSLATE_NOOP("Notes", "no image has any prediction")),
+    # what runs a model (inspectors.backends describe())
+    ("Engine", QT_TRANSLATE_NOOP("Engine", "paddle {v} on GPU")),
+    ("Engine", QT_TRANSLATE_NOOP("Engine", "paddle {v} on CPU without oneDNN, {n} threads")),
+    ("Engine", QT_TRANSLATE_NOOP("Engine", "paddle {v} on CPU with oneDNN ({ops} outside), {n} threads")),
+    ("Engine", QT_TRANSLATE_NOOP("Engine", "paddle {v} on CPU with oneDNN, {n} threads")),
+    ("Engine", QT_TRANSLATE_NOOP("Engine", "onnxruntime {v} on CPU, {n} threads (paddle2onnx)")),
+    ("Engine", QT_TRANSLATE_NOOP("Engine", "openvino {v} on CPU, {n} threads (f32)")),
 ]
-_NUMBERS = ("s", "t", "n", "a", "v", "low", "high")
-_COMPILED = [(re.compile("^" + p.format(**{k: _NUM.format(k) for k in _NUMBERS}) + "$"), t)
-             for p, t in _TEMPLATES]
+
+
+#: pyqtgraph's own ``translate`` calls, kept in our catalog (lupdate reads only app/)
+PYQTGRAPH = (QT_TRANSLATE_NOOP("GraphicsScene", "Export..."), QT_TRANSLATE_NOOP("ViewBox", "View All"),
+             QT_TRANSLATE_NOOP("ViewBox", "ViewBox options"), QT_TRANSLATE_NOOP("ViewBox", "Mouse Mode"),
+             QT_TRANSLATE_NOOP("PlotItem", "Plot Options"))
+
+
+def _pattern(source: str) -> re.Pattern[str]:
+    parts = re.split(r"\{(\w+)\}", source)  # literal, field, literal, ...
+    rx = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
+    return re.compile("^" + rx + "$", re.DOTALL)
+
+
+_COMPILED = [(_pattern(source), context, source) for context, source in _TEMPLATES]
 
 
 def word(text: str) -> str:
@@ -74,11 +113,12 @@ def word(text: str) -> str:
 
 
 def rule_text(text: str) -> str:
-    """A decision reason or an "ignored: ..." cause in the interface language."""
-    for pattern, template in _COMPILED:
+    """A text of ``inspectors`` (a decision reason, an "ignored" cause, an evaluation note,
+    an engine line) in the interface language; as it is when no template matches."""
+    for pattern, context, source in _COMPILED:
         m = pattern.match(text)
         if m:
-            return translate("Rules", template).format(**m.groupdict())
+            return translate(context, source).format(**m.groupdict())
     return text
 
 

@@ -28,6 +28,7 @@ from .widgets.export_dialog import ExportDialog
 from .widgets.fps_plot import FpsPlot
 from .widgets.image_list import ImageListPanel
 from .widgets.info_panel import InfoPanel
+from .widgets.language_menu import LanguageMenu
 from .widgets.metrics_panel import MetricsPanel
 from .widgets.model_panel import ModelPanel
 from .widgets.region_editor import RegionEditor
@@ -82,6 +83,8 @@ class MainWindow(QMainWindow):
         self.status.install(self.statusBar())
         menus = build_actions(self, self, self.viewer, self.list_panel)
         self.actions_, self.recent_menu, self.panels_menu = menus.actions, menus.recent, menus.panels
+        self.language_menu = LanguageMenu(settings.q, self)
+        self.panels_menu.parentWidget().addMenu(self.language_menu)  # View ▸ Language
         left = self.add_panel("Images", self.list_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         right = [self.add_panel("Models", self.model_panel, Qt.DockWidgetArea.RightDockWidgetArea),
                  self.add_panel("Threshold and classes", self.threshold_panel, Qt.DockWidgetArea.RightDockWidgetArea),

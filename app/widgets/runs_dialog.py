@@ -4,7 +4,6 @@ and a problem text for a run that cannot be read), and deleting one that is not 
 from __future__ import annotations
 
 import datetime
-import json
 import os
 from typing import List, Optional
 
@@ -105,8 +104,8 @@ class RunsDialog(QDialog):
                      info.problem or ""]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(json.dumps({"run": info.run_id, "model": info.model_path,
-                                            "folder": info.folder}, indent=1) if c == 0 else text)
+                item.setToolTip(translate("RunsDialog", "Run {run}\nModel: {model}\nFolder: {folder}").format(
+                    run=info.run_id, model=info.model_path, folder=info.folder) if c == 0 else text)
                 self.table.setItem(r, c, item)
         self._update_buttons()
 

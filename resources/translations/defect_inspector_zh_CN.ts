@@ -2,6 +2,33 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>Engine</name>
+    <message>
+        <source>paddle {v} on GPU</source>
+        <translation>Paddle {v}，GPU</translation>
+    </message>
+    <message>
+        <source>paddle {v} on CPU without oneDNN, {n} threads</source>
+        <translation>Paddle {v}，CPU（不用 oneDNN），{n} 线程</translation>
+    </message>
+    <message>
+        <source>paddle {v} on CPU with oneDNN ({ops} outside), {n} threads</source>
+        <translation>Paddle {v}，CPU + oneDNN（{ops} 不走 oneDNN），{n} 线程</translation>
+    </message>
+    <message>
+        <source>paddle {v} on CPU with oneDNN, {n} threads</source>
+        <translation>Paddle {v}，CPU + oneDNN，{n} 线程</translation>
+    </message>
+    <message>
+        <source>onnxruntime {v} on CPU, {n} threads (paddle2onnx)</source>
+        <translation>ONNX Runtime {v}，CPU，{n} 线程（paddle2onnx）</translation>
+    </message>
+    <message>
+        <source>openvino {v} on CPU, {n} threads (f32)</source>
+        <translation>OpenVINO {v}，CPU，{n} 线程（f32）</translation>
+    </message>
+</context>
+<context>
     <name>ErrorsPanel</name>
     <message>
         <source>Kind</source>
@@ -133,6 +160,14 @@ Replace its contents?</source>
     </message>
 </context>
 <context>
+    <name>GraphicsScene</name>
+    <message>
+        <source>Export...</source>
+        <extracomment>pyqtgraph&apos;s own ``translate`` calls, kept in our catalog (lupdate reads only app/)</extracomment>
+        <translation>导出…</translation>
+    </message>
+</context>
+<context>
     <name>InfoPanel</name>
     <message>
         <source>class</source>
@@ -205,6 +240,17 @@ Replace its contents?</source>
     </message>
 </context>
 <context>
+    <name>LanguageMenu</name>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>The language changes to {name} when Defect Inspector is restarted.</source>
+        <translation>重新启动后界面语言将切换为{name}。</translation>
+    </message>
+</context>
+<context>
     <name>MetricPlots</name>
     <message>
         <source>n/a</source>
@@ -247,7 +293,7 @@ Replace its contents?</source>
     <name>Metrics</name>
     <message>
         <source>Image-level false alarms</source>
-        <extracomment>``translate(&quot;Context&quot;, &quot;text&quot;)``: pyside6-lupdate extracts calls by this name with literal arguments (a ``functools.partial`` with the context bound is *not* extracted) demo dataset per task, in order of preference for ``--demo`` alone: boxes on NEU-like steel say most at a glance, then masks, then labels Image-list filters from error analysis, per task: (label, key). (the labels are marked for translation; :func:`filters_for` translates them)</extracomment>
+        <extracomment>``translate(&quot;Context&quot;, &quot;text&quot;)``: pyside6-lupdate extracts calls by this name with literal arguments (a ``functools.partial`` with the context bound is *not* extracted)</extracomment>
         <translation>图像级误报</translation>
     </message>
     <message>
@@ -405,6 +451,7 @@ Replace its contents?</source>
     </message>
     <message>
         <source>None of the %n inspected image(s) has ground truth.</source>
+        <extracomment>CJK families tried after the interface font, in order (the first is in scripts/system-deps.sh) demo dataset per task, in order of preference for ``--demo`` alone: boxes on NEU-like steel say most at a glance, then masks, then labels Image-list filters from error analysis, per task: (label, key). (the labels are marked for translation; :func:`filters_for` translates them)</extracomment>
         <translation>%n 张已检测图像均没有真值。</translation>
     </message>
     <message>
@@ -413,10 +460,76 @@ Replace its contents?</source>
     </message>
 </context>
 <context>
+    <name>Notes</name>
+    <message>
+        <source>no clean images: any T_high keeps false rejects at 0</source>
+        <translation>没有合格图像：任何 T_high 的误判 NG 数都为 0</translation>
+    </message>
+    <message>
+        <source>no defective images: any T_low keeps escapes at 0</source>
+        <translation>没有缺陷图像：任何 T_low 的漏检数都为 0</translation>
+    </message>
+    <message>
+        <source>no T_high keeps false rejects &lt;= {n}: {m} clean images score 1.00</source>
+        <translation>没有 T_high 能使误判 NG ≤ {n}：{m} 张合格图像的得分为 1.00</translation>
+    </message>
+    <message>
+        <source>no T_low keeps escapes &lt;= {n}: {m} defective images score below 0.00 (no defect the other rules keep)</source>
+        <translation>没有 T_low 能使漏检 ≤ {n}：{m} 张缺陷图像得分低于 0.00（其他规则未保留任何缺陷）</translation>
+    </message>
+    <message>
+        <source>the limits cross: T_low up to {low} keeps escapes &lt;= {n}, T_high from {high} keeps false rejects &lt;= {m}; T_low = T_high, no review band</source>
+        <translation>两个限制交叉：T_low 不超过 {low} 时漏检 ≤ {n}，T_high 不低于 {high} 时误判 NG ≤ {m}；取 T_low = T_high，不设复判区间</translation>
+    </message>
+    <message>
+        <source>{n} inspected image(s) without ground truth left out</source>
+        <translation>{n} 张已检测图像没有真值，未计入</translation>
+    </message>
+    <message>
+        <source>{n} image(s) with unreadable ground truth left out (listed with the ground-truth problems)</source>
+        <translation>{n} 张图像的真值无法读取，未计入（列在真值问题中）</translation>
+    </message>
+    <message>
+        <source>{n} label map(s) of another size than the image left out</source>
+        <translation>{n} 张标注图与图像尺寸不同，未计入</translation>
+    </message>
+    <message>
+        <source>model classes matched to ground-truth classes by name (different order)</source>
+        <translation>模型类别按名称与真值类别对应（顺序不同）</translation>
+    </message>
+    <message>
+        <source>model class names {a} differ from the ground truth&apos;s {b}; matched by index</source>
+        <translation>模型类别名 {a} 与真值的 {b} 不同；按序号对应</translation>
+    </message>
+    <message>
+        <source>model export has no class names; matched by index</source>
+        <translation>模型导出文件没有类别名；按序号对应</translation>
+    </message>
+    <message>
+        <source>no defect-free images: false-positive rate undefined (NaN)</source>
+        <translation>没有无缺陷图像：误报率无定义（NaN）</translation>
+    </message>
+    <message>
+        <source>no defective images: recall undefined (NaN)</source>
+        <translation>没有缺陷图像：召回率无定义（NaN）</translation>
+    </message>
+    <message>
+        <source>no image has any prediction</source>
+        <translation>没有任何图像有预测结果</translation>
+    </message>
+</context>
+<context>
+    <name>PlotItem</name>
+    <message>
+        <source>Plot Options</source>
+        <translation>图表选项</translation>
+    </message>
+</context>
+<context>
     <name>Rules</name>
     <message>
         <source>{name}: score {s} &gt;= T_high {t} (NG)</source>
-        <extracomment>(pattern, template): the pattern&apos;s named groups fill the template&apos;s placeholders</extracomment>
+        <extracomment>(context, source) of the texts ``inspectors`` writes, with ``{field}`` for the variable parts; each becomes a regular expression that carries the fields into the translation</extracomment>
         <translation>{name}：置信度 {s} ≥ T_high {t}（NG）</translation>
     </message>
     <message>
@@ -572,6 +685,14 @@ Replace its contents?</source>
         <source>{done} (%n error(s))</source>
         <translation>{done}（%n 个错误）</translation>
     </message>
+    <message>
+        <source>Run {run}
+Model: {model}
+Folder: {folder}</source>
+        <translation>运行记录 {run}
+模型：{model}
+文件夹：{folder}</translation>
+    </message>
 </context>
 <context>
     <name>ThresholdPanel</name>
@@ -648,6 +769,21 @@ image REVIEW (sent to a person) instead of OK. Off: one threshold.</source>
     <message>
         <source>%n class rule(s): {names}</source>
         <translation>%n 条类别规则：{names}</translation>
+    </message>
+</context>
+<context>
+    <name>ViewBox</name>
+    <message>
+        <source>View All</source>
+        <translation>显示全部</translation>
+    </message>
+    <message>
+        <source>ViewBox options</source>
+        <translation>视图选项</translation>
+    </message>
+    <message>
+        <source>Mouse Mode</source>
+        <translation>鼠标模式</translation>
     </message>
 </context>
 <context>
