@@ -105,6 +105,37 @@ def _pattern(source: str) -> re.Pattern[str]:
 
 _COMPILED = [(_pattern(source), context, source) for context, source in _TEMPLATES]
 
+#: phrases of ``auto``'s engine line (inspectors.engine_choice.Choice.line), translated in
+#: place: the line is built from a variable number of parts; the backends' own reasons
+#: for rejecting or skipping stay as they are (technical, quoted from the backend)
+_ENGINE_PHRASES = [(re.compile(rx), source) for rx, source in [
+    (r"^engine auto: (?P<e>\S+) — ", QT_TRANSLATE_NOOP("Engine", "engine auto: {e} — ")),
+    (r" ms/img", QT_TRANSLATE_NOOP("Engine", " ms/img")),
+    (r" \((?P<r>[0-9.]+)x paddle\)", QT_TRANSLATE_NOOP("Engine", " ({r}x paddle)")),
+    (r"; (?P<e>\S+) rejected: ", QT_TRANSLATE_NOOP("Engine", "; {e} rejected: ")),
+    (r"; (?P<e>\S+) skipped: ", QT_TRANSLATE_NOOP("Engine", "; {e} skipped: ")),
+    (r"; agrees with paddle: ", QT_TRANSLATE_NOOP("Engine", "; agrees with paddle: ")),
+    (r"; layout: ", QT_TRANSLATE_NOOP("Engine", "; layout: ")),
+    (r"(?P<n>\d+) inference threads?", QT_TRANSLATE_NOOP("Engine", "{n} inference thread(s)")),
+    (r" \+ prefetch thread", QT_TRANSLATE_NOOP("Engine", " + prefetch thread")),
+    (r", no prefetch thread", QT_TRANSLATE_NOOP("Engine", ", no prefetch thread")),
+    (r" img/s through the pipeline", QT_TRANSLATE_NOOP("Engine", " img/s through the pipeline")),
+    (r" \(measured on (?P<n>\d+) generated images at (?P<t>[^)]+), remembered\)$",
+     QT_TRANSLATE_NOOP("Engine", " (measured on {n} generated images at {t}, remembered)")),
+    (r" \(measured on (?P<n>\d+) images at (?P<t>[^)]+), remembered\)$",
+     QT_TRANSLATE_NOOP("Engine", " (measured on {n} images at {t}, remembered)")),
+    (r" \(measured on (?P<n>\d+) generated images\)$", QT_TRANSLATE_NOOP("Engine", " (measured on {n} generated images)")),
+    (r" \(measured on (?P<n>\d+) images\)$", QT_TRANSLATE_NOOP("Engine", " (measured on {n} images)")),
+]]
+
+
+def _engine_line(text: str) -> str:
+    for rx, source in _ENGINE_PHRASES:
+        done = translate("Engine", source)
+        if done != source:  # untranslated (English): the line stays exactly as written
+            text = rx.sub(lambda m, done=done: done.format(**m.groupdict()), text)
+    return text
+
 
 def word(text: str) -> str:
     """A task, state or verdict name in the interface language (else ``text``)."""
@@ -119,6 +150,8 @@ def rule_text(text: str) -> str:
         m = pattern.match(text)
         if m:
             return translate(context, source).format(**m.groupdict())
+    if text.startswith("engine auto: "):
+        return _engine_line(text)
     return text
 
 

@@ -250,3 +250,29 @@ def test_the_zh_cn_window_and_its_dialogs_have_no_untranslated_text(qtbot, demo_
         dialog.close()
     report = "\n".join(f"  {where}: {text!r} -> {words}" for where, text, words in found)
     assert not found, f"{len(found)} texts with English words in the zh_CN window:\n{report}"
+
+
+def test_texts_made_by_inspectors_are_shown_in_chinese(zh_cn) -> None:
+    """The rules' reasons and causes and the band's notes, as ``inspectors`` writes them
+    today (made by the real functions), come out in Chinese with their names and numbers;
+    expected strings written by hand."""
+    import numpy as np
+
+    from app.display_text import rule_text
+    from inspectors.metrics.decision import choose_band
+    from inspectors.results import DetectionResult
+    from inspectors.rules import bind, decide_result, parse_rules
+
+    rules = parse_rules("version: 1\ndefault:\n  review: [0.3, 0.6]\n  min_area: 300\n")
+    res = DetectionResult(boxes=np.array([[0, 0, 40, 40], [50, 50, 60, 60], [0, 100, 40, 140]], np.float32),
+                          scores=np.array([0.9, 0.95, 0.4], np.float32), class_ids=np.array([0, 1, 1], np.int32),
+                          class_names=("划痕", "rolled-in_scale"), image_size=(200, 200))
+    d = decide_result(res, bind(rules, res.class_names))
+    assert [rule_text(r) for r in d.reasons] == ["划痕：置信度 0.9 ≥ T_high 0.6（NG）"]
+    assert [rule_text(w) for w in d.defects[1].ignored] == ["面积 100 px < 300"]
+    assert d.defects[2].kept and d.defects[2].level == "REVIEW"
+    notes = choose_band(np.array([0.2, 0.8]), np.array([True, True])).notes
+    assert [rule_text(n) for n in notes] == [  # no clean image: T_high 0.00; escapes 0 up to T_low 0.20
+        "没有合格图像：任何 T_high 的误判 NG 数都为 0",
+        "两个限制交叉：T_low 不超过 0.20 时漏检 ≤ 0，T_high 不低于 0.00 时误判 NG ≤ 0；取 T_low = T_high，不设复判区间"]
+    assert rule_text("a text no template knows") == "a text no template knows"

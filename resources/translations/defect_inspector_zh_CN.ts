@@ -27,6 +27,67 @@
         <source>openvino {v} on CPU, {n} threads (f32)</source>
         <translation>OpenVINO {v}，CPU，{n} 线程（f32）</translation>
     </message>
+    <message>
+        <source>engine auto: {e} — </source>
+        <extracomment>phrases of ``auto``&apos;s engine line (inspectors.engine_choice.Choice.line), translated in place: the line is built from a variable number of parts; the backends&apos; own reasons for rejecting or skipping stay as they are (technical, quoted from the backend)</extracomment>
+        <translation>自动选择引擎：{e} — </translation>
+    </message>
+    <message>
+        <source> ms/img</source>
+        <translation> ms/张</translation>
+    </message>
+    <message>
+        <source> ({r}x paddle)</source>
+        <translation>（Paddle 的 {r} 倍速）</translation>
+    </message>
+    <message>
+        <source>; {e} rejected: </source>
+        <translation>；未采用 {e}：</translation>
+    </message>
+    <message>
+        <source>; {e} skipped: </source>
+        <translation>；跳过 {e}：</translation>
+    </message>
+    <message>
+        <source>; agrees with paddle: </source>
+        <translation>；与 Paddle 一致：</translation>
+    </message>
+    <message>
+        <source>; layout: </source>
+        <translation>；线程布局：</translation>
+    </message>
+    <message>
+        <source>{n} inference thread(s)</source>
+        <translation>{n} 个推理线程</translation>
+    </message>
+    <message>
+        <source> + prefetch thread</source>
+        <translation> + 预读线程</translation>
+    </message>
+    <message>
+        <source>, no prefetch thread</source>
+        <translation>，无预读线程</translation>
+    </message>
+    <message>
+        <source> img/s through the pipeline</source>
+        <translation> 张/秒（整条流水线）</translation>
+    </message>
+    <message>
+        <source> (measured on {n} generated images at {t}, remembered)</source>
+        <translation>（{t} 在 {n} 张生成图像上测得，已记住）</translation>
+    </message>
+    <message>
+        <source> (measured on {n} images at {t}, remembered)</source>
+        <translation>（{t} 在 {n} 张图像上测得，已记住）</translation>
+    </message>
+    <message>
+        <source> (measured on {n} generated images)</source>
+        <translation>（在 {n} 张生成图像上测得）</translation>
+    </message>
+    <message>
+        <source> (measured on {n} images)</source>
+        <translation>（在 {n} 张图像上测得）</translation>
+    </message>
 </context>
 <context>
     <name>ErrorsPanel</name>
