@@ -315,7 +315,7 @@ Replace its contents?</source>
     <name>MetricPlots</name>
     <message>
         <source>n/a</source>
-        <translation>无</translation>
+        <translation>—</translation>
     </message>
     <message>
         <source>Precision–recall per class (dot: this threshold)</source>
@@ -708,7 +708,7 @@ Replace its contents?</source>
     </message>
     <message>
         <source>Delete run</source>
-        <translation>删除运行记录</translation>
+        <translation>删除记录</translation>
     </message>
     <message>
         <source>Refresh</source>
