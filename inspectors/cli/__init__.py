@@ -10,7 +10,7 @@ from typing import List, Optional
 
 from ..errors import InspectorError
 from ..outdir import OutputError
-from . import evaluate, fetch, predict, reportuse, train
+from . import compare, evaluate, fetch, predict, reportuse, train
 from .common import CliError, OneLineParser, Terminated, install_sigterm
 
 
@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     predict.add_parser(sub)
     evaluate.add_parser(sub)
+    compare.add_parser(sub)
     train.add_parser(sub)
     fetch.add_parser(sub)
     reportuse.add_parser(sub)
