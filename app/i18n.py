@@ -6,6 +6,10 @@ runtime class), extracted by ``pyside6-lupdate`` into ``resources/translations/*
 and compiled by ``pyside6-lrelease`` into the ``.qm`` files loaded here
 (``scripts/translations.sh`` does both). The language comes from the setting
 ``ui/language``, else the system locale.
+
+Counts are placed with ``.format(n=...)``, not Qt's ``%n`` plurals: pyside6-lupdate marks a
+message as plural only when its count is a literal number, so English could not get its
+singular / plural forms from a catalog; Chinese has one form anyway.
 """
 
 from __future__ import annotations

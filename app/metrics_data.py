@@ -189,7 +189,7 @@ def _segmentation_evaluation(snap: Snapshot, t0: float) -> Evaluation:
 
 
 def no_ground_truth(n: int) -> str:
-    return translate("Metrics", "None of the %n inspected image(s) has ground truth.", "", n)
+    return translate("Metrics", "None of the {n} inspected images has ground truth.").format(n=n)
 
 
 def read_items(snap: Snapshot, rows: Optional[Sequence[Tuple[int, str]]] = None) -> List[Tuple[int, str, Result]]:

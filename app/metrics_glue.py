@@ -131,8 +131,7 @@ class MetricsController(QObject):
             self._set_unavailable(str(e))
             return
         self._building, self._dirty = True, False
-        n = len(snap.rows)  # (lupdate reads a plain name as the count, not an expression)
-        self.status.emit(MetricsStatus.BUSY, translate("Metrics", "Evaluating %n image(s)…", "", n))
+        self.status.emit(MetricsStatus.BUSY, translate("Metrics", "Evaluating {n} images…").format(n=len(snap.rows)))
         self._start(partial(_build, snap), self._on_built, self._on_build_failed, self._build_done)
 
     def build_now(self) -> Optional[Evaluation]:

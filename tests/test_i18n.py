@@ -95,7 +95,7 @@ def test_translations_keep_the_placeholders(lang: str) -> None:
 def _literal_calls() -> Iterator[Tuple[str, int, str, str]]:
     """Every translate / QT_TRANSLATE_NOOP call in app/ with literal context and text, read
     with Python's own parser (pyside6-lupdate silently skips calls it cannot parse, e.g. a
-    %n count that is an expression rather than a name)."""
+    fourth argument, the %n count, that is an expression rather than a name)."""
     for path in sorted((ROOT / "app").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
@@ -115,5 +115,4 @@ def test_every_marked_call_reaches_the_catalog(lang: str) -> None:
     calls = list(_literal_calls())
     assert len(calls) > 100, "the walk found too few calls to trust"
     missing = [c for c in calls if (c[2], c[3]) not in catalog]
-    assert not missing, ("lupdate did not extract these calls (write the %n count as a plain name): "
-                         f"{missing[:5]}")
+    assert not missing, f"lupdate did not extract these calls (literal arguments only): {missing[:5]}"

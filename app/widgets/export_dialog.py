@@ -174,8 +174,7 @@ class ExportDialog(QDialog):
         self.progress.setValue(0)
         self.export_btn.setEnabled(False)
         self.cancel_btn.setEnabled(True)
-        n = len(items)
-        self.status.setText(translate("ExportDialog", "Exporting %n image(s)…", "", n))
+        self.status.setText(translate("ExportDialog", "Exporting {n} image(s)…").format(n=len(items)))
         self.pool.start(self.worker)
         return True
 
@@ -195,11 +194,10 @@ class ExportDialog(QDialog):
     def _on_done(self, summary) -> None:
         self.export_btn.setEnabled(True)
         self.cancel_btn.setEnabled(False)
-        n = len(summary.rows)  # (lupdate reads a plain name as the count, not an expression)
-        text = translate("ExportDialog", "Exported %n image(s) to {folder}.", "", n)
+        text = translate("ExportDialog", "Exported {n} image(s) to {folder}.")
         if summary.problems:
-            text = translate("ExportDialog", "Exported %n image(s) to {folder}; {problems} problem(s).", "", n)
-        self.status.setText(text.format(folder=summary.out_dir, problems=len(summary.problems)))
+            text = translate("ExportDialog", "Exported {n} image(s) to {folder}; {problems} problem(s).")
+        self.status.setText(text.format(n=len(summary.rows), folder=summary.out_dir, problems=len(summary.problems)))
         self.done.emit(summary)
 
     def _on_error(self, error: BaseException) -> None:

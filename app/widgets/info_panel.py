@@ -46,7 +46,7 @@ def decision_html(decision: Decision) -> str:
                     f"<td>{_size(d.area_px, d.area_mm2, 'mm²')}</td><td>{_size(d.length_px, d.length_mm, 'mm')}</td>"
                     f"<td>{html.escape(status or '')}</td></tr>")
     more = len(decision.defects) - MAX_ROWS
-    tail = "<br>" + translate("InfoPanel", "… and %n more", "", more) if more > 0 else ""
+    tail = "<br>" + translate("InfoPanel", "… and {n} more").format(n=more) if more > 0 else ""
     return out[0] + "<table cellspacing=4>" + "".join(rows) + "</table>" + tail
 
 

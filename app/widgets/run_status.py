@@ -60,9 +60,9 @@ class RunStatus:
         c = store.counts()
         n = len(store)
         done = n - c[ImageState.NO_RESULT] - c[ImageState.STALE]
-        text = translate("RunStatus", "%n image(s) · {ng} NG · {review} to review · {ok} OK · {errors} errors · "
-                         "{todo} not inspected", "", n).format(
-            ng=c[ImageState.NG], review=c[ImageState.REVIEW], ok=c[ImageState.OK], errors=c[ImageState.ERROR],
+        text = translate("RunStatus", "{n} images · {ng} NG · {review} to review · {ok} OK · {errors} errors · "
+                         "{todo} not inspected").format(
+            n=n, ng=c[ImageState.NG], review=c[ImageState.REVIEW], ok=c[ImageState.OK], errors=c[ImageState.ERROR],
             todo=c[ImageState.NO_RESULT])
         if c[ImageState.STALE]:
             text += " · " + translate("RunStatus", "{n} changed since inspected").format(n=c[ImageState.STALE])

@@ -96,9 +96,8 @@ class RunsDialog(QDialog):
             in_use = self._in_use(info)
             model = os.path.basename(info.model_path.rstrip("/\\")) or info.run_id
             when = datetime.datetime.fromtimestamp(info.updated).strftime("%Y-%m-%d %H:%M") if info.updated else ""
-            errors = info.errors
-            done = (translate("RunsDialog", "{done} (%n error(s))", "", errors).format(done=info.images_done)
-                    if errors else f"{info.images_done}")
+            done = (translate("RunsDialog", "{done} ({errors} errors)").format(done=info.images_done, errors=info.errors)
+                    if info.errors else f"{info.images_done}")
             cells = [translate("RunsDialog", "{model} (in use)").format(model=model) if in_use else model,
                      when, done, _settings_text(info),
                      info.problem or ""]

@@ -45,9 +45,8 @@ def rules_summary(rules: Rules) -> str:
         if getattr(d, key) is not None]
     parts += sizes
     if rules.classes:
-        n = len(rules.classes)
-        parts.append(translate("ThresholdPanel", "%n class rule(s): {names}", "", n).format(
-            names=", ".join(n for n, _ in rules.classes)))
+        parts.append(translate("ThresholdPanel", "{n} class rule(s): {names}").format(
+            n=len(rules.classes), names=", ".join(n for n, _ in rules.classes)))
     r = rules.regions
     if r.active:
         parts.append(translate("ThresholdPanel", "regions: {include} include, {exclude} exclude ({mode})").format(
