@@ -14,6 +14,8 @@ interleaved rounds (every variant once per round, so machine-load drift is share
    for that backend (measured at load on 4 of the images, :func:`engine_choice.measure_layout`)
    and its rate here, against the bare loop at 2 threads (target >= 0.95) and against a
    suite-style sequential loop (read, preprocess, infer, postprocess one image after the other);
+   then CPU ms per image of each (process time) with the read + preprocess + postprocess
+   work alone, the bound they set on run / bare, and how often auto's layout was the best;
 4. achieved GFLOP/s per backend (batch 1, bare loop) as a share of this machine's sgemm
    peak (numpy float32 matmul on all cores); FLOPs per image counted from the Paddle
    program's convolutions and matmuls at the images' input shape (read through OpenVINO's
@@ -26,7 +28,7 @@ interleaved rounds (every variant once per round, so machine-load drift is share
 read them, and their bare-loop images/s on each.
 
     python bench/bench_engines.py [--rounds 3] [--images 100] [--only cls,det,seg] [--seeds]
-                                  [--no-batches] [--no-predict]
+                                  [--no-batches] [--no-predict] [--engines openvino,...]
 """
 
 from __future__ import annotations
@@ -74,6 +76,10 @@ VARIANTS: Dict[str, RuntimeSettings] = {
     "onnxruntime": replace(BASE, engine="onnxruntime"),
 }
 ENGINES = ("paddle", "openvino", "onnxruntime")
+#: per backend and model: whether auto's layout was the best of the four here (or within 3 %)
+PICKS: List[bool] = []
+#: the engines measured (``--engines``; all installed ones by default)
+SELECTED: List[str] = list(ENGINES)
 BATCHES = (1, 2, 4, 8)
 
 
@@ -86,13 +92,28 @@ def images_of(kind: str, n: int) -> List[Path]:
     return [paths[int(i * step)] for i in range(n)]
 
 
+#: CPU seconds (this process, all its threads) of each variant's last rounds, by name
+CPU_S: Dict[str, List[float]] = {}
+
+
 def interleaved(fns: Dict[str, Callable[[], float]], rounds: int) -> Dict[str, float]:
-    """Median of each function's result (images/s) over ``rounds`` interleaved rounds."""
+    """Median of each function's result (images/s) over ``rounds`` interleaved rounds, the
+    order reversed every other round (a drift in machine load favours no variant); the CPU
+    time of each call is kept in :data:`CPU_S`."""
     got: Dict[str, List[float]] = {k: [] for k in fns}
-    for _ in range(rounds):
-        for name, fn in fns.items():
-            got[name].append(fn())
+    CPU_S.update({k: [] for k in fns})
+    names = list(fns)
+    for k in range(rounds):
+        for name in names if k % 2 == 0 else names[::-1]:
+            c0 = time.process_time()
+            got[name].append(fns[name]())
+            CPU_S[name].append(time.process_time() - c0)
     return {k: statistics.median(v) for k, v in got.items()}
+
+
+def cpu_ms(name: str, n: int) -> float:
+    """Median CPU milliseconds per image of a variant's rounds (all threads of the process)."""
+    return 1e3 * statistics.median(CPU_S[name]) / n
 
 
 def bare(insp: Inspector, feeds: List[dict], n_images: int) -> Callable[[], float]:
@@ -122,6 +143,19 @@ def sequential(insp: Inspector, paths: List[Path]) -> Callable[[], float]:
             tensor, meta = insp.spec.preprocessor(cv2.imread(str(p), cv2.IMREAD_COLOR))
             outputs = insp.backend.run(insp._feeds([tensor], [meta]))
             insp.finish(outputs, [meta])
+        return len(paths) / (time.perf_counter() - t0)
+
+    return run
+
+
+def stages_only(insp: Inspector, paths: List[Path], outputs: List[list]) -> Callable[[], float]:
+    """The work around inference, alone: read, preprocess, and postprocess outputs made
+    beforehand (one thread): its CPU time is what any layout adds to the bare loop's."""
+    def run() -> float:
+        t0 = time.perf_counter()
+        for p, out in zip(paths, outputs):
+            prepared = insp.prepare_path(p)
+            insp.finish(out, [prepared.meta])
         return len(paths) / (time.perf_counter() - t0)
 
     return run
@@ -221,6 +255,8 @@ def bench_model(kind: str, n: int, rounds: int, tmp: Path, batches: bool = True,
     images = [read_image(p) for p in paths]
     loaded: Dict[str, Inspector] = {}
     for variant, settings in VARIANTS.items():
+        if settings.engine not in SELECTED:
+            continue
         insp, why = load(model, settings)
         if insp is None:
             print(f"- {variant}: cannot run it: {why}")
@@ -239,7 +275,7 @@ def bench_model(kind: str, n: int, rounds: int, tmp: Path, batches: bool = True,
     # batch sizes
     engines = {e: s for e, s in (("paddle", VARIANTS["paddle, softmax outside oneDNN (now)"]),
                                  ("openvino", VARIANTS["openvino"]), ("onnxruntime", VARIANTS["onnxruntime"]))
-               if e in installed_engines()}
+               if e in installed_engines() and e in SELECTED}
     batch_fns: Dict[str, Callable[[], float]] = {}
     for e, s in engines.items():
         for b in BATCHES if batches else ():
@@ -282,6 +318,7 @@ def bench_model(kind: str, n: int, rounds: int, tmp: Path, batches: bool = True,
         for name, (threads, prefetch) in layouts.items():
             fns[f"{e}|{name}"] = engine_run(insp if threads == 2 else one, paths, prefetch)
         fns[f"{e}|seq"] = sequential(insp, paths)
+        fns[f"{e}|stages"] = stages_only(insp, paths, [insp.backend.run(f) for f in fs])
         if predict:
             fns[f"{e}|predict"] = predict_cli(model, src, e, False, tmp)
             fns[f"{e}|predict+store"] = predict_cli(model, src, e, True, tmp)
@@ -291,16 +328,36 @@ def bench_model(kind: str, n: int, rounds: int, tmp: Path, batches: bool = True,
         chosen[e] = layout.key
     r = interleaved(fns, rounds)
     print("\n| backend | bare 2t | bare 1t | run 2t+prefetch | run 2t | run 1t+prefetch | run 1t | sequential "
-          "| auto's layout | its run / bare 2t | its run / sequential |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+          "| auto's layout | best here | its run / bare 2t | its run / sequential |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for e in engines:
         if f"{e}|bare" not in r:
             continue
         g = {k.split("|")[1]: v for k, v in r.items() if k.startswith(e + "|")}
         c = g[chosen[e]]
+        best = max(layouts, key=lambda k: g[k])
+        PICKS.append(chosen[e] == best or c >= 0.97 * g[best])
         print(f"| {e} | {g['bare']:.1f} | {g['bare1t']:.1f} | "
               + " | ".join(f"{g[k]:.1f}" for k in layouts)
-              + f" | {g['seq']:.1f} | {chosen[e]} | {c / g['bare']:.2f} | {c / g['seq']:.2f} |")
+              + f" | {g['seq']:.1f} | {chosen[e]} | {best} | {c / g['bare']:.2f} | {c / g['seq']:.2f} |")
+    # CPU accounting: on C cores no layout can beat the bare loop's wall time once the CPU
+    # it needs per image (inference + read, preprocess, postprocess) exceeds C x that time
+    cores = os.cpu_count() or 1
+    print(f"\nCPU ms per image (process time, all threads; {cores} cores), and the bound it sets on "
+          "run / bare 2t: bare wall / max(bare wall, (bare 1t CPU + read, preprocess, postprocess CPU) / cores),\n"
+          "the least CPU an image can take in any layout spread perfectly over the cores\n")
+    print("| backend | bare 2t wall ms | bare 2t CPU | bare 1t CPU | sequential CPU | run 2t+prefetch CPU "
+          "| run 1t+prefetch CPU | read+preprocess+postprocess CPU | bound on run / bare 2t |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for e in engines:
+        if f"{e}|bare" not in r:
+            continue
+        wall = 1e3 / r[f"{e}|bare"]
+        c = {k: cpu_ms(f"{e}|{k}", n) for k in ("bare", "bare1t", "seq", "2t+prefetch", "1t+prefetch", "stages")}
+        extra = c["stages"]
+        need = min(c["bare"], c["bare1t"]) + extra
+        print(f"| {e} | {wall:.2f} | {c['bare']:.2f} | {c['bare1t']:.2f} | {c['seq']:.2f} | {c['2t+prefetch']:.2f} "
+              f"| {c['1t+prefetch']:.2f} | {extra:.2f} | {wall / max(wall, need / cores):.2f} |")
     if flops:
         peak = sgemm_peak_gflops()
         print(f"\nGFLOP/s (batch 1, bare loop, 2 threads): {flops:.3f} GFLOP per image; "
@@ -365,13 +422,17 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap.add_argument("--seeds", action="store_true", help="also the seed architectures (slow exports)")
     ap.add_argument("--no-batches", action="store_true", help="skip the batch-size table")
     ap.add_argument("--no-predict", action="store_true", help="skip predict end to end")
+    ap.add_argument("--engines", default=",".join(ENGINES), help="the engines to measure (comma-separated)")
     args = ap.parse_args(argv)
+    SELECTED[:] = [e for e in args.engines.split(",") if e]
     if args.images < 100:
         print("note: fewer than 100 images per model: a smoke run, not a measurement", file=sys.stderr)
     print(f"# bench_engines: {os.cpu_count()} CPUs, 2 threads per backend; installed: {', '.join(installed_engines())}")
     with tempfile.TemporaryDirectory(prefix="bench_engines_") as tmp:
         for kind in [k for k in args.only.split(",") if k]:
             bench_model(kind, args.images, args.rounds, Path(tmp), not args.no_batches, not args.no_predict)
+        if PICKS:
+            print(f"\nauto's layout was the best of four (or within 3 %) in {sum(PICKS)} of {len(PICKS)} cases")
         if args.seeds:
             bench_seeds(max(1, args.rounds), Path(tmp))
     return 0

@@ -273,10 +273,10 @@ class Normalize(Op):
         self.offset = None if offset is None else np.asarray(offset, dtype=np.float64).reshape(1, 1, -1)
 
     def __call__(self, im, meta):
-        im = im.astype(np.float32, copy=True)
         if im.ndim == 3 and all(p is None or p.size in (1, im.shape[2])
                                 for p in (self.offset, self.divide, self.mean, self.std)):
             return self._per_channel(im)
+        im = im.astype(np.float32, copy=True)
         if self.offset is not None:
             im -= self.offset
         if self.divide is not None:
@@ -290,21 +290,27 @@ class Normalize(Op):
     def _per_channel(self, im: np.ndarray) -> np.ndarray:
         """The same arithmetic channel by channel: each step in float64 rounded to float32,
         as ``im -= mean`` does, bit for bit, but without NumPy's buffered cast over an
-        innermost axis of 3 (4-5x slower: a third of a fast model's time per image)."""
+        innermost axis of 3 (4-5x slower: a third of a fast model's time per image).
+
+        The float32 copy is made channel-first (planes contiguous: each step runs over one
+        contiguous plane, about 2x faster than over a stride-3 column) and handed back as
+        an HxWxC view of it, so :func:`to_chw` finds it already laid out and copies nothing."""
+        im = np.array(im.transpose(2, 0, 1), dtype=np.float32, order="C")
+
         def step(ufunc, col, values, c):
             ufunc(col, values.flat[c if values.size > 1 else 0], out=col, dtype=np.float64, casting="same_kind")
 
         if self.divide is None and self.scale != 1.0:
             im *= self.scale  # float32 with a Python float: a float32 loop, as before
-        for c in range(im.shape[2]):
-            col = im[..., c]
+        for c in range(im.shape[0]):
+            col = im[c]
             if self.offset is not None:
                 step(np.subtract, col, self.offset, c)
             if self.divide is not None:
                 step(np.divide, col, self.divide, c)
             step(np.subtract, col, self.mean, c)
             step(np.divide, col, self.std, c)
-        return im
+        return im.transpose(1, 2, 0)
 
 
 def to_chw(im: np.ndarray) -> np.ndarray:
