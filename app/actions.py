@@ -39,6 +39,9 @@ class Commands(Protocol):
     def clear_rules(self) -> None: ...
     def draw_region(self, kind: str) -> None: ...
     def clear_regions(self) -> None: ...
+    def show_help(self, tab: int) -> None: ...
+    def set_theme(self, name: str) -> None: ...
+    def reset_layout(self) -> None: ...
 
 
 @dataclass
@@ -89,9 +92,21 @@ def build_actions(w: QMainWindow, commands: Commands, viewer: Viewer, images: Im
     act("prev_review", "Previous to review", lambda: images.step(-1, state=ImageState.REVIEW), ["Shift+R"])
     act("confirm", "✔ Confirm", lambda: c.set_verdict(Verdict.CONFIRMED), ["C"], "Confirm the defect")
     act("reject", "✘ Reject", lambda: c.set_verdict(Verdict.REJECTED), ["X"], "Reject: false alarm")
-    act("fit", "Fit", lambda: viewer.view.fit(), ["F"])  # the view of the current mode
+    act("fit", "Fit", lambda: viewer.fit(), ["F"])  # the current mode's view(s)
     act("actual", "1:1", lambda: viewer.view.actual_size(), ["1"])
     act("quit", "Quit", w.close, ["Ctrl+Q"])
+    act("help", "Guide", lambda: c.show_help(0), ["F1"], "A short guide to the demos and a working pass")
+    act("shortcuts", "Keyboard shortcuts", lambda: c.show_help(1), ["Ctrl+F1"])
+    act("about", "About Defect Inspector", lambda: c.show_help(2))
+    act("reset_layout", "Reset layout", c.reset_layout, tip="Panels back to where they start")
+    themes = QActionGroup(w)
+
+    def theme_toggled(theme: str, on: bool) -> None:
+        if on:
+            c.set_theme(theme)
+
+    for theme, label in (("dark", "Dark theme"), ("light", "Light theme")):
+        themes.addAction(act(f"theme:{theme}", label, partial(theme_toggled, theme), checkable=True))
     icons = {"open": "SP_DirOpenIcon", "run": "SP_MediaPlay", "pause": "SP_MediaPause",
              "cancel": "SP_MediaStop", "export": "SP_DialogSaveButton"}
     for name, icon in icons.items():
@@ -140,6 +155,10 @@ def build_actions(w: QMainWindow, commands: Commands, viewer: Viewer, images: Im
     for name in [f"mode:{m}" for m in MODES] + ["fit", "actual"]:
         view_menu.addAction(a[name])
     panels = view_menu.addMenu("Panels")
+    view_menu.addAction(a["reset_layout"])
+    view_menu.addSeparator()
+    view_menu.addAction(a["theme:dark"])
+    view_menu.addAction(a["theme:light"])
     rules_menu = menu.addMenu("R&ules")
     for name in ("rules_load", "rules_save", "rules_clear", None, "region_include", "region_exclude",
                  "regions_clear"):
@@ -150,4 +169,7 @@ def build_actions(w: QMainWindow, commands: Commands, viewer: Viewer, images: Im
     review = menu.addMenu("Re&view")
     for name in ("next", "prev", "next_flagged", "prev_flagged", "next_review", "prev_review", "confirm", "reject"):
         review.addAction(a[name])
+    help_menu = menu.addMenu("&Help")
+    for name in ("help", "shortcuts", "about"):
+        help_menu.addAction(a[name])
     return Menus(a, recent, panels)

@@ -7,9 +7,17 @@ import os
 from pathlib import Path
 from typing import Optional
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QFrame,
+    QMainWindow,
+    QScrollArea,
+    QWidget,
+)
 
 from inspectors.atomic import atomic_write_text
 from inspectors.formats import is_model_folder
@@ -18,11 +26,13 @@ from inspectors.runs.location import runs_root
 from inspectors.session import Verdict
 
 from .actions import build_actions
+from .help import HelpDialog
 from .metrics_glue import MetricsController
 from .model_manager import ModelManager
 from .settings import AppSettings
 from .state import RunState
 from .stats import RunStats
+from .theme import THEMES, apply_theme, restyle_plots
 from .widgets.errors_panel import ErrorsPanel
 from .widgets.export_dialog import ExportDialog
 from .widgets.fps_plot import FpsPlot
@@ -35,6 +45,7 @@ from .widgets.region_editor import RegionEditor
 from .widgets.run_status import RunStatus
 from .widgets.runs_dialog import RunsDialog
 from .widgets.threshold_panel import ThresholdPanel
+from .widgets.view_status import ViewStatus
 from .widgets.viewer import Viewer
 from .workbench import Workbench
 from .workers import InspectorFactory
@@ -72,30 +83,35 @@ class MainWindow(QMainWindow):
         b.rules_changed.connect(self._show_regions)
         b.image_ready.connect(self._show_regions)
         self.setCentralWidget(self.viewer)
-        self.list_panel = ImageListPanel(b, self.metrics)
+        self.list_panel = ImageListPanel(b, self.metrics, thumbs_dir=Path(work_dir) / "thumbnails")
         self.model_panel = ModelPanel(self.models, b)
         self.threshold_panel = ThresholdPanel(b)
         self.info_panel = InfoPanel(b)
         self.errors_panel = ErrorsPanel(b)
         self.fps_plot = FpsPlot(self.stats, b)
         self.metrics_panel = MetricsPanel(self.metrics)
-        self.status = RunStatus(b)
+        self.status = RunStatus(b, self.stats, self.errors_panel)
         self.status.install(self.statusBar())
+        self.view_status = ViewStatus(self.viewer)  # pixel readout, zoom % and presets
+        self.view_status.install(self.statusBar())
         menus = build_actions(self, self, self.viewer, self.list_panel)
         self.actions_, self.recent_menu, self.panels_menu = menus.actions, menus.recent, menus.panels
         self.language_menu = LanguageMenu(settings.q, self)
         self.panels_menu.parentWidget().addMenu(self.language_menu)  # View ▸ Language
         left = self.add_panel("Images", self.list_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
-        right = [self.add_panel("Models", self.model_panel, Qt.DockWidgetArea.RightDockWidgetArea),
-                 self.add_panel("Threshold and classes", self.threshold_panel, Qt.DockWidgetArea.RightDockWidgetArea),
-                 self.add_panel("Current image", self.info_panel, Qt.DockWidgetArea.RightDockWidgetArea)]
-        speed = self.add_panel("Live speed", self.fps_plot, Qt.DockWidgetArea.BottomDockWidgetArea)
+        right = [self.add_panel("Models", self.model_panel, Qt.DockWidgetArea.RightDockWidgetArea, scroll=True),
+                 self.add_panel("Threshold and classes", self.threshold_panel, Qt.DockWidgetArea.RightDockWidgetArea,
+                                scroll=True),
+                 self.add_panel("Current image", self.info_panel, Qt.DockWidgetArea.RightDockWidgetArea,
+                                scroll=True)]
+        self.speed_dock = speed = self.add_panel("Live speed", self.fps_plot, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.errors_dock = self.add_panel("Errors", self.errors_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.metrics_dock = self.add_panel("Metrics", self.metrics_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.metrics_dock = self.add_panel("Metrics", self.metrics_panel, Qt.DockWidgetArea.BottomDockWidgetArea,
+                                           scroll=True)
         self.tabifyDockWidget(speed, self.errors_dock)
         self.tabifyDockWidget(speed, self.metrics_dock)
         speed.raise_()
-        self.resizeDocks([left, right[0]], [330, 340], Qt.Orientation.Horizontal)
+        self.resizeDocks([left, right[0]], [330, 360], Qt.Orientation.Horizontal)  # the model panel without a sideways scroll
         self.resizeDocks(right, [200, 260, 240], Qt.Orientation.Vertical)
         self.resizeDocks([speed], [300], Qt.Orientation.Vertical)
         # the window's own observers: title, settings, docks, the run's end
@@ -110,30 +126,79 @@ class MainWindow(QMainWindow):
         self.metrics_panel.apply_band.connect(self.threshold_panel.set_band)
         # thresholds and hidden classes are not restored here: each model's run holds its own
         self._refresh_recent()
-        geometry = settings.value("window/geometry")
+        self._default_state = self.saveState()  # what View ▸ Reset layout goes back to
+        geometry = settings.value(self._layout_key("geometry"))
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-            self.restoreState(settings.value("window/state", QByteArray()))
+            self.restoreState(settings.value(self._layout_key("state"), QByteArray()))
         else:
             self._fit_to_screen(1600, 1000)
+            QTimer.singleShot(0, self._bottom_docks_height)
+        theme = str(settings.value("view/theme", "dark"))
+        self.actions_[f"theme:{theme if theme in THEMES else 'dark'}"].setChecked(True)  # applies it
         self.viewer.show_empty()
 
     def _fit_to_screen(self, width: int, height: int) -> None:
         """Open at ``width`` x ``height``, or maximised on a screen too small for it (a
-        1280x720 line PC would otherwise cut the right docks off)."""
+        1280x720 line PC would otherwise cut the right docks off), or at three quarters of a
+        screen twice as wide."""
         screen = self.screen() or QGuiApplication.primaryScreen()
         room = screen.availableGeometry() if screen is not None else None
         if room is not None and (room.width() < width or room.height() < height):
             self.resize(min(width, room.width()), min(height, room.height()))
             self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+        elif room is not None and room.width() >= 2 * width:  # a 4K screen: three quarters of it
+            self.resize(room.width() * 3 // 4, room.height() * 3 // 4)
         else:
             self.resize(width, height)
 
-    def add_panel(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        """Dock ``widget`` (also where later panels, e.g. metrics, plug in)."""
+    def _layout_key(self, what: str) -> str:
+        """Settings key of the layout for the screen the window is on (a laptop's 1280x720
+        and the line's 4K monitor each keep their own)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        size = screen.availableGeometry().size() if screen is not None else None
+        return f"window/{what}" + (f"/{size.width()}x{size.height()}" if size is not None else "")
+
+    def reset_layout(self) -> None:
+        for dock in self.findChildren(QDockWidget):
+            dock.setFloating(False)
+            dock.show()
+        self.restoreState(self._default_state)
+        self._bottom_docks_height()
+
+    def _bottom_docks_height(self) -> None:
+        """The charts' row a third of the window (at least the metrics' figures), once the
+        window has its size on the screen (a 1280x720 screen would otherwise squeeze it)."""
+        self.resizeDocks([self.speed_dock], [max(270, self.height() // 3)], Qt.Orientation.Vertical)
+
+    def set_theme(self, name: str) -> None:
+        """Dark or light: the palette, the list and overlay colours, the charts."""
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, name)
+        restyle_plots(self, name)
+        self.settings.set_value("view/theme", name)
+
+    def show_help(self, tab: int) -> HelpDialog:
+        dialog = self.findChild(HelpDialog)
+        if dialog is None:
+            dialog = HelpDialog(self.actions(), self)
+        dialog.show_tab(tab)
+        return dialog
+
+    def add_panel(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, scroll: bool = False) -> QDockWidget:
+        """Dock ``widget`` (also where later panels, e.g. metrics, plug in); ``scroll``: in a
+        scroll area, so a small screen scrolls the panel instead of squeezing its rows together."""
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock:{title}")
-        dock.setWidget(widget)
+        if scroll:
+            area_widget = QScrollArea()
+            area_widget.setWidgetResizable(True)
+            area_widget.setFrameShape(QFrame.Shape.NoFrame)
+            area_widget.setWidget(widget)
+            dock.setWidget(area_widget)
+        else:
+            dock.setWidget(widget)
         self.addDockWidget(area, dock)
         self.panels_menu.addAction(dock.toggleViewAction())
         return dock
@@ -281,8 +346,8 @@ class MainWindow(QMainWindow):
                 self.open_folder(path)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        self.settings.set_value("window/geometry", self.saveGeometry())
-        self.settings.set_value("window/state", self.saveState())
+        self.settings.set_value(self._layout_key("geometry"), self.saveGeometry())
+        self.settings.set_value(self._layout_key("state"), self.saveState())
         self.settings.q.sync()
         for dialog in self.findChildren(ExportDialog):  # no export left half-written
             dialog.shutdown(5000)
@@ -290,5 +355,7 @@ class MainWindow(QMainWindow):
         self.models.shutdown(2000)
         self.metrics.shutdown(2000)
         self.bench.io_pool.wait(2000)
+        if self.list_panel.model.thumbs is not None:
+            self.list_panel.model.thumbs.shutdown(2000)
         self.bench.close_runs()  # every result stored; the runs' locks released
         super().closeEvent(event)

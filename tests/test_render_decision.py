@@ -72,15 +72,17 @@ def _baseline_cases():
 
 
 #: annotate()'s output on the cases above, taken from the renderer before decisions were drawn
-#: (commit 27d6b7c; numpy 1.23.5, opencv-python 4.5.5.64 as pinned in pyproject.toml)
+#: (commit 27d6b7c; numpy 1.23.5, opencv-python 4.5.5.64 as pinned in pyproject.toml);
+#: det and det_thr_hidden retaken when box tags were first placed clear of each other and of
+#: the edges, after every box line (inspectors/render/placement.py; its tests check the layout)
 BASELINE = {
     "seg": "33922ae502ce19b0",
     "seg_nc": "8cb7c8c75da1a8f9",
     "seg_thr_hidden": "759b4cfe1575e4dd",
     "seg_gray": "0d95d2207d419d2b",
     "seg_fit": "0713189e3943174c",
-    "det": "742700605c3bea43",
-    "det_thr_hidden": "c7412aa2c42c4e77",
+    "det": "a6654014fdaddba5",
+    "det_thr_hidden": "7c3ddfcac6acce8e",
     "det_hidden": "592cbc603dc5a6dc",
     "cls": "456fa33349d45db8",
     "cls_clean": "8d16a0760ccba9e4",

@@ -4,8 +4,9 @@ postprocess) during a run, sampled a few times a second."""
 from __future__ import annotations
 
 import collections
+import math
 import time
-from typing import Deque, Dict, Optional
+from typing import Deque, Dict, List, Optional, Tuple
 
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer
@@ -77,6 +78,10 @@ class FpsPlot(QWidget):
             d.clear()
         self.timer.start()
 
+    def series(self) -> Tuple[List[float], List[float]]:
+        """The images/s chart's data (seconds, images/s; NaN where idle)."""
+        return list(self._t), list(self._fps)
+
     def stop(self) -> None:
         self.sample()
         self.timer.stop()
@@ -84,13 +89,14 @@ class FpsPlot(QWidget):
     def sample(self) -> None:
         fps = self.stats.fps()
         lat = self.stats.latency_ms()
+        idle = fps == 0.0  # no image in the stats' window (paused, waiting): a gap, not a line at 0
         self._t.append(time.perf_counter() - self._t0)
-        self._fps.append(fps)
+        self._fps.append(math.nan if idle else fps)
         for s in STAGES:
-            self._lat[s].append(lat[s])
+            self._lat[s].append(math.nan if idle else lat[s])
         t = list(self._t)
-        self.fps_curve.setData(t, list(self._fps))
+        self.fps_curve.setData(t, list(self._fps), connect="finite")
         for s in STAGES:
-            self.lat_curves[s].setData(t, list(self._lat[s]))
+            self.lat_curves[s].setData(t, list(self._lat[s]), connect="finite")
         parts = " · ".join(f"{s} {lat[s]:.1f} ms" for s in STAGES)
         self.readout.setText(f"{fps:.1f} images/s   ({parts})   {self.stats.total} inspected this run")

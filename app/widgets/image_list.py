@@ -7,25 +7,31 @@ names, state icons and tooltips are made only for the rows Qt paints.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
+    QListView,
+    QStackedWidget,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from inspectors.session import Filter, ImageState, Verdict
 
+from ..list_order import SORT_KEYS, ordered, search
 from ..metrics_glue import MetricsController
+from ..thumbnails import THUMB_PX, ThumbnailLoader
 from ..workbench import Workbench
 
 STATE_COLORS = {ImageState.NG: "#e5484d", ImageState.REVIEW: "#e8a33d", ImageState.OK: "#46a758",
@@ -55,34 +61,64 @@ def _dot(color: str, mark: str = "") -> QIcon:
     return QIcon(pm)
 
 
-class ImageListModel(QAbstractListModel):
+#: columns: name (elided in the middle), score, verdict mark (fixed widths, never "...")
+NAME_COL, SCORE_COL, MARK_COL = 0, 1, 2
+VERDICT_MARKS = {Verdict.CONFIRMED: "✔", Verdict.REJECTED: "✘"}
+TILE_H = THUMB_PX + 18  # a grid tile: the picture, then its name
+
+
+class ImageListModel(QAbstractTableModel):
     def __init__(self, bench: Workbench, parent: Optional[QObject] = None):
         super().__init__(parent)
         self.bench = bench
         self.filter: Union[Filter, str] = Filter.ALL  # a str: an error-analysis filter key
         self.error_rows: Optional[Callable[[str], List[int]]] = None  # key -> store rows
-        self.by_score = False
+        self.sort_key = "folder"  # a key of list_order.SORT_KEYS
+        self.pattern = ""  # the search box: substring or glob
+        self._names: Optional[List[str]] = None
         self.rows: List[int] = []
         self._pos: Optional[Dict[int, int]] = None
         self._icons = {s: _dot(c, STATE_MARKS[s]) for s, c in STATE_COLORS.items()}
+        self._badges = {s: _dot(c, STATE_MARKS[s]).pixmap(20, 20) for s, c in STATE_COLORS.items()}
+        self.thumbs: Optional[ThumbnailLoader] = None  # the grid's thumbnails
+        self.grid_mode = False  # decorations are thumbnails with a state badge
         self._timer = QTimer(self, singleShot=True, interval=150)
         self._timer.timeout.connect(self.rebuild)
 
     def identity(self) -> bool:
-        return self.filter is Filter.ALL and not self.by_score
+        return self.filter is Filter.ALL and self.sort_key == "folder" and not self.pattern.strip()
+
+    def names(self) -> List[str]:
+        """Every image's name as listed (made once per folder, only when searched or sorted by)."""
+        images = self.bench.store.images
+        if self._names is None or len(self._names) != len(images):
+            self._names = [self._name(p) for p in images]
+        return self._names
 
     def rebuild(self) -> None:
         self.beginResetModel()
+        store = self.bench.store
         if isinstance(self.filter, Filter):
-            self.rows = self.bench.store.rows(self.filter, self.by_score)
+            rows = store.rows(self.filter)
         else:
-            store, rows = self.bench.store, sorted(self.error_rows(self.filter) if self.error_rows else [])
-            self.rows = sorted(rows, key=lambda r: -store.defect_score(r)) if self.by_score else rows
+            rows = sorted(self.error_rows(self.filter) if self.error_rows else [])
+        if self.pattern.strip() or self.sort_key == "name":
+            names = self.names()
+            rows = search(rows, names, self.pattern)
+        else:
+            names = []
+        self.rows = ordered(store, rows, names, self.sort_key)
         self._pos = None
         self.endResetModel()
 
-    def set_view(self, which: Union[Filter, str], by_score: bool) -> None:
-        self.filter, self.by_score = which, by_score
+    def folder_changed(self) -> None:
+        self._names = None
+        self.rebuild()
+
+    def set_view(self, which: Union[Filter, str], sort_key: str = "folder", pattern: Optional[str] = None) -> None:
+        self.filter, self.sort_key = which, sort_key
+        if pattern is not None:
+            self.pattern = pattern
         self.rebuild()
 
     def position(self, store_row: int) -> int:
@@ -97,15 +133,17 @@ class ImageListModel(QAbstractListModel):
         if self.identity():
             if store_row < 0:
                 if self.rows:
-                    self.dataChanged.emit(self.index(0), self.index(len(self.rows) - 1))
+                    self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, MARK_COL))
             elif 0 <= store_row < len(self.rows):
-                idx = self.index(store_row)
-                self.dataChanged.emit(idx, idx)
+                self.dataChanged.emit(self.index(store_row, 0), self.index(store_row, MARK_COL))
         else:
             self._timer.start()  # coalesce bursts of results into one refilter
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else 3
 
     def _name(self, path: str) -> str:
         folder = str(self.bench.folder or "")
@@ -116,27 +154,65 @@ class ImageListModel(QAbstractListModel):
             return None
         row = self.rows[index.row()]
         store = self.bench.store
+        col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            text = self._name(store.images[row])
-            if store.has_result(row):
-                text += f"   {store.defect_score(row):.2f}"
-            verdict = self.bench.verdict(row)
-            if verdict is Verdict.CONFIRMED:
-                text += "   ✔ confirmed"
-            elif verdict is Verdict.REJECTED:
-                text += "   ✘ rejected"
-            return text
+            if col == NAME_COL and self.grid_mode and self.thumbs is not None:
+                return None  # the tile carries the name under the picture
+            if col == NAME_COL:
+                return self._name(store.images[row])
+            if col == SCORE_COL:
+                return f"{store.defect_score(row):.2f}" if store.has_result(row) else ""
+            return VERDICT_MARKS.get(self.bench.verdict(row), "")
+        if role == Qt.ItemDataRole.TextAlignmentRole and col != NAME_COL:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.DecorationRole:
+            if col != NAME_COL:
+                return None
+            if self.grid_mode and self.thumbs is not None:
+                return self._tile(store.images[row], store.state(row), os.path.basename(store.images[row]))
             return self._icons[store.state(row)]
         if role == Qt.ItemDataRole.ToolTipRole:
             state = store.state(row)
             classes = ", ".join(store.flagged_classes(row))
             gt = store.gt_defective(row)
             gt_text = "" if gt is None else f"\nground truth: {'defect' if gt else 'clean'}"
-            return f"{store.images[row]}\n{state.value}{': ' + classes if classes else ''}{gt_text}"
+            verdict = self.bench.verdict(row)
+            verdict_text = {Verdict.CONFIRMED: "\nverdict: confirmed", Verdict.REJECTED: "\nverdict: rejected"}.get(
+                verdict, "")
+            return f"{store.images[row]}\n{state.value}{': ' + classes if classes else ''}{gt_text}{verdict_text}"
         if role == ROW_ROLE:
             return row
         return None
+
+
+    def _tile(self, path: str, state: ImageState, name: str) -> QPixmap:
+        """The grid's picture: the thumbnail (or an empty frame while it decodes) centred in a
+        square, the state badge in its top-left corner, the file name under it (light on dark:
+        readable in either theme)."""
+        tile = QPixmap(THUMB_PX, TILE_H)
+        tile.fill(QColor("#15181d"))
+        thumb: Optional[QImage] = self.thumbs.get(path) if self.thumbs is not None else None
+        p = QPainter(tile)
+        if thumb is not None:
+            p.drawImage((THUMB_PX - thumb.width()) // 2, (THUMB_PX - thumb.height()) // 2, thumb)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.drawPixmap(3, 3, self._badges[state])
+        font = p.font()
+        font.setPixelSize(11)
+        p.setFont(font)
+        p.fillRect(0, THUMB_PX, THUMB_PX, TILE_H - THUMB_PX, QColor(STATE_COLORS[state]).darker(300))
+        p.setPen(QColor("#eef1f5"))
+        text = p.fontMetrics().elidedText(name, Qt.TextElideMode.ElideMiddle, THUMB_PX - 6)
+        p.drawText(3, THUMB_PX, THUMB_PX - 6, TILE_H - THUMB_PX, Qt.AlignmentFlag.AlignCenter, text)
+        p.end()
+        return tile
+
+    def thumbnail_ready(self, path: str) -> None:
+        row = self.bench.store.row_of(path)
+        pos = self.position(row) if row is not None and row >= 0 else -1
+        if pos >= 0:
+            idx = self.index(pos, NAME_COL)
+            self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DecorationRole])
 
 
 class ImageListPanel(QWidget):
@@ -147,14 +223,48 @@ class ImageListPanel(QWidget):
     row_chosen = Signal(int)
 
     def __init__(self, bench: Workbench, metrics: Optional[MetricsController] = None,
-                 parent: Optional[QWidget] = None):
+                 parent: Optional[QWidget] = None, thumbs_dir: Optional[Path] = None):
+        """``thumbs_dir``: where the grid's thumbnails are cached (under the work dir, never the
+        image folder); without it the grid button is hidden."""
         super().__init__(parent)
         self.bench = bench
         self.model = ImageListModel(bench, self)
+        if thumbs_dir is not None:
+            self.model.thumbs = ThumbnailLoader(thumbs_dir, parent=self)
+            self.model.thumbs.ready.connect(self.model.thumbnail_ready)
+        self.grid_button = QToolButton()
+        self.grid_button.setText("Grid")
+        self.grid_button.setToolTip("Thumbnails with their state badge instead of the list")
+        self.grid_button.setCheckable(True)
+        self.grid_button.setVisible(thumbs_dir is not None)
+        self.grid = QListView()
+        self.grid.setModel(self.model)
+        self.grid.setViewMode(QListView.ViewMode.ListMode)  # with wrapping: a grid laid out by arithmetic
+        self.grid.setFlow(QListView.Flow.LeftToRight)
+        self.grid.setWrapping(True)
+        self.grid.setResizeMode(QListView.ResizeMode.Adjust)
+        self.grid.setUniformItemSizes(True)
+        self.grid.setLayoutMode(QListView.LayoutMode.Batched)
+        self.grid.setBatchSize(200)
+        self.grid.setIconSize(QSize(THUMB_PX, TILE_H))
+        self.grid.setGridSize(QSize(THUMB_PX + 10, TILE_H + 10))
+        self.grid.setSpacing(0)
+        self.grid.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.grid.setItemAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.filter_box = QComboBox()
         for f in Filter:
             self.filter_box.addItem(f.value if f.value.isupper() else f.value.capitalize(), f)
-        self.sort_box = QCheckBox("Sort by score")
+        self.sort_box = QComboBox()
+        self.sort_box.setToolTip("Sort the list")
+        for key, sort in SORT_KEYS.items():
+            self.sort_box.addItem(sort.label, key)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search names: text or glob (*_12?.png)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setToolTip("A part of the file name, or a glob with * ? [ ] (case-insensitive)")
+        self._search_timer = QTimer(self, singleShot=True, interval=200)  # one rebuild per pause in typing
+        self._search_timer.timeout.connect(self._view_changed)
         # A table with fixed row heights lays out only the visible rows; QListView and
         # QTreeView walk every row after a reset (half a second at 100,000 rows).
         self.view = QTableView()
@@ -162,7 +272,14 @@ class ImageListPanel(QWidget):
         self.view.setShowGrid(False)
         self.view.setWordWrap(False)
         self.view.horizontalHeader().setVisible(False)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        header = self.view.horizontalHeader()
+        header.setMinimumSectionSize(8)
+        header.setSectionResizeMode(NAME_COL, QHeaderView.ResizeMode.Stretch)
+        fm = self.view.fontMetrics()
+        for col, sample in ((SCORE_COL, "0.000"), (MARK_COL, "✔✔")):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(col, fm.horizontalAdvance(sample) + 12)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # the file number stays visible
         vh = self.view.verticalHeader()
         vh.setVisible(False)
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -172,17 +289,28 @@ class ImageListPanel(QWidget):
         self.view.setAlternatingRowColors(True)
         self.summary = QLabel("")
         self.summary.setObjectName("muted")
+        for box in (self.filter_box, self.sort_box):  # narrow docks: the texts elide, the dock does not widen
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(8)
         top = QHBoxLayout()
         top.addWidget(self.filter_box, 1)
         top.addWidget(self.sort_box)
+        top.addWidget(self.grid_button)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.grid)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(top)
-        lay.addWidget(self.view, 1)
+        lay.addWidget(self.search)
+        lay.addWidget(self.stack, 1)
         lay.addWidget(self.summary)
         self.filter_box.currentIndexChanged.connect(self._view_changed)
-        self.sort_box.toggled.connect(self._view_changed)
+        self.sort_box.currentIndexChanged.connect(self._view_changed)
+        self.search.textChanged.connect(self._search_timer.start)
         self.view.selectionModel().currentChanged.connect(self._on_current)
+        self.grid.selectionModel().currentChanged.connect(self._on_current)
+        self.grid_button.toggled.connect(self.set_grid)
         self.model.modelReset.connect(self._reselect)
         self.row_chosen.connect(bench.set_current)
         bench.folder_opened.connect(self._on_folder)
@@ -196,7 +324,24 @@ class ImageListPanel(QWidget):
             metrics.filters_changed.connect(self.set_error_filters)
 
     def _on_folder(self, _folder: str) -> None:
-        self.model.rebuild()
+        if self.model.thumbs is not None:
+            self.model.thumbs.forget()
+        self.model.folder_changed()
+
+    def set_grid(self, on: bool) -> None:
+        """Thumbnails (decoded only for the items the grid paints) or the list."""
+        if self.grid_button.isChecked() != on:
+            self.grid_button.setChecked(on)  # comes back here
+            return
+        self.model.grid_mode = on
+        self.stack.setCurrentWidget(self.grid if on else self.view)
+        if self.model.rows:
+            self.model.dataChanged.emit(self.model.index(0, 0), self.model.index(len(self.model.rows) - 1, 0),
+                                        [Qt.ItemDataRole.DecorationRole])
+        self.select(self.bench.current_row, emit=False)
+
+    def active_view(self) -> QAbstractItemView:
+        return self.grid if self.model.grid_mode else self.view
 
     def _on_outcome(self, row: int, _model: str) -> None:
         self.model.store_changed(row)
@@ -236,7 +381,7 @@ class ImageListPanel(QWidget):
     def _view_changed(self) -> None:
         data = self.filter_box.currentData()  # Qt hands back the str value, not the enum
         which = Filter(data) if data in {f.value for f in Filter} else data
-        self.model.set_view(which, self.sort_box.isChecked())
+        self.model.set_view(which, self.sort_box.currentData(), self.search.text())
 
     def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
@@ -249,13 +394,17 @@ class ImageListPanel(QWidget):
         pos = self.model.position(store_row)
         if pos < 0:
             return
-        idx = self.model.index(pos)
-        sm = self.view.selectionModel()
-        if not emit:
-            sm.blockSignals(True)
-        sm.setCurrentIndex(idx, sm.SelectionFlag.ClearAndSelect)
-        sm.blockSignals(False)
-        self.view.scrollTo(idx)
+        idx = self.model.index(pos, 0)
+        active = self.active_view()
+        for view in (self.view, self.grid):  # both follow; only the one shown tells the bench
+            sm = view.selectionModel()
+            quiet = view is not active or not emit
+            if quiet:
+                sm.blockSignals(True)
+            sm.setCurrentIndex(idx, sm.SelectionFlag.ClearAndSelect | sm.SelectionFlag.Rows)
+            if quiet:
+                sm.blockSignals(False)
+        active.scrollTo(idx)
 
     def step(self, delta: int, flagged_only: bool = False, state: Optional[ImageState] = None) -> None:
         """Move to the next/previous row in list order: any, or only NG ones

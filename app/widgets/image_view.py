@@ -3,11 +3,11 @@ F fits, 1 shows pixels 1:1, +/- zoom. Two views can be linked (side-by-side)."""
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Tuple
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QPainter, QResizeEvent, QWheelEvent
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QResizeEvent, QTransform, QWheelEvent
 from PySide6.QtWidgets import QFrame, QGraphicsPixmapItem, QGraphicsScene, QGraphicsView, QWidget
 
 from .qimage import to_pixmap
@@ -19,6 +19,7 @@ class ImageView(QGraphicsView):
     """Shows one image; ``view_changed`` fires after every zoom or pan."""
 
     view_changed = Signal()
+    hovered = Signal(int, int)  # the image pixel under the cursor; -1, -1 when it leaves the image
 
     def __init__(self, parent: Optional[QWidget] = None):
         super().__init__(parent)
@@ -33,21 +34,27 @@ class ImageView(QGraphicsView):
         self.setBackgroundBrush(Qt.GlobalColor.black)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.fit_mode = True  # refit on resize / new image until the user zooms
+        self.setMouseTracking(True)
         self.horizontalScrollBar().valueChanged.connect(lambda _v: self.view_changed.emit())
         self.verticalScrollBar().valueChanged.connect(lambda _v: self.view_changed.emit())
 
     def has_image(self) -> bool:
         return not self._item.pixmap().isNull()
 
-    def set_image(self, bgr: Optional[np.ndarray]) -> None:
-        """Replace the picture; the zoom and position stay unless in fit mode or the size changed."""
-        old = self._item.pixmap().size()
+    def set_image(self, bgr: Optional[np.ndarray], scale: float = 1.0) -> None:
+        """Replace the picture; the zoom and position stay unless in fit mode or the size changed.
+
+        ``scale``: the picture is drawn at this size per pixel (an overlay rendered on the image
+        enlarged k times comes with 1 / k); zoom and pixel positions stay in image pixels."""
+        old = self.scene().sceneRect().size()
         if bgr is None:
             self._item.setPixmap(to_pixmap(np.zeros((1, 1, 3), np.uint8)))
         else:
             self._item.setPixmap(to_pixmap(bgr))
-        self.scene().setSceneRect(QRectF(self._item.pixmap().rect()))
-        if self.fit_mode or old != self._item.pixmap().size():
+        self._item.setScale(scale)
+        size = self._item.pixmap().size()
+        self.scene().setSceneRect(QRectF(0.0, 0.0, size.width() * scale, size.height() * scale))
+        if self.fit_mode or old != self.scene().sceneRect().size():
             self.fit()
 
     def zoom(self) -> float:
@@ -63,6 +70,31 @@ class ImageView(QGraphicsView):
         self.fit_mode = False
         self.resetTransform()
         self.view_changed.emit()
+
+    def set_zoom(self, zoom: float) -> None:
+        """Show the image at ``zoom`` (1.0: one image pixel per screen pixel)."""
+        self.fit_mode = False
+        self.setTransform(QTransform.fromScale(max(MIN_ZOOM, min(MAX_ZOOM, zoom)),
+                                               max(MIN_ZOOM, min(MAX_ZOOM, zoom))))
+        self.view_changed.emit()
+
+    def pixel_at(self, x: float, y: float) -> Tuple[int, int]:
+        """The image pixel (column, row) under the viewport point (x, y); (-1, -1) outside."""
+        p = self.mapToScene(int(x), int(y))
+        col, row = int(p.x() // 1), int(p.y() // 1)
+        rect = self.scene().sceneRect()
+        if self.has_image() and 0 <= col < int(rect.width()) and 0 <= row < int(rect.height()):
+            return col, row
+        return -1, -1
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        super().mouseMoveEvent(event)
+        pos = event.position()
+        self.hovered.emit(*self.pixel_at(pos.x(), pos.y()))
+
+    def leaveEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().leaveEvent(event)
+        self.hovered.emit(-1, -1)
 
     def zoom_by(self, factor: float) -> None:
         z = self.zoom()

@@ -61,6 +61,11 @@ class FittedTicks:
             self._apply_ticks(axis)
 
 
+def foreground() -> str:
+    """The charts' text colour of the current theme (pyqtgraph's foreground option)."""
+    return pg.mkColor(pg.getConfigOption("foreground")).name()
+
+
 class Label(QGraphicsSimpleTextItem):
     """Unscaled text anchored at a data point; much cheaper to update than pg.TextItem."""
 
@@ -72,7 +77,10 @@ class Label(QGraphicsSimpleTextItem):
         self.setFont(font)
         self._anchor_y, self._color = anchor_y, ""
 
-    def show_at(self, text: str, x: float, y: float, color: str = "#dfe6ee") -> None:
+    def show_at(self, text: str, x: float, y: float, color: Optional[str] = None) -> None:
+        """``color`` None: the charts' text colour (it follows the theme, app.theme.restyle_plots)."""
+        self.follows_theme = color is None
+        color = color or foreground()
         if text != self.text():
             self.setText(text)
             r = self.boundingRect()
@@ -105,7 +113,7 @@ class ClassBars(FittedTicks, pg.PlotWidget):
 
     def set_values(self, title: str, names: Sequence[str], values: Sequence[Optional[float]]) -> None:
         if title != self._layout[0]:
-            self.setTitle(title, size="9pt", color="#c9d1db")
+            self.setTitle(title, size="9pt", color=foreground())
         v = _finite(values)
         self.values = v
         x = np.arange(len(v))
@@ -131,7 +139,7 @@ class PrCurves(pg.PlotWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setTitle(translate("MetricPlots", "Precision–recall per class (dot: this threshold)"), size="9pt", color="#c9d1db")
+        self.setTitle(translate("MetricPlots", "Precision–recall per class (dot: this threshold)"), size="9pt", color=foreground())
         self.setLabel("bottom", translate("MetricPlots", "recall"))
         self.setLabel("left", translate("MetricPlots", "precision"))
         self.showGrid(x=True, y=True, alpha=0.15)
@@ -171,7 +179,7 @@ class RecallFprPlot(pg.PlotWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setTitle(translate("MetricPlots", "Image level: recall / false-alarm rate vs threshold"), size="9pt", color="#c9d1db")
+        self.setTitle(translate("MetricPlots", "Image level: recall / false-alarm rate vs threshold"), size="9pt", color=foreground())
         self.setLabel("bottom", translate("MetricPlots", "confidence threshold"))
         self.setLabel("left", translate("MetricPlots", "share of images"))
         self.showGrid(x=True, y=True, alpha=0.15)
@@ -260,7 +268,7 @@ class ConfusionPlot(FittedTicks, pg.PlotWidget):
         layout = (title, tuple(rows), tuple(cols))
         if layout != self._layout:
             self._layout = layout
-            self.setTitle(title, size="9pt", color="#c9d1db")
+            self.setTitle(title, size="9pt", color=foreground())
             self._set_name_ticks("bottom", cols, 0.5, 10)
             self._set_name_ticks("left", rows, 0.5, 10)
             self.setRange(xRange=(0, max(m.shape[1], 1)), yRange=(0, max(m.shape[0], 1)), padding=0)

@@ -34,10 +34,10 @@ from .metric_plots import ClassBars, ConfusionPlot, PrCurves, RecallFprPlot
 TASK_TITLES = {"segmentation": "Segmentation", "detection": "Detection", "classification": "Classification"}
 MODES = [("Fewest false alarms", "lowest_fpr"), ("Highest threshold", "highest_threshold")]
 STYLE = """
-QLabel#metricValue { font-size: 14pt; font-weight: 600; color: #f2f5f8; }
+QLabel#metricValue { font-size: 14pt; font-weight: 600; color: palette(window-text); }
 QLabel#metricName { color: #8b95a3; }
 QLabel#emptyMetrics { color: #8b95a3; font-size: 11pt; padding: 24px; }
-QLabel#busy { color: #ffd166; }
+QLabel#busy { color: #e8a33d; }
 """
 
 
@@ -62,7 +62,7 @@ class MetricsPanel(QWidget):
         self.empty = QLabel("Open an image folder that has ground truth to see metrics (Ctrl+O).")
         self.empty.setObjectName("emptyMetrics")
         self.empty.setWordWrap(True)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)  # seen in a short dock
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty)
         self.stack.addWidget(self._content())

@@ -3,6 +3,8 @@ the progress of a run, following the bench and its models."""
 
 from __future__ import annotations
 
+from typing import Optional
+
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
 from inspectors.session import ImageState, Verdict
@@ -10,7 +12,9 @@ from inspectors.session import ImageState, Verdict
 from ..i18n import QT_TRANSLATE_NOOP, translate
 from ..run_reading import READ_ONLY
 from ..state import RunState
+from ..stats import RunStats
 from ..workbench import Workbench
+from .errors_panel import ErrorsPanel
 
 RUN_TEXT = {RunState.RUNNING: QT_TRANSLATE_NOOP("RunStatus", "Running"),
             RunState.PAUSED: QT_TRANSLATE_NOOP("RunStatus", "Paused"), RunState.IDLE: ""}
@@ -19,15 +23,19 @@ RUN_TEXT = {RunState.RUNNING: QT_TRANSLATE_NOOP("RunStatus", "Running"),
 class RunStatus:
     """Three status-bar widgets; :meth:`install` puts them into a status bar."""
 
-    def __init__(self, bench: Workbench):
+    def __init__(self, bench: Workbench, stats: Optional[RunStats] = None, errors: Optional[ErrorsPanel] = None):
         self.bench = bench
+        self.stats = stats  # the run's speed: images/s and ETA next to the progress bar
+        self.errors = errors  # given: the error count is the Errors tab's (images and models alike)
+        if errors is not None:
+            errors.count_changed.connect(self.update_counts)
         self.counts = QLabel(translate("RunStatus", "Open a folder to start"))
         self.run_label = QLabel("")
         self.run_note = QLabel("")  # a run another process writes: read-only here
         self.run_note.setObjectName("error")
         self.run_note.setVisible(False)
         self.progress = QProgressBar()
-        self.progress.setMaximumWidth(260)
+        self.progress.setMaximumWidth(360)  # room for images/s and the ETA
         self.progress.setVisible(False)
         for event in (bench.folder_opened, bench.states_changed, bench.outcome_stored, bench.verdict_changed):
             event.connect(self.update_counts)
@@ -60,9 +68,10 @@ class RunStatus:
         c = store.counts()
         n = len(store)
         done = n - c[ImageState.NO_RESULT] - c[ImageState.STALE]
+        errors = self.errors.count() if self.errors is not None else c[ImageState.ERROR]
         text = translate("RunStatus", "{n} images · {ng} NG · {review} to review · {ok} OK · {errors} errors · "
                          "{todo} not inspected").format(
-            n=n, ng=c[ImageState.NG], review=c[ImageState.REVIEW], ok=c[ImageState.OK], errors=c[ImageState.ERROR],
+            n=n, ng=c[ImageState.NG], review=c[ImageState.REVIEW], ok=c[ImageState.OK], errors=errors,
             todo=c[ImageState.NO_RESULT])
         if c[ImageState.STALE]:
             text += " · " + translate("RunStatus", "{n} changed since inspected").format(n=c[ImageState.STALE])
@@ -75,6 +84,18 @@ class RunStatus:
         self.progress.setVisible(running)
         self.progress.setRange(0, max(1, n))
         self.progress.setValue(done)
+        self.progress.setFormat(progress_text(done, n, self.stats.fps() if self.stats is not None else 0.0))
 
 
-__all__ = ["RunStatus"]
+def progress_text(done: int, total: int, fps: float) -> str:
+    """``120 / 500 · 14.2 images/s · ETA 0:27`` (no rate or ETA before the first images)."""
+    if fps <= 0.0 or done >= total:
+        return f"{done} / {total}"
+    eta = int(round((total - done) / fps))
+    h, rest = divmod(eta, 3600)
+    clock = f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60}:{rest % 60:02d}"
+    return translate("RunStatus", "{done} / {total} · {fps:.1f} images/s · ETA {clock}").format(
+        done=done, total=total, fps=fps, clock=clock)
+
+
+__all__ = ["RunStatus", "progress_text"]

@@ -3,18 +3,21 @@ or diff, with an empty state that says what to do next."""
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Dict, Optional
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from inspectors.render import RenderStyle, annotate, diff
+from inspectors.render.screen import enlarged, render_factor, screen_style
 from inspectors.results import Result, Thresholds
 from inspectors.rules import Decision
 
 from ..workbench import Workbench
 from .image_view import ImageView
+from .pixel_readout import defect_at, defect_tooltip, pixel_text, result_text
 
 OVERLAY, SIDE_BY_SIDE, DIFF, ORIGINAL = "overlay", "side by side", "diff", "original"
 MODES = (OVERLAY, SIDE_BY_SIDE, DIFF, ORIGINAL)
@@ -48,6 +51,8 @@ class Viewer(QWidget):
     image, results, ground truth and thresholds."""
 
     mode_changed = Signal(str)
+    readout_changed = Signal(str)  # the pixel under the cursor: position, value, class / box
+    zoom_changed = Signal(float)  # the current view's zoom (1.0: 100 %)
 
     def __init__(self, bench: Optional[Workbench] = None, parent: Optional[QWidget] = None):
         super().__init__(parent)
@@ -69,6 +74,12 @@ class Viewer(QWidget):
         pair = QSplitter(Qt.Orientation.Horizontal)
         pair.addWidget(self.left)
         pair.addWidget(self.right)
+        pair.setChildrenCollapsible(False)
+        for i in (0, 1):  # the panes share width changes equally
+            pair.setStretchFactor(i, 1)
+        self.pair = pair
+        self._split_by_user = False  # until the user drags the handle, the panes stay equal
+        pair.splitterMoved.connect(lambda *_a: setattr(self, "_split_by_user", True))
         self.stack = QStackedWidget()
         for w in (self.empty, self.single, pair):
             self.stack.addWidget(w)
@@ -78,6 +89,13 @@ class Viewer(QWidget):
         self._linking = False
         self.left.view.view_changed.connect(lambda: self._link(self.left.view, self.right.view))
         self.right.view.view_changed.connect(lambda: self._link(self.right.view, self.left.view))
+        self._rendered: Dict[ImageView, float] = {}  # the zoom each view's overlay was drawn for
+        self._redraw = QTimer(self, singleShot=True, interval=40)  # zoom steps: one redraw
+        self._redraw.timeout.connect(self.refresh)
+        for v in (self.single.view, self.left.view, self.right.view):
+            v.view_changed.connect(lambda v=v: self._on_zoom(v))
+            v.hovered.connect(lambda x, y, v=v: self._on_hover(v, x, y))
+            v.view_changed.connect(lambda v=v: self.zoom_changed.emit(v.zoom()) if v is self.view else None)
         if bench is not None:
             for event in (bench.image_ready, bench.ground_truth_changed, bench.active_model_changed,
                           bench.runs_changed):  # a run read in the background may hold this image
@@ -118,9 +136,40 @@ class Viewer(QWidget):
             return
         self._linking = True
         try:
-            dst.copy_view_from(src)
+            if src.fit_mode:  # each pane fits its own width (a copied transform would clip)
+                dst.fit()
+            else:
+                dst.copy_view_from(src)
         finally:
             self._linking = False
+
+    def equal_panes(self) -> None:
+        """Side by side: the ground-truth and prediction panes get the same width."""
+        total = sum(self.pair.sizes())
+        if total > 0:
+            self.pair.setSizes([total // 2, total - total // 2])
+
+    def _keep_equal(self) -> None:
+        if self.mode == SIDE_BY_SIDE and not self._split_by_user:
+            QTimer.singleShot(0, self.equal_panes)  # once the layouts have settled
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._keep_equal()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._keep_equal()
+
+    def fit(self) -> None:
+        """Fit the image (F): side by side, both panes at equal widths, each fitted."""
+        if self.mode == SIDE_BY_SIDE:
+            self._split_by_user = False
+            self.equal_panes()
+            self.left.view.fit()
+            self.right.view.fit()
+        else:
+            self.single.view.fit()
 
     @property
     def view(self) -> ImageView:
@@ -132,6 +181,9 @@ class Viewer(QWidget):
             return
         self.mode = mode
         self.refresh()
+        if mode == SIDE_BY_SIDE:
+            self.equal_panes()
+            self._keep_equal()
         self.mode_changed.emit(mode)
 
     def set_content(self, image: Optional[np.ndarray], gt: Optional[Result], pred: Optional[Result],
@@ -161,11 +213,13 @@ class Viewer(QWidget):
         style = self.style_.with_(thresholds=self.thresholds)
         img = self._image
         if self.mode == SIDE_BY_SIDE:
-            self.stack.setCurrentIndex(2)
+            if self.stack.currentIndex() != 2:  # the pair shown now: equal panes once laid out
+                self.stack.setCurrentIndex(2)
+                self._keep_equal()
             self.left.caption.setText("Ground truth" if self._gt is not None else "Ground truth (none for this image)")
             self.right.caption.setText("Prediction" if self._pred is not None else "Prediction (not inspected yet)")
-            self.left.view.set_image(annotate(img, self._gt, style.with_(thresholds=None)))
-            self.right.view.set_image(annotate(img, self._pred, style, self._decision))
+            self._draw(self.left.view, self._gt, style.with_(thresholds=None), None)
+            self._draw(self.right.view, self._pred, style, self._decision)
             self._link(self.left.view, self.right.view)
             return
         self.stack.setCurrentIndex(1)
@@ -178,7 +232,48 @@ class Viewer(QWidget):
             self.single.view.set_image(img)
         else:
             self.single.caption.setText("Prediction" if self._pred is not None else "Not inspected yet")
-            self.single.view.set_image(annotate(img, self._pred, style, self._decision))
+            self._draw(self.single.view, self._pred, style, self._decision)
+
+    def _draw(self, view: ImageView, result: Optional[Result], style: RenderStyle,
+              decision: Optional[Decision]) -> None:
+        """The overlay at the view's scale (:mod:`inspectors.render.screen`): thin lines and
+        text of one screen size at any zoom; redrawn when the zoom changes."""
+        img = self._image
+        zoom = view.zoom() if view.has_image() and self._rendered.get(view) else self._fit_zoom(view, img)
+        k = render_factor(zoom, img.shape)
+        big, res = enlarged(img, result, k)
+        view.set_image(annotate(big, res, screen_style(style, zoom, k), decision), 1.0 / k)
+        self._rendered[view] = view.zoom()
+        if abs(view.zoom() - zoom) > 0.01 * zoom:  # a new size fitted: draw again at its zoom
+            self._redraw.start()
+
+    @staticmethod
+    def _fit_zoom(view: ImageView, img: np.ndarray) -> float:
+        port = view.viewport().size()
+        return max(0.02, min(port.width() / max(1, img.shape[1]), port.height() / max(1, img.shape[0])))
+
+    def _on_zoom(self, view: ImageView) -> None:
+        done = self._rendered.get(view)
+        if self.mode in (OVERLAY, SIDE_BY_SIDE) and done and abs(view.zoom() - done) > 0.01 * done:
+            self._redraw.start()
+
+    def set_zoom(self, zoom: float) -> None:
+        """A zoom preset (1.0: 100 %); side by side, the other pane follows."""
+        self.view.set_zoom(zoom)
+
+    def _on_hover(self, view: ImageView, x: int, y: int) -> None:
+        """The status bar's readout and the hovered defect's tooltip (class, score, area, size)."""
+        if x < 0 or self._image is None:
+            view.viewport().setToolTip("")
+            self.readout_changed.emit("")
+            return
+        shown = self._gt if view is self.left.view else self._pred
+        if self.mode in (ORIGINAL, DIFF):
+            shown = self._pred
+        parts = [pixel_text(self._image, x, y), result_text(shown, x, y)]
+        self.readout_changed.emit("   ".join(p for p in parts if p))
+        d = defect_at(self._decision, x, y, self._pred) if shown is self._pred else None
+        view.viewport().setToolTip(defect_tooltip(d) if d is not None else "")
 
     def current_pixels(self) -> Optional[np.ndarray]:
         """What the main view shows now (for tests and screenshots)."""

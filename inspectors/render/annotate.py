@@ -107,6 +107,7 @@ def draw_segmentation(out: np.ndarray, result: SegmentationResult, style: Render
 def draw_detection(out: np.ndarray, result: DetectionResult, style: RenderStyle) -> np.ndarray:
     m = text.metrics(out.shape, style.font_scale, style.box_thickness)
     order = np.argsort(result.scores, kind="stable")  # best boxes drawn last, on top
+    tags = text.Labels()
     for i in order:
         cid = int(result.class_ids[i])
         name = result.class_names[cid]
@@ -117,7 +118,8 @@ def draw_detection(out: np.ndarray, result: DetectionResult, style: RenderStyle)
         cv2.rectangle(out, (x1, y1), (x2, y2), colour, m.line, cv2.LINE_8)
         if style.labels:
             tag = f"{name} {result.scores[i]:.2f}" if style.scores else name
-            text.label(out, tag, x1, y1, colour, m)
+            tags.add(tag, x1, y1, colour)
+    tags.draw(out, m)  # after every box: no box line crosses a tag
     return out
 
 

@@ -140,15 +140,8 @@ def draw_segmentation_decided(out: np.ndarray, result: SegmentationResult, style
             colour, line = (class_color(d.class_id), m.line) if d.kept else (IGNORED, 1)
             for cnt in contours:
                 dashed_polyline(out, cnt, colour, line)
-    if style.labels:
-        not_ng = np.array([d.level != "NG" for d in defects], bool)
-        tagged = sorted(np.flatnonzero((faint | shown) & not_ng), key=lambda k: (not kept[k], -defects[k].score))
-        for k in reversed(tagged[:MAX_SEGMENT_TAGS]):  # the most important tag drawn last, on top
-            d = defects[k]
-            colour = class_color(d.class_id) if d.kept else IGNORED
-            text.label(out, defect_tag(d, style.scores), int(comp.boxes[k][0]), int(comp.boxes[k][1]), colour, m)
+    entries: List[Tuple[str, Color]] = []
     if style.legend and style.labels:
-        entries: List[Tuple[str, Color]] = []
         for cid in sorted({d.class_id for d, s in zip(defects, shown) if s}):
             mine = [d for d, s in zip(defects, shown) if s and d.class_id == cid]
             label = names[cid]
@@ -157,7 +150,17 @@ def draw_segmentation_decided(out: np.ndarray, result: SegmentationResult, style
             if not any(d.level == "NG" for d in mine):
                 label += " ?"
             entries.append((label, class_color(cid)))
-        text.legend(out, entries, m)
+    if style.labels:
+        not_ng = np.array([d.level != "NG" for d in defects], bool)
+        tagged = sorted(np.flatnonzero((faint | shown) & not_ng), key=lambda k: (not kept[k], -defects[k].score))
+        tags = text.Labels()
+        for k in reversed(tagged[:MAX_SEGMENT_TAGS]):  # the most important tag added last
+            d = defects[k]
+            colour = class_color(d.class_id) if d.kept else IGNORED
+            tags.add(defect_tag(d, style.scores), int(comp.boxes[k][0]), int(comp.boxes[k][1]), colour)
+        legend_at = text.legend_rect(out.shape, entries, m)
+        tags.draw(out, m, [legend_at] if legend_at is not None else [])
+    text.legend(out, entries, m)
     return out
 
 
@@ -170,6 +173,7 @@ def draw_detection_decided(out: np.ndarray, result: DetectionResult, style: Rend
     rows = [(int(i), decision.defects[i]) for i in order
             if not style.is_hidden(decision.defects[i].class_id, decision.defects[i].class_name)]
     H, W = out.shape[:2]
+    tags = text.Labels()
     if style.show_ignored:
         for i, d in rows:
             if d.kept or not _drawn_faint(d):
@@ -184,7 +188,7 @@ def draw_detection_decided(out: np.ndarray, result: DetectionResult, style: Rend
                 region[:] = (region.astype(np.float32) * (1 - a) + colour * a + 0.5).astype(np.uint8)
             dashed_rectangle(out, (x1, y1), (x2, y2), IGNORED, 1)
             if style.labels:
-                text.label(out, defect_tag(d, style.scores), x1, y1, IGNORED, m)
+                tags.add(defect_tag(d, style.scores), x1, y1, IGNORED)
     for i, d in rows:
         if not d.kept:
             continue
@@ -196,7 +200,8 @@ def draw_detection_decided(out: np.ndarray, result: DetectionResult, style: Rend
             dashed_rectangle(out, (x1, y1), (x2, y2), colour, m.line)
         if style.labels:
             tag = f"{d.class_name} {result.scores[i]:.2f}" if style.scores else d.class_name
-            text.label(out, tag + (" ?" if d.level == "REVIEW" else ""), x1, y1, colour, m)
+            tags.add(tag + (" ?" if d.level == "REVIEW" else ""), x1, y1, colour)
+    tags.draw(out, m)  # after every box: no box line crosses a tag
     return out
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Optional, Sequence, Tuple
+from typing import Any, List, Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
 
 from .palette import Color, text_color
+from .placement import Rect, leader_points, place_labels
 
 FONT = cv2.FONT_HERSHEY_SIMPLEX
 
@@ -110,6 +111,48 @@ def label(image: np.ndarray, text: str, x: int, y: int, color: Color, m: Metrics
     put_text(image, text, (left + m.pad, top + m.pad + h), m.scale, text_color(color), m.thickness)
 
 
+def tag_size(text: str, m: Metrics) -> Tuple[int, int]:
+    """Width and height of a filled tag holding ``text`` (as :func:`label` fills it, both
+    corners inclusive)."""
+    w, h, base = text_size(text, m)
+    return w + 2 * m.pad + 1, h + base + 2 * m.pad + 1
+
+
+def draw_tag(image: np.ndarray, text: str, rect: Rect, color: Color, m: Metrics) -> None:
+    left, top, tw, th = rect
+    _w, h, _base = text_size(text, m)
+    cv2.rectangle(image, (left, top), (left + tw - 1, top + th - 1), color, -1)
+    put_text(image, text, (left + m.pad, top + m.pad + h), m.scale, text_color(color), m.thickness)
+
+
+class Labels:
+    """Tags collected while drawing, placed together (:func:`.placement.place_labels`) so that
+    none covers another, none is cut at the image edge and none sits on the legend.
+
+    ``add`` in drawing order (the last added is the most important, as when drawn on top)."""
+
+    def __init__(self) -> None:
+        self._items: List[Tuple[str, int, int, Color]] = []
+
+    def add(self, text: str, x: int, y: int, color: Color) -> None:
+        self._items.append((text, int(x), int(y), color))
+
+    def draw(self, image: np.ndarray, m: Metrics, obstacles: Sequence[Rect] = ()) -> List[Optional[Rect]]:
+        """Draw the tags; returns where each went (None: no free spot), in ``add`` order."""
+        H, W = image.shape[:2]
+        items = self._items[::-1]  # the most important first: it keeps its preferred spot
+        spots = place_labels([(x, y) for _t, x, y, _c in items], [tag_size(t, m) for t, *_ in items],
+                             (W, H), obstacles)
+        for (_text, x, y, color), spot in zip(items, spots):
+            if spot is not None and spot.leader:
+                a, b = leader_points((x, y), spot.rect)
+                cv2.line(image, a, b, color, max(1, m.line // 2), cv2.LINE_AA)
+        for (text, _x, _y, color), spot in zip(items[::-1], spots[::-1]):
+            if spot is not None:
+                draw_tag(image, text, spot.rect, color, m)
+        return [None if s is None else s.rect for s in spots[::-1]]
+
+
 def banner(image: np.ndarray, lines: Sequence[Tuple[str, Color]], m: Metrics,
            bottom: bool = False) -> None:
     """Text lines on a dark translucent band across the top (or bottom) of ``image``."""
@@ -126,6 +169,18 @@ def banner(image: np.ndarray, lines: Sequence[Tuple[str, Color]], m: Metrics,
     for (text, color), hh in zip(lines, heights):
         put_text(image, text, (m.pad, y + hh - m.pad // 2), m.scale, color, m.thickness)
         y += hh + m.pad
+
+
+def legend_rect(image_shape: Tuple[int, ...], entries: Sequence[Tuple[str, Color]], m: Metrics) -> Optional[Rect]:
+    """Where :func:`legend` draws (x, y, w, h), for labels to keep clear of it."""
+    if not entries:
+        return None
+    W = int(image_shape[1])
+    widths = [text_size(t, m)[0] for t, _ in entries]
+    _, h, base = text_size("Ag", m)
+    box_w = max(widths) + h + 3 * m.pad
+    box_h = (h + base + m.pad) * len(entries) + m.pad
+    return max(0, W - box_w - m.pad), m.pad, box_w, box_h
 
 
 def legend(image: np.ndarray, entries: Sequence[Tuple[str, Color]], m: Metrics) -> None:

@@ -427,6 +427,16 @@ class ResultsStore:
         return eligible_scores(tables, decide_many(tables, d.bound(self.rules, self.thresholds,
                                                                      self.review_from)))[idx]
 
+    def defect_areas(self) -> np.ndarray:
+        """Per row the defect area (px) the rules keep, summed over classes; the largest over
+        the models (0 where no model has a result or a result has no geometry)."""
+        out = np.zeros(len(self.images), np.float64)
+        for d in self._decisions.values():
+            tables = d.stacked()
+            kept = decide_many(tables, d.bound(self.rules, self.thresholds, self.review_from)).kept_area
+            np.maximum(out, np.nan_to_num(kept.sum(axis=1)), out=out)
+        return out
+
     def verdict(self, row: int, model: str) -> Optional[ImageVerdict]:
         d = self._decisions.get(model)
         if d is None or d.verdict[row] == NO_RESULT:
