@@ -35,7 +35,8 @@ ALLOWED = {
     "pycocotools", "unet", "fastscnn", "resnet", "mobilenet", "yolo", "ppyoloe", "hrnet", "ocrnet",
     "deeplab", "defect", "inspector",  # the product's name in the title
     "int8", "fp16", "fp32", "onnxruntime", "bmp", "png", "jpg", "jpeg", "tif", "tiff", "min", "max",
-    "ms", "qps", "paddledet", "paddle2onnx", "onednn", "softmax", "f32", "severstal", "webp",
+    "ms", "qps", "det", "seg", "cls",  # (--demo det|seg|cls)
+    "paddledet", "paddle2onnx", "onednn", "softmax", "f32", "severstal", "webp",
 }
 WORD = re.compile(r"[A-Za-z][A-Za-z_]{2,}")
 #: data dropped before looking for words: paths, file names, key=value settings, ids
@@ -66,6 +67,7 @@ def zh_cn(qapp):
 
 def _plain(text: str) -> str:
     if "<" in text and ">" in text:
+        text = re.sub(r"<head>.*?</head>", " ", text, flags=re.S)  # a QTextEdit's style sheet
         text = re.sub(r"<[^>]*>", " ", text)
     return html.unescape(text.replace("&&", "&")).replace("&", "")
 
@@ -137,6 +139,7 @@ def texts_of(root) -> Iterator[Tuple[str, str]]:
         QMainWindow,
         QMenu,
         QTabBar,
+        QTextEdit,
         QWidget,
     )
 
@@ -153,6 +156,8 @@ def texts_of(root) -> Iterator[Tuple[str, str]]:
             yield name, w.text()
         elif isinstance(w, QGroupBox):
             yield name, w.title()
+        elif isinstance(w, QTextEdit):  # code (commands, globs) is not prose: dropped
+            yield name, re.sub(r"<span style=\"[^\"]*monospace[^\"]*\">[^<]*</span>", " ", w.toHtml())
         elif isinstance(w, QLineEdit):
             yield f"{name} placeholder", w.placeholderText()
         elif isinstance(w, QAbstractSpinBox):
@@ -223,9 +228,14 @@ def demo_window(qtbot, make_window, zh_cn):
     return w
 
 
+#: names of products, packages and data sets (the About box, the guide)
+PRODUCTS = {"Paddle Inference", "Defect Inspector", "PaddlePaddle", "pyqtgraph", "OpenCV", "Python", "Fast-SCNN",
+            "NEU-DET", "NEU-CLS"}
+
+
 def _data_names(w) -> Set[str]:
     """Names that come from the data: files, classes, models and their architectures."""
-    names: Set[str] = set()
+    names: Set[str] = set(PRODUCTS)
     for p in w.bench.store.images:
         names |= {Path(p).name, Path(p).stem}
     names |= {n for n, _ in w.bench.class_names()}
@@ -244,7 +254,7 @@ def test_the_zh_cn_window_and_its_dialogs_have_no_untranslated_text(qtbot, demo_
     menus_bar = w.menuBar()
     for a in menus_bar.actions():  # menus are children of the window: walked above
         assert a.menu() is not None
-    for dialog in (w.open_runs(), w.open_export()):
+    for dialog in (w.open_runs(), w.open_export(), w.show_help(0)):  # help: guide, shortcuts, about
         qtbot.waitUntil(dialog.isVisible, timeout=10_000)
         found += [(f"{type(dialog).__name__}: {where}", t, ws) for where, t, ws in untranslated(dialog, data)]
         dialog.close()

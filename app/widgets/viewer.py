@@ -3,6 +3,7 @@ or diff, with an empty state that says what to do next."""
 
 from __future__ import annotations
 
+from html import escape
 from typing import Dict, Optional
 
 import numpy as np
@@ -15,6 +16,7 @@ from inspectors.render.screen import enlarged, render_factor, screen_style
 from inspectors.results import Result, Thresholds
 from inspectors.rules import Decision
 
+from ..i18n import translate
 from ..workbench import Workbench
 from .image_view import ImageView
 from .pixel_readout import defect_at, defect_tooltip, pixel_text, result_text
@@ -22,12 +24,15 @@ from .pixel_readout import defect_at, defect_tooltip, pixel_text, result_text
 OVERLAY, SIDE_BY_SIDE, DIFF, ORIGINAL = "overlay", "side by side", "diff", "original"
 MODES = (OVERLAY, SIDE_BY_SIDE, DIFF, ORIGINAL)
 
-EMPTY_HTML = """<div style='color:#9aa4b1'>
-<p style='font-size:18pt; color:#dfe6ee'>No images yet</p>
-<p style='font-size:11pt'>Open an image folder with <b>Ctrl+O</b> or drop a folder here,<br>
-then add an exported model with <b>Ctrl+M</b> and press <b>Ctrl+R</b> to inspect.</p>
-<p style='font-size:10pt'>Ground truth next to the images (Paddle lists, VOC, COCO,
-Severstal csv,<br>class folders) is found automatically.</p></div>"""
+def empty_html() -> str:
+    """The empty view's text, in the interface language."""
+    return ("<div style='color:#9aa4b1'><p style='font-size:18pt; color:#dfe6ee'>{}</p>"
+            "<p style='font-size:11pt'>{}</p><p style='font-size:10pt'>{}</p></div>").format(
+        translate("Viewer", "No images yet"),
+        translate("Viewer", "Open an image folder with <b>Ctrl+O</b> or drop a folder here,<br>then add an "
+                  "exported model with <b>Ctrl+M</b> and press <b>Ctrl+R</b> to inspect."),
+        translate("Viewer", "Ground truth next to the images (Paddle lists, VOC, COCO, Severstal csv,<br>class "
+                  "folders) is found automatically."))
 
 
 class _Titled(QWidget):
@@ -66,11 +71,11 @@ class Viewer(QWidget):
         self._message = ""
         self._difficult: Optional[np.ndarray] = None
         self._decision: Optional[Decision] = None  # the rules' decision on the prediction shown
-        self.empty = QLabel(EMPTY_HTML)
+        self.empty = QLabel(empty_html())
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setObjectName("emptyState")
         self.single = _Titled("")
-        self.left, self.right = _Titled("Ground truth"), _Titled("Prediction")
+        self.left, self.right = _Titled(translate("Viewer", "Ground truth")), _Titled(translate("Viewer", "Prediction"))
         pair = QSplitter(Qt.Orientation.Horizontal)
         pair.addWidget(self.left)
         pair.addWidget(self.right)
@@ -128,8 +133,9 @@ class Viewer(QWidget):
 
     def _on_folder(self, folder: str) -> None:
         if self.bench is not None and not len(self.bench.store):
-            self.show_empty(f"<p style='font-size:14pt'>No images in {folder}</p>"
-                            "<p>Supported: BMP, JPEG, PNG, TIFF, WebP …</p>")
+            self.show_empty("<p style='font-size:14pt'>{}</p><p>{}</p>".format(
+                escape(translate("Viewer", "No images in {folder}").format(folder=folder)),
+                translate("Viewer", "Supported: BMP, JPEG, PNG, TIFF, WebP …")))
 
     def _link(self, src: ImageView, dst: ImageView) -> None:
         if self._linking:
@@ -200,9 +206,9 @@ class Viewer(QWidget):
         self.style_, self.thresholds = style, thresholds
         self.refresh()
 
-    def show_empty(self, html: str = EMPTY_HTML) -> None:
+    def show_empty(self, html: str = "") -> None:
         self._image = None
-        self.empty.setText(html)
+        self.empty.setText(html or empty_html())
         self.stack.setCurrentIndex(0)
 
     def refresh(self) -> None:
@@ -216,22 +222,24 @@ class Viewer(QWidget):
             if self.stack.currentIndex() != 2:  # the pair shown now: equal panes once laid out
                 self.stack.setCurrentIndex(2)
                 self._keep_equal()
-            self.left.caption.setText("Ground truth" if self._gt is not None else "Ground truth (none for this image)")
-            self.right.caption.setText("Prediction" if self._pred is not None else "Prediction (not inspected yet)")
+            self.left.caption.setText(translate("Viewer", "Ground truth") if self._gt is not None
+                                      else translate("Viewer", "Ground truth (none for this image)"))
+            self.right.caption.setText(translate("Viewer", "Prediction") if self._pred is not None
+                                       else translate("Viewer", "Prediction (not inspected yet)"))
             self._draw(self.left.view, self._gt, style.with_(thresholds=None), None)
             self._draw(self.right.view, self._pred, style, self._decision)
             self._link(self.left.view, self.right.view)
             return
         self.stack.setCurrentIndex(1)
         if self.mode == DIFF:
-            self.single.caption.setText("Diff: green hit · red false positive · orange miss")
+            self.single.caption.setText(translate("Viewer", "Diff: green hit · red false positive · orange miss"))
             self.single.view.set_image(diff(img, self._gt, self._pred, self.thresholds,
                                                 difficult=self._difficult))
         elif self.mode == ORIGINAL:
-            self.single.caption.setText("Original")
+            self.single.caption.setText(translate("Viewer", "Original"))
             self.single.view.set_image(img)
         else:
-            self.single.caption.setText("Prediction" if self._pred is not None else "Not inspected yet")
+            self.single.caption.setText(translate("Viewer", "Prediction") if self._pred is not None else translate("Viewer", "Not inspected yet"))
             self._draw(self.single.view, self._pred, style, self._decision)
 
     def _draw(self, view: ImageView, result: Optional[Result], style: RenderStyle,
