@@ -1060,15 +1060,15 @@ name, score, state or defect area.&lt;/p&gt;
     </message>
     <message>
         <source>Boxes (IoU ≥ 0.5): ground truth ↓ vs predicted →</source>
-        <translation>检测框（IoU ≥ 0.5）：真值 ↓ 对 预测 →</translation>
+        <translation>检测框 IoU≥0.5：真值↓ 预测→</translation>
     </message>
     <message>
         <source>Pixels: ground truth ↓ vs predicted →</source>
-        <translation>像素：真值 ↓ 对 预测 →</translation>
+        <translation>像素：真值↓ 预测→</translation>
     </message>
     <message>
         <source>Images: ground truth ↓ vs predicted →</source>
-        <translation>图像：真值 ↓ 对 预测 →</translation>
+        <translation>图像：真值↓ 预测→</translation>
     </message>
     <message>
         <source>No ground truth for this folder. Metrics need labels next to the images: PaddleSeg lists or images/ + labels/ folders, VOC XML, COCO json, PaddleClas lists or class folders (File ▸ Ground truth… to point at one).</source>
