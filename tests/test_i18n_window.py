@@ -286,3 +286,24 @@ def test_texts_made_by_inspectors_are_shown_in_chinese(zh_cn) -> None:
         "没有合格图像：任何 T_high 的误判 NG 数都为 0",
         "两个限制交叉：T_low 不超过 0.20 时漏检 ≤ 0，T_high 不低于 0.00 时误判 NG ≤ 0；取 T_low = T_high，不设复判区间"]
     assert rule_text("a text no template knows") == "a text no template knows"
+
+
+def test_the_language_menu_keeps_the_choice_for_the_next_start(qtbot, tmp_path) -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QMainWindow
+
+    from app import i18n
+    from app.widgets.language_menu import LanguageMenu
+
+    ini = str(tmp_path / "settings.ini")
+    w = QMainWindow()
+    qtbot.addWidget(w)
+    menu = LanguageMenu(QSettings(ini, QSettings.Format.IniFormat), w)
+    assert [a.text() for a in menu.actions()] == ["English", "简体中文"]
+    menu.entries["zh_CN"].trigger()
+    assert menu.entries["zh_CN"].isChecked() and not menu.entries["en"].isChecked()
+    again = QSettings(ini, QSettings.Format.IniFormat)  # what the next start reads
+    assert again.value(i18n.SETTING) == "zh_CN" and i18n.choose_language(again.value(i18n.SETTING)) == "zh_CN"
+    assert "简体中文" in w.statusBar().currentMessage()
+    menu.entries["en"].trigger()
+    assert QSettings(ini, QSettings.Format.IniFormat).value(i18n.SETTING) == "en"
