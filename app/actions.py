@@ -34,6 +34,7 @@ class Commands(Protocol):
     def cancel_run(self) -> None: ...
     def open_export(self) -> object: ...
     def open_runs(self) -> object: ...
+    def open_line(self) -> object: ...
     def set_verdict(self, verdict: Verdict) -> None: ...
     def choose_rules(self) -> None: ...
     def save_rules(self) -> None: ...
@@ -91,6 +92,8 @@ def build_actions(w: QMainWindow, commands: Commands, viewer: Viewer, images: Im
     act("cancel", translate("Actions", "Cancel"), c.cancel_run, ["Esc"], translate("Actions", "Stop the run"))
     act("export", translate("Actions", "Export…"), c.open_export, ["Ctrl+E"], translate("Actions", "Export flagged images with a report"))
     act("runs", translate("Actions", "Runs…"), c.open_runs, tip=translate("Actions", "The folder's saved inspection runs (delete one)"))
+    act("line", translate("Actions", "Line mode…"), c.open_line,
+        tip=translate("Actions", "Inspect images as the line makes them (folder or camera)"))
     # triggered(checked) would fill a partial's free parameters: zero-argument lambdas
     act("next", translate("Actions", "Next image"), lambda: images.step(1), ["Right", "J"])
     act("prev", translate("Actions", "Previous image"), lambda: images.step(-1), ["Left", "K"])
@@ -161,6 +164,7 @@ def build_actions(w: QMainWindow, commands: Commands, viewer: Viewer, images: Im
         run_menu.addAction(a[name])
     run_menu.addSeparator()
     run_menu.addAction(a["runs"])
+    run_menu.addAction(a["line"])
     view_menu = menu.addMenu(translate("Actions", "&View"))
     for name in [f"mode:{m}" for m in MODES] + ["fit", "actual"]:
         view_menu.addAction(a[name])

@@ -331,6 +331,15 @@ class MainWindow(QMainWindow):
         dialog.raise_()
         return dialog
 
+    def open_line(self) -> QWidget:
+        from .widgets.line_view import LineView  # line mode: loaded when first opened
+
+        handle = self.models.models.get(self.bench.active_model)
+        view = LineView(handle.path if handle else "", self.bench.run_store.root, self.settings.runtime(),
+                        self.bench.rules, self)
+        view.show()
+        return view
+
     def _remember_export(self, summary) -> None:
         self.settings.set_value("last_export_dir", str(summary.out_dir))
 

@@ -11,6 +11,7 @@ from typing import List, Optional
 from ..errors import InspectorError
 from ..outdir import OutputError
 from . import compare, evaluate, fetch, predict, reportuse, train
+from . import watch as watch_cmd
 from .common import CliError, OneLineParser, Terminated, install_sigterm
 
 
@@ -27,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_parser(sub)
     fetch.add_parser(sub)
     reportuse.add_parser(sub)
+    watch_cmd.add_parser(sub)
     return p
 
 

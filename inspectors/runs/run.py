@@ -415,6 +415,14 @@ class Run:
         with self._tx() as con:
             return [r for (r,) in con.execute("SELECT rel FROM images ORDER BY rowid")]
 
+    def key_of(self, rel_or_path: PathLike) -> Optional[Tuple[int, int, Optional[str]]]:
+        """The stored (size, mtime_ns, digest) of one image, None when it has no row (one
+        indexed lookup: line mode asks it for every new file)."""
+        rel = self.rel_of(rel_or_path)
+        with self._tx() as con:
+            row = con.execute("SELECT size, mtime_ns, digest FROM images WHERE rel = ?", (rel,)).fetchone()
+        return None if row is None else (int(row[0]), int(row[1]), row[2])
+
     def get(self, rel_or_path: PathLike) -> Outcome:
         """The stored outcome (masks read now); RunError when the image is not in the run."""
         rel = self.rel_of(rel_or_path)
