@@ -254,7 +254,7 @@ def test_the_zh_cn_window_and_its_dialogs_have_no_untranslated_text(qtbot, demo_
     menus_bar = w.menuBar()
     for a in menus_bar.actions():  # menus are children of the window: walked above
         assert a.menu() is not None
-    for dialog in (w.open_runs(), w.open_export(), w.show_help(0)):  # help: guide, shortcuts, about
+    for dialog in (w.open_runs(), w.open_export(), w.show_help(0), w.open_line()):  # help: guide, keys, about
         qtbot.waitUntil(dialog.isVisible, timeout=10_000)
         found += [(f"{type(dialog).__name__}: {where}", t, ws) for where, t, ws in untranslated(dialog, data)]
         dialog.close()

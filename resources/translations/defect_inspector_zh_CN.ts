@@ -248,6 +248,14 @@
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
+    <message>
+        <source>Line mode…</source>
+        <translation>产线模式…</translation>
+    </message>
+    <message>
+        <source>Inspect images as the line makes them (folder or camera)</source>
+        <translation>产线边生产边检测（文件夹或相机）</translation>
+    </message>
 </context>
 <context>
     <name>Engine</name>
@@ -771,6 +779,161 @@ name, score, state or defect area.&lt;/p&gt;
     <message>
         <source>The language changes to {name} when Defect Inspector is restarted.</source>
         <translation>重新启动后界面语言将切换为{name}。</translation>
+    </message>
+</context>
+<context>
+    <name>LineView</name>
+    <message>
+        <source>Line mode</source>
+        <translation>产线模式</translation>
+    </message>
+    <message>
+        <source>Watched folder</source>
+        <translation>监视文件夹</translation>
+    </message>
+    <message>
+        <source>Camera or video</source>
+        <translation>相机或视频</translation>
+    </message>
+    <message>
+        <source>Folder the line writes images into</source>
+        <translation>产线写入图像的文件夹</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>NG and REVIEW only</source>
+        <translation>仅 NG 和复判</translation>
+    </message>
+    <message>
+        <source>All images</source>
+        <translation>全部图像</translation>
+    </message>
+    <message>
+        <source>Which camera frames are saved with the run (a folder&apos;s images stay where they are)</source>
+        <translation>哪些相机画面随运行记录保存（文件夹中的图像保留在原处）</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>图像来源</translation>
+    </message>
+    <message>
+        <source>Keep</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>No frame yet</source>
+        <translation>尚无画面</translation>
+    </message>
+    <message>
+        <source>Decided</source>
+        <translation>已判定</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Already decided</source>
+        <translation>已判定过（跳过）</translation>
+    </message>
+    <message>
+        <source>Images / s</source>
+        <translation>张/秒</translation>
+    </message>
+    <message>
+        <source>Latency p50</source>
+        <translation>延迟 p50</translation>
+    </message>
+    <message>
+        <source>Latency p99</source>
+        <translation>延迟 p99</translation>
+    </message>
+    <message>
+        <source>Dropped</source>
+        <translation>已丢弃</translation>
+    </message>
+    <message>
+        <source>Counters</source>
+        <translation>计数</translation>
+    </message>
+    <message>
+        <source>Last NG images</source>
+        <translation>最近的 NG 图像</translation>
+    </message>
+    <message>
+        <source>Choose a source and press Start.</source>
+        <translation>选择图像来源后按“开始”。</translation>
+    </message>
+    <message>
+        <source>Camera index (0), stream URL or video file</source>
+        <translation>相机编号（0）、视频流地址或视频文件</translation>
+    </message>
+    <message>
+        <source>Folder to watch</source>
+        <translation>要监视的文件夹</translation>
+    </message>
+    <message>
+        <source>Video file</source>
+        <translation>视频文件</translation>
+    </message>
+    <message>
+        <source>Choose a model and a source first.</source>
+        <translation>请先选择模型和图像来源。</translation>
+    </message>
+    <message>
+        <source>The folder {source} does not exist.</source>
+        <translation>文件夹 {source} 不存在。</translation>
+    </message>
+    <message>
+        <source>Running: {note}</source>
+        <translation>运行中：{note}</translation>
+    </message>
+    <message>
+        <source>Stopped: {error}</source>
+        <translation>已停止：{error}</translation>
+    </message>
+    <message>
+        <source>Loading the model…</source>
+        <translation>正在加载模型…</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Paused: images wait under the backpressure policy.</source>
+        <translation>已暂停：图像按背压策略等待。</translation>
+    </message>
+    <message>
+        <source>Running.</source>
+        <translation>运行中。</translation>
+    </message>
+    <message>
+        <source>Stopping after the current image…</source>
+        <translation>当前图像处理完后停止…</translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation>已停止。</translation>
     </message>
 </context>
 <context>
