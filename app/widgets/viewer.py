@@ -8,15 +8,17 @@ from typing import Dict, Optional
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent, QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from inspectors.render import RenderStyle, annotate, diff
+from inspectors.render.legend import legend_entries
 from inspectors.render.screen import enlarged, render_factor, screen_style
 from inspectors.results import Result, Thresholds
 from inspectors.rules import Decision
 
 from ..workbench import Workbench
 from .image_view import ImageView
+from .legend_strip import LegendStrip
 from .pixel_readout import defect_at, defect_tooltip, pixel_text, result_text
 
 OVERLAY, SIDE_BY_SIDE, DIFF, ORIGINAL = "overlay", "side by side", "diff", "original"
@@ -83,9 +85,12 @@ class Viewer(QWidget):
         self.stack = QStackedWidget()
         for w in (self.empty, self.single, pair):
             self.stack.addWidget(w)
-        lay = QHBoxLayout(self)
+        self.legend = LegendStrip()  # the legend outside the image
+        lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.stack)
+        lay.setSpacing(0)
+        lay.addWidget(self.stack, 1)
+        lay.addWidget(self.legend)
         self._linking = False
         self.left.view.view_changed.connect(lambda: self._link(self.left.view, self.right.view))
         self.right.view.view_changed.connect(lambda: self._link(self.right.view, self.left.view))
@@ -202,6 +207,7 @@ class Viewer(QWidget):
 
     def show_empty(self, html: str = EMPTY_HTML) -> None:
         self._image = None
+        self.legend.set_entries([])
         self.empty.setText(html)
         self.stack.setCurrentIndex(0)
 
@@ -210,8 +216,9 @@ class Viewer(QWidget):
             if self._message:
                 self.show_empty(f"<p style='color:#e0787a; font-size:12pt'>{self._message}</p>")
             return
-        style = self.style_.with_(thresholds=self.thresholds)
+        style = self.style_.with_(thresholds=self.thresholds, legend=False)  # legend: the strip
         img = self._image
+        self._update_legend(style)
         if self.mode == SIDE_BY_SIDE:
             if self.stack.currentIndex() != 2:  # the pair shown now: equal panes once laid out
                 self.stack.setCurrentIndex(2)
@@ -246,6 +253,14 @@ class Viewer(QWidget):
         self._rendered[view] = view.zoom()
         if abs(view.zoom() - zoom) > 0.01 * zoom:  # a new size fitted: draw again at its zoom
             self._redraw.start()
+
+    def _update_legend(self, style: RenderStyle) -> None:
+        """The strip below the panes lists what the current mode draws."""
+        if self.mode in (DIFF, ORIGINAL) or not (self.style_.legend and style.labels):  # diff: its caption
+            self.legend.set_entries([])
+            return
+        truth = self._gt if self.mode == SIDE_BY_SIDE else None
+        self.legend.set_entries(*legend_entries(truth, self._pred, style, self._decision))
 
     @staticmethod
     def _fit_zoom(view: ImageView, img: np.ndarray) -> float:
