@@ -26,6 +26,7 @@ from inspectors.runtime import DEVICES, ENGINES, RuntimeSettings
 from ..model_manager import ModelManager
 from ..state import ModelStatus
 from ..workbench import Workbench
+from .breakable import breakable
 
 STATUS_MARK = {ModelStatus.LOADING: "⏳", ModelStatus.FAILED: "⚠", ModelStatus.READY: "●"}
 
@@ -80,8 +81,8 @@ class ModelPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addWidget(self.list)
+        lay.addLayout(buttons)  # under the list: in sight however long the message below
         lay.addWidget(self.message)
-        lay.addLayout(buttons)
         lay.addLayout(form)
         add.clicked.connect(self.add_clicked)
         self.remove_btn.clicked.connect(self._remove)
@@ -134,10 +135,10 @@ class ModelPanel(QWidget):
                                  "PaddleClas or PaddleX folder." if not n else "Select a model.")
             self.message.setObjectName("muted")
         elif h.status is ModelStatus.FAILED:
-            self.message.setText(f"Could not load {h.path}:\n{h.message}")
+            self.message.setText(breakable(f"Could not load {h.path}:\n{h.message}"))
             self.message.setObjectName("error")
         elif h.status is ModelStatus.LOADING:
-            self.message.setText(f"Loading {h.path} …")
+            self.message.setText(breakable(f"Loading {h.path} …"))
             self.message.setObjectName("muted")
         else:
             spec = h.spec
@@ -151,7 +152,7 @@ class ModelPanel(QWidget):
                 text += f"\n{note}"
             elif run is not None:
                 text += f"\nResults saved in run {run.run_id}."
-            self.message.setText(text)
+            self.message.setText(breakable(text))
             self.message.setObjectName("error" if note else "muted")
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
