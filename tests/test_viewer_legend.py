@@ -72,3 +72,17 @@ def test_legend_strip_explains_the_decision_marks_side_by_side(qtbot):
     assert any("REVIEW" in n for n in names) and any("ignored" in n for n in names)
     v.set_mode("original")
     assert not v.legend.isVisible()
+
+
+def test_many_classes_wrap_instead_of_widening_the_viewer(qtbot):
+    from app.widgets.legend_strip import LegendStrip
+    from inspectors.render.legend import IGNORED_NOTE, REVIEW_NOTE, LegendEntry
+
+    strip = LegendStrip()
+    qtbot.addWidget(strip)
+    entries = [LegendEntry(i, f"defect_class_{i}", (40, 80, 200)) for i in range(12)]
+    strip.set_entries(entries, [REVIEW_NOTE, IGNORED_NOTE])
+    assert strip.minimumSizeHint().width() < 300  # a 1280x720 window leaves the viewer ~580 px
+    assert strip.names()[:2] == ["defect_class_0", "defect_class_1"] and len(strip.names()) == 14
+    strip.set_entries([])
+    assert strip.isHidden()

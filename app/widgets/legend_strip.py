@@ -1,12 +1,16 @@
 """The viewer's legend, outside the image: class colour swatches with names and what the
-decision marks mean (entries from :func:`inspectors.render.legend.legend_entries`)."""
+decision marks mean (entries from :func:`inspectors.render.legend.legend_entries`).
+
+One word-wrapped label, so many classes wrap onto a second line instead of widening the
+viewer (a 1280x720 window leaves it about 580 px)."""
 
 from __future__ import annotations
 
+import html
 from typing import List, Optional, Sequence
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from inspectors.render.legend import IGNORED_NOTE, REVIEW_NOTE, LegendEntry
 
@@ -19,44 +23,37 @@ def _notes() -> dict:
 
 
 class LegendStrip(QWidget):
-    """One row below the image panes; hidden when there is nothing to explain."""
+    """One strip below the image panes; hidden when there is nothing to explain."""
 
     def __init__(self, parent: Optional[QWidget] = None):
         super().__init__(parent)
         self.setObjectName("legendStrip")
-        self._row = QHBoxLayout(self)
-        self._row.setContentsMargins(8, 3, 8, 3)
-        self._row.setSpacing(10)
-        self._items: List[QWidget] = []
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(8, 3, 8, 3)
+        lay.addWidget(self.label)
+        self._names: List[str] = []
         self.setVisible(False)
 
     def names(self) -> List[str]:
-        """The texts shown, in order (for tests)."""
-        return [w.text() for w in self._items if isinstance(w, QLabel) and w.text()]
+        """The texts shown, in order (class names, then the notes)."""
+        return list(self._names)
 
     def set_entries(self, entries: Sequence[LegendEntry], notes: Sequence[str] = ()) -> None:
-        while self._row.count():
-            item = self._row.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
-        self._items = []
+        shown = _notes()
+        parts, self._names = [], []
         for e in entries:
             b, g, r = e.color
-            swatch = QLabel()
-            swatch.setFixedSize(12, 12)
-            swatch.setStyleSheet(f"background: rgb({r}, {g}, {b}); border: 1px solid #505866;")
-            name = QLabel(e.name)
-            self._add(swatch)
-            self._add(name)
-        shown = _notes()
+            parts.append(f"<span style='color: rgb({r}, {g}, {b}); font-size: large'>&#9632;</span>&nbsp;"
+                         f"{html.escape(e.name)}")
+            self._names.append(e.name)
+        muted = self.palette().color(self.palette().ColorRole.PlaceholderText).name()
         for n in notes:
-            label = QLabel(shown.get(n, n))
-            label.setObjectName("muted")
-            self._add(label)
-        self._row.addStretch(1)
-        self.setVisible(bool(entries) or bool(notes))
-
-    def _add(self, w: QWidget) -> None:
-        w.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
-        self._row.addWidget(w)
-        self._items.append(w)
+            text = shown.get(n, n)
+            parts.append(f"<span style='color: {muted}'>{html.escape(text)}</span>")
+            self._names.append(text)
+        self.label.setText(" &nbsp;&nbsp; ".join(parts))
+        self.setVisible(bool(parts))
