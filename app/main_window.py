@@ -112,8 +112,14 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(speed, self.errors_dock)
         self.tabifyDockWidget(speed, self.metrics_dock)
         speed.raise_()
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None and screen.availableGeometry().height() < 900:
+            # a 1280x720 screen: the right column runs down to the status bar, so the models'
+            # buttons and the class table show without scrolling (the charts' row is narrower)
+            self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks([left, right[0]], [330, 360], Qt.Orientation.Horizontal)  # the model panel without a sideways scroll
-        self.resizeDocks(right, [200, 260, 240], Qt.Orientation.Vertical)
+        self.resizeDocks(right, [200, 260, 240] if self.corner(Qt.Corner.BottomRightCorner) ==
+                         Qt.DockWidgetArea.BottomDockWidgetArea else [300, 250, 150], Qt.Orientation.Vertical)
         self.resizeDocks([speed], [300], Qt.Orientation.Vertical)
         # the window's own observers: title, settings, docks, the run's end
         b.folder_opened.connect(self._on_folder)

@@ -28,6 +28,7 @@ from ..i18n import translate
 from ..model_manager import ModelManager
 from ..state import ModelStatus
 from ..workbench import Workbench
+from .breakable import breakable
 
 STATUS_MARK = {ModelStatus.LOADING: "⏳", ModelStatus.FAILED: "⚠", ModelStatus.READY: "●"}
 
@@ -81,8 +82,8 @@ class ModelPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addWidget(self.list)
+        lay.addLayout(buttons)  # under the list: in sight however long the message below
         lay.addWidget(self.message)
-        lay.addLayout(buttons)
         lay.addLayout(form)
         add.clicked.connect(self.add_clicked)
         self.remove_btn.clicked.connect(self._remove)
@@ -134,10 +135,10 @@ class ModelPanel(QWidget):
             self.message.setText(translate("ModelPanel", "No model loaded. Add an exported PaddleSeg, PaddleDetection, PaddleClas or PaddleX folder.") if not n else translate("ModelPanel", "Select a model."))
             self.message.setObjectName("muted")
         elif h.status is ModelStatus.FAILED:
-            self.message.setText(translate("ModelPanel", "Could not load {path}:").format(path=h.path) + f"\n{h.message}")
+            self.message.setText(breakable(translate("ModelPanel", "Could not load {path}:").format(path=h.path) + f"\n{h.message}"))
             self.message.setObjectName("error")
         elif h.status is ModelStatus.LOADING:
-            self.message.setText(translate("ModelPanel", "Loading {path} …").format(path=h.path))
+            self.message.setText(breakable(translate("ModelPanel", "Loading {path} …").format(path=h.path)))
             self.message.setObjectName("muted")
         else:
             spec = h.spec
@@ -152,7 +153,7 @@ class ModelPanel(QWidget):
                 text += "\n" + rule_text(note)
             elif run is not None:
                 text += "\n" + translate("ModelPanel", "Results saved in run {run}.").format(run=run.run_id)
-            self.message.setText(text)
+            self.message.setText(breakable(text))
             self.message.setObjectName("error" if note else "muted")
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)

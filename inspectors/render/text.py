@@ -8,9 +8,11 @@ Hershey font would have. ASCII text keeps the Hershey font, as before."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, List, Optional, Sequence, Tuple
+from typing import Any, Iterator, List, Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
@@ -125,6 +127,24 @@ def draw_tag(image: np.ndarray, text: str, rect: Rect, color: Color, m: Metrics)
     put_text(image, text, (left + m.pad, top + m.pad + h), m.scale, text_color(color), m.thickness)
 
 
+#: a tag handed to a screen overlay instead of burned in: text, anchor x, y (image pixels), colour
+Tag = Tuple[str, int, int, Color]
+_sink: ContextVar[Optional[List[Tag]]] = ContextVar("tag_sink", default=None)
+
+
+@contextmanager
+def collect_tags() -> Iterator[List[Tag]]:
+    """While open, :meth:`Labels.draw` draws no tags and appends them here (most important
+    last, as drawn), for a viewer that draws them at the screen's scale (Qt items placed
+    by :func:`.placement.place_labels`). Per thread."""
+    tags: List[Tag] = []
+    token = _sink.set(tags)
+    try:
+        yield tags
+    finally:
+        _sink.reset(token)
+
+
 class Labels:
     """Tags collected while drawing, placed together (:func:`.placement.place_labels`) so that
     none covers another, none is cut at the image edge and none sits on the legend.
@@ -138,7 +158,12 @@ class Labels:
         self._items.append((text, int(x), int(y), color))
 
     def draw(self, image: np.ndarray, m: Metrics, obstacles: Sequence[Rect] = ()) -> List[Optional[Rect]]:
-        """Draw the tags; returns where each went (None: no free spot), in ``add`` order."""
+        """Draw the tags; returns where each went (None: no free spot), in ``add`` order.
+        Inside :func:`collect_tags` nothing is drawn and every spot is None."""
+        sink = _sink.get()
+        if sink is not None:
+            sink.extend(self._items)
+            return [None] * len(self._items)
         H, W = image.shape[:2]
         items = self._items[::-1]  # the most important first: it keeps its preferred spot
         spots = place_labels([(x, y) for _t, x, y, _c in items], [tag_size(t, m) for t, *_ in items],

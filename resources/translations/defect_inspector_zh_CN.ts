@@ -365,7 +365,7 @@
     </message>
     <message>
         <source>Errors ({n})</source>
-        <extracomment>a few image paths ``auto`` measures on (the open folder&apos;s); generated images without per theme: palette roles and the few colours the style sheet and the charts use a queued decode is skipped once this many newer tiles were asked for (the grid scrolled on)</extracomment>
+        <extracomment>a few image paths ``auto`` measures on (the open folder&apos;s); generated images without per theme: palette roles and the few colours the style sheet and the charts use the application property image views read their background from (views made later follow) a queued decode is skipped once this many newer tiles were asked for (the grid scrolled on)</extracomment>
         <translation>错误（{n}）</translation>
     </message>
     <message>
@@ -779,6 +779,17 @@ name, score, state or defect area.&lt;/p&gt;
     <message>
         <source>The language changes to {name} when Defect Inspector is restarted.</source>
         <translation>重新启动后界面语言将切换为{name}。</translation>
+    </message>
+</context>
+<context>
+    <name>LegendStrip</name>
+    <message>
+        <source>dashed with ?: REVIEW</source>
+        <translation>虚线加 ?：复判</translation>
+    </message>
+    <message>
+        <source>faint: ignored by a rule</source>
+        <translation>淡色：被规则忽略</translation>
     </message>
 </context>
 <context>
