@@ -20,20 +20,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .i18n import QT_TRANSLATE_NOOP, translate
+
 #: what the About box reports: (shown name, distribution names separated by |)
 PACKAGES = (("Defect Inspector", "defect-inspector"), ("PaddlePaddle", "paddlepaddle"),
             ("PySide6", "PySide6"), ("pyqtgraph", "pyqtgraph"), ("OpenCV", "opencv-python-headless|opencv-python|opencv-contrib-python"),
             ("OpenVINO", "openvino"), ("ONNX Runtime", "onnxruntime"), ("paddle2onnx", "paddle2onnx"))
 
-MODEL_FORMATS = (
-    "PaddleSeg exports (deploy.yaml + model.pdmodel / model.pdiparams): semantic segmentation",
-    "PaddleDetection exports (infer_cfg.yml + model.pdmodel / model.pdiparams): boxes",
-    "PaddleClas exports (inference.yml or the older layout + inference.pdmodel): classification",
-    "PaddleX exports of the same three tasks",
-    "Engines: Paddle Inference, OpenVINO (reads the Paddle program), ONNX Runtime (via paddle2onnx)",
+MODEL_FORMATS = (  # (translated where shown)
+    QT_TRANSLATE_NOOP("Help", "PaddleSeg exports (deploy.yaml + model.pdmodel / model.pdiparams): semantic "
+                              "segmentation"),
+    QT_TRANSLATE_NOOP("Help", "PaddleDetection exports (infer_cfg.yml + model.pdmodel / model.pdiparams): boxes"),
+    QT_TRANSLATE_NOOP("Help", "PaddleClas exports (inference.yml or the older layout + inference.pdmodel): "
+                              "classification"),
+    QT_TRANSLATE_NOOP("Help", "PaddleX exports of the same three tasks"),
+    QT_TRANSLATE_NOOP("Help", "Engines: Paddle Inference, OpenVINO (reads the Paddle program), ONNX Runtime (via "
+                              "paddle2onnx)"),
 )
 
-GUIDE_HTML = """
+GUIDE_HTML = QT_TRANSLATE_NOOP("Help", """
 <h3>Three demos, one per model task</h3>
 <p>Run <code>python main.py --demo det</code>, <code>--demo seg</code> or <code>--demo cls</code>
 (<code>--demo</code> alone is the detection one). Each opens synthetic images with exact ground truth
@@ -56,7 +61,7 @@ threshold; its filters list the misses in the image list.</li>
 </ol>
 <p>The image list searches file names (text or a glob such as <code>*_12?.png</code>) and sorts by
 name, score, state or defect area.</p>
-"""
+""")
 
 
 def shortcut_rows(actions: Iterable[QAction]) -> List[Tuple[str, str]]:
@@ -73,7 +78,7 @@ def versions() -> List[Tuple[str, str]]:
     """(name, version or "not installed") for the packages the app runs on, without importing them."""
     out = [("Python", sys.version.split()[0])]
     for shown, dists in PACKAGES:  # "a|b": the first of these distributions installed
-        found = "not installed"
+        found = translate("Help", "not installed")
         for dist in dists.split("|"):
             try:
                 found = metadata.version(dist)
@@ -86,9 +91,11 @@ def versions() -> List[Tuple[str, str]]:
 
 def about_html() -> str:
     rows = "".join(f"<tr><td>{name}</td><td>&nbsp;{version}</td></tr>" for name, version in versions())
-    formats = "".join(f"<li>{f}</li>" for f in MODEL_FORMATS)
-    return ("<h3>Defect Inspector</h3><p>A workbench for industrial surface-defect inspection with exported "
-            f"Paddle models.</p><table>{rows}</table><h4>Model formats</h4><ul>{formats}</ul>")
+    formats = "".join(f"<li>{translate('Help', f)}</li>" for f in MODEL_FORMATS)
+    return "<h3>{}</h3><p>{}</p><table>{}</table><h4>{}</h4><ul>{}</ul>".format(
+        translate("Help", "Defect Inspector"),
+        translate("Help", "A workbench for industrial surface-defect inspection with exported Paddle models."),
+        rows, translate("Help", "Model formats"), formats)
 
 
 class HelpDialog(QDialog):
@@ -98,13 +105,13 @@ class HelpDialog(QDialog):
 
     def __init__(self, actions: Iterable[QAction], parent: Optional[QWidget] = None):
         super().__init__(parent)
-        self.setWindowTitle("Defect Inspector help")
+        self.setWindowTitle(translate("Help", "Defect Inspector help"))
         self.resize(640, 520)
         self.tabs = QTabWidget()
         guide = QTextBrowser()
-        guide.setHtml(GUIDE_HTML)
+        guide.setHtml(translate("Help", GUIDE_HTML))
         self.shortcuts = QTableWidget(0, 2)
-        self.shortcuts.setHorizontalHeaderLabels(["Action", "Keys"])
+        self.shortcuts.setHorizontalHeaderLabels([translate("Help", "Action"), translate("Help", "Keys")])
         self.shortcuts.verticalHeader().setVisible(False)
         self.shortcuts.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.shortcuts.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -112,9 +119,9 @@ class HelpDialog(QDialog):
         self.set_actions(actions)
         about = QTextBrowser()
         about.setHtml(about_html())
-        self.tabs.addTab(guide, "Guide")
-        self.tabs.addTab(self.shortcuts, "Keyboard shortcuts")
-        self.tabs.addTab(about, "About")
+        self.tabs.addTab(guide, translate("Help", "Guide"))
+        self.tabs.addTab(self.shortcuts, translate("Help", "Keyboard shortcuts"))
+        self.tabs.addTab(about, translate("Help", "About"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
         lay = QVBoxLayout(self)

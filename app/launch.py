@@ -115,6 +115,7 @@ def run_gui(argv: Optional[List[str]] = None) -> int:
     app.setOrganizationName("DefectInspector")
     app.setApplicationName("Defect Inspector")
     apply_theme(app)
+    i18n.cjk_font_fallback(app)  # Chinese texts and names render where the default font has none
     q = QSettings(args.settings, QSettings.Format.IniFormat) if args.settings else QSettings()
     if args.lang:
         q.setValue(i18n.SETTING, args.lang)

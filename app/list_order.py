@@ -16,6 +16,8 @@ import numpy as np
 
 from inspectors.session import ImageState, ResultsStore
 
+from .i18n import QT_TRANSLATE_NOOP
+
 GLOB_CHARS = "*?["
 
 
@@ -75,18 +77,18 @@ def _by_disagreement(store: ResultsStore, rows: List[int], names: Sequence[str])
 
 @dataclass(frozen=True)
 class SortKey:
-    label: str  # as shown in the sort box
+    label: str  # as shown in the sort box (translated there, context ListOrder)
     order: Callable[[ResultsStore, List[int], Sequence[str]], List[int]]  # stable: ties keep folder order
 
 
 #: key -> how the list sorts; "folder" (the folder's order) needs no work
 SORT_KEYS: Dict[str, SortKey] = {
-    "folder": SortKey("Folder order", lambda store, rows, names: list(rows)),
-    "name": SortKey("Name", _by_name),
-    "score": SortKey("Score (highest first)", _by_score),
-    "state": SortKey("State (worst first)", _by_state),
-    "area": SortKey("Defect area (largest first)", _by_area),
-    "disagreement": SortKey("Models disagree (most first)", _by_disagreement),
+    "folder": SortKey(QT_TRANSLATE_NOOP("ListOrder", "Folder order"), lambda store, rows, names: list(rows)),
+    "name": SortKey(QT_TRANSLATE_NOOP("ListOrder", "Name"), _by_name),
+    "score": SortKey(QT_TRANSLATE_NOOP("ListOrder", "Score (highest first)"), _by_score),
+    "state": SortKey(QT_TRANSLATE_NOOP("ListOrder", "State (worst first)"), _by_state),
+    "area": SortKey(QT_TRANSLATE_NOOP("ListOrder", "Defect area (largest first)"), _by_area),
+    "disagreement": SortKey(QT_TRANSLATE_NOOP("ListOrder", "Models disagree (most first)"), _by_disagreement),
 }
 
 

@@ -27,6 +27,7 @@ from inspectors.session import Verdict
 
 from .actions import build_actions
 from .help import HelpDialog
+from .i18n import translate
 from .metrics_glue import MetricsController
 from .model_manager import ModelManager
 from .settings import AppSettings
@@ -39,6 +40,7 @@ from .widgets.export_dialog import ExportDialog
 from .widgets.fps_plot import FpsPlot
 from .widgets.image_list import ImageListPanel
 from .widgets.info_panel import InfoPanel
+from .widgets.language_menu import LanguageMenu
 from .widgets.metrics_panel import MetricsPanel
 from .widgets.model_panel import ModelPanel
 from .widgets.region_editor import RegionEditor
@@ -68,7 +70,7 @@ class MainWindow(QMainWindow):
         """``work_dir``: the app's work dir (runs in ``runs_root(work_dir)``; review files
         there too unless ``review_dir`` says where they were kept before)."""
         super().__init__()
-        self.setWindowTitle("Defect Inspector")
+        self.setWindowTitle(translate("MainWindow", "Defect Inspector"))
         self.setAcceptDrops(True)
         self.settings = settings
         self.models = ModelManager(settings.runtime(), factory, work_dir)
@@ -96,22 +98,30 @@ class MainWindow(QMainWindow):
         self.view_status.install(self.statusBar())
         menus = build_actions(self, self, self.viewer, self.list_panel)
         self.actions_, self.recent_menu, self.panels_menu = menus.actions, menus.recent, menus.panels
+        self.language_menu = LanguageMenu(settings.q, self)
+        self.panels_menu.parentWidget().addMenu(self.language_menu)  # View ▸ Language
         self.compare = CompareWindow(self, b, self.list_panel.model, self.panels_menu.parentWidget())  # A | B
-        left = self.add_panel("Images", self.list_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
-        right = [self.add_panel("Models", self.model_panel, Qt.DockWidgetArea.RightDockWidgetArea, scroll=True),
-                 self.add_panel("Threshold and classes", self.threshold_panel, Qt.DockWidgetArea.RightDockWidgetArea,
+        left = self.add_panel(translate("MainWindow", "Images"), self.list_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        right = [self.add_panel(translate("MainWindow", "Models"), self.model_panel, Qt.DockWidgetArea.RightDockWidgetArea, scroll=True),
+                 self.add_panel(translate("MainWindow", "Threshold and classes"), self.threshold_panel, Qt.DockWidgetArea.RightDockWidgetArea,
                                 scroll=True),
-                 self.add_panel("Current image", self.info_panel, Qt.DockWidgetArea.RightDockWidgetArea,
+                 self.add_panel(translate("MainWindow", "Current image"), self.info_panel, Qt.DockWidgetArea.RightDockWidgetArea,
                                 scroll=True)]
-        self.speed_dock = speed = self.add_panel("Live speed", self.fps_plot, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.errors_dock = self.add_panel("Errors", self.errors_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.metrics_dock = self.add_panel("Metrics", self.metrics_panel, Qt.DockWidgetArea.BottomDockWidgetArea,
+        self.speed_dock = speed = self.add_panel(translate("MainWindow", "Live speed"), self.fps_plot, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.errors_dock = self.add_panel(translate("MainWindow", "Errors"), self.errors_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.metrics_dock = self.add_panel(translate("MainWindow", "Metrics"), self.metrics_panel, Qt.DockWidgetArea.BottomDockWidgetArea,
                                            scroll=True)
         self.tabifyDockWidget(speed, self.errors_dock)
         self.tabifyDockWidget(speed, self.metrics_dock)
         speed.raise_()
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None and screen.availableGeometry().height() < 900:
+            # a 1280x720 screen: the right column runs down to the status bar, so the models'
+            # buttons and the class table show without scrolling (the charts' row is narrower)
+            self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks([left, right[0]], [330, 360], Qt.Orientation.Horizontal)  # the model panel without a sideways scroll
-        self.resizeDocks(right, [200, 260, 240], Qt.Orientation.Vertical)
+        self.resizeDocks(right, [200, 260, 240] if self.corner(Qt.Corner.BottomRightCorner) ==
+                         Qt.DockWidgetArea.BottomDockWidgetArea else [300, 250, 150], Qt.Orientation.Vertical)
         self.resizeDocks([speed], [300], Qt.Orientation.Vertical)
         # the window's own observers: title, settings, docks, the run's end
         b.folder_opened.connect(self._on_folder)
@@ -208,17 +218,17 @@ class MainWindow(QMainWindow):
 
     def choose_folder(self) -> None:
         recent = self.settings.recent_folders()
-        d = QFileDialog.getExistingDirectory(self, "Open image folder", recent[0] if recent else "")
+        d = QFileDialog.getExistingDirectory(self, translate("MainWindow", "Open image folder"), recent[0] if recent else "")
         if d:
             self.open_folder(d)
 
     def choose_ground_truth(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Ground truth file (list, csv, json)")
+        path, _ = QFileDialog.getOpenFileName(self, translate("MainWindow", "Ground truth file (list, csv, json)"))
         if path:
             self.bench.load_ground_truth(path)
 
     def choose_model(self) -> None:
-        d = QFileDialog.getExistingDirectory(self, "Exported model folder")
+        d = QFileDialog.getExistingDirectory(self, translate("MainWindow", "Exported model folder"))
         if d:
             self.add_model(d)
 
@@ -235,7 +245,7 @@ class MainWindow(QMainWindow):
     def _on_folder(self, folder: str) -> None:
         self.settings.add_recent_folder(folder)
         self._refresh_recent()
-        self.setWindowTitle(f"Defect Inspector — {folder}")
+        self.setWindowTitle(translate("MainWindow", "Defect Inspector — {folder}").format(folder=folder))
 
     def _on_ground_truth(self) -> None:
         if self.bench.ground_truth is not None:
@@ -250,14 +260,14 @@ class MainWindow(QMainWindow):
     # -- running -------------------------------------------------------------------
     def run_all(self) -> int:
         if not self.models.ready():
-            self.statusBar().showMessage("Add a model first (Ctrl+M).", 5000)
+            self.statusBar().showMessage(translate("MainWindow", "Add a model first (Ctrl+M)."), 5000)
             return 0
         self.stats.reset()
         n = self.bench.run_all()
         if n or self.bench.waiting_to_run():
             self.fps_plot.start()
         else:
-            self.statusBar().showMessage("Every image already has a result.", 5000)
+            self.statusBar().showMessage(translate("MainWindow", "Every image already has a result."), 5000)
         return n
 
     def set_paused(self, paused: bool) -> None:
@@ -279,29 +289,31 @@ class MainWindow(QMainWindow):
     # -- export, drag and drop, closing ---------------------------------------------
     # -- decision rules ----------------------------------------------------------------
     def choose_rules(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Decision rules", "", "Rules (*.yaml *.yml);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self, translate("MainWindow", "Decision rules"), "", translate("MainWindow", "Rules (*.yaml *.yml);;All files (*)"))
         if path:
             self.bench.load_rules(path)
 
     def save_rules(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save decision rules", "rules.yaml", "Rules (*.yaml *.yml)")
+        path, _ = QFileDialog.getSaveFileName(self, translate("MainWindow", "Save decision rules"), "rules.yaml", translate("MainWindow", "Rules (*.yaml *.yml)"))
         if path:
             try:
                 atomic_write_text(Path(path), rules_to_yaml(self.bench.rules))
             except OSError as e:
-                self.bench.problem.emit("rules", path, f"cannot write the rules: {e.strerror or e}")
+                self.bench.problem.emit("rules", path, translate("MainWindow", "cannot write the rules: {error}").format(error=e.strerror or e))
 
     def clear_rules(self) -> None:
         self.bench.set_rules(Rules())
 
     def draw_region(self, kind: str) -> None:
         if self.bench.current_image is None:
-            self.statusBar().showMessage("Open an image first: regions are drawn on it.", 5000)
+            self.statusBar().showMessage(translate("MainWindow", "Open an image first: regions are drawn on it."), 5000)
             return
         self.viewer.set_mode("overlay")
         self.regions.start(kind)
-        self.statusBar().showMessage(f"Drawing an {kind} region: click its corners, Enter closes it, "
-                                     "Backspace removes the last point, Esc cancels.")
+        self.statusBar().showMessage(
+            translate("MainWindow", "Drawing an include region: click its corners, Enter closes it, Backspace removes the last point, Esc cancels.")
+            if kind == "include" else
+            translate("MainWindow", "Drawing an exclude region: click its corners, Enter closes it, Backspace removes the last point, Esc cancels."))
 
     def clear_regions(self) -> None:
         self.bench.clear_regions()

@@ -20,15 +20,20 @@ from inspectors.metrics.pairing import Pairs, pair_with_ground_truth
 from inspectors.metrics.segmentation import N_BINS, image_histogram
 from inspectors.results import Result, Thresholds, defect_class_scores, is_defective
 
+from .i18n import QT_TRANSLATE_NOOP, translate
+
 #: Image-list filters from error analysis, per task: (label, key).
-IMAGE_LEVEL_FILTERS = [("Image-level false alarms", "image_false_positive"),
-                       ("Image-level misses", "image_missed")]
+#: (the labels are marked for translation; :func:`filters_for` translates them)
+IMAGE_LEVEL_FILTERS = [(QT_TRANSLATE_NOOP("Metrics", "Image-level false alarms"), "image_false_positive"),
+                       (QT_TRANSLATE_NOOP("Metrics", "Image-level misses"), "image_missed")]
 TASK_FILTERS: Dict[str, List[Tuple[str, str]]] = {
-    "detection": [("False-positive boxes", "false_positive"), ("Missed boxes", "missed"),
-                  ("Wrong class", "wrong_class"), ("Poor localisation", "poor_localisation")],
-    "segmentation": [("False-positive regions", "false_positive_regions"),
-                     ("Missed regions", "missed_regions")],
-    "classification": [("Misclassified", "misclassified")],
+    "detection": [(QT_TRANSLATE_NOOP("Metrics", "False-positive boxes"), "false_positive"),
+                  (QT_TRANSLATE_NOOP("Metrics", "Missed boxes"), "missed"),
+                  (QT_TRANSLATE_NOOP("Metrics", "Wrong class"), "wrong_class"),
+                  (QT_TRANSLATE_NOOP("Metrics", "Poor localisation"), "poor_localisation")],
+    "segmentation": [(QT_TRANSLATE_NOOP("Metrics", "False-positive regions"), "false_positive_regions"),
+                     (QT_TRANSLATE_NOOP("Metrics", "Missed regions"), "missed_regions")],
+    "classification": [(QT_TRANSLATE_NOOP("Metrics", "Misclassified"), "misclassified")],
 }
 REGION_KEYS = ("false_positive_regions", "missed_regions")
 
@@ -171,7 +176,7 @@ def _segmentation_evaluation(snap: Snapshot, t0: float) -> Evaluation:
         scores.append(share.scores)
         background_id = share.background_id
     if not rows:
-        raise Unavailable(f"None of the {len(snap.rows)} inspected images has ground truth.")
+        raise Unavailable(no_ground_truth(len(snap.rows)))
     counts = np.bincount(np.concatenate(index), np.concatenate(count).astype(np.float64), minlength=size)
     live = LiveEvaluator.from_segmentation_counts(
         names, background_id, np.rint(counts).astype(np.int64).reshape(len(names), len(names) + 1, N_BINS),
@@ -181,6 +186,10 @@ def _segmentation_evaluation(snap: Snapshot, t0: float) -> Evaluation:
     at_ms = (time.perf_counter() - t1) * 1000
     return Evaluation(live, np.asarray(rows, np.int64), snap, live.curve(), [], shares.notes + _left_out_notes(left),
                       first, at_ms, time.perf_counter() - t0)
+
+
+def no_ground_truth(n: int) -> str:
+    return translate("Metrics", "None of the {n} inspected images has ground truth.").format(n=n)
 
 
 def read_items(snap: Snapshot, rows: Optional[Sequence[Tuple[int, str]]] = None) -> List[Tuple[int, str, Result]]:
@@ -200,13 +209,13 @@ def build_evaluation(snap: Snapshot) -> Evaluation:
     probabilities are small and kept as pairs."""
     t0 = time.perf_counter()
     if not snap.rows:
-        raise Unavailable("No results yet: add a model (Ctrl+M) and run it (Ctrl+R).")
+        raise Unavailable(translate("Metrics", "No results yet: add a model (Ctrl+M) and run it (Ctrl+R)."))
     if snap.ground_truth.task == "segmentation":
         return _segmentation_evaluation(snap, t0)
     p = _pairs_of(snap.ground_truth, read_items(snap))
     p.notes += p.left_out()
     if not p.pairs:
-        raise Unavailable(f"None of the {len(snap.rows)} inspected images has ground truth.")
+        raise Unavailable(no_ground_truth(len(snap.rows)))
     live = LiveEvaluator(p.pairs, snap.ground_truth.task, difficult=p.difficult)
     pr = live.matches.pr_curves() if live.matches is not None else []
     t1 = time.perf_counter()
@@ -236,7 +245,7 @@ def region_errors(ev: Evaluation, thresholds: Thresholds) -> Dict[str, np.ndarra
 
 
 def filters_for(task: str) -> List[Tuple[str, str]]:
-    return TASK_FILTERS.get(task, []) + IMAGE_LEVEL_FILTERS
+    return [(translate("Metrics", label), key) for label, key in TASK_FILTERS.get(task, []) + IMAGE_LEVEL_FILTERS]
 
 
 def filter_rows(ev: Evaluation, thresholds: Thresholds) -> Dict[str, np.ndarray]:
@@ -260,30 +269,32 @@ def headline(task: str, at: dict) -> List[Tuple[str, Optional[float], str]]:
     """The task's headline numbers from an ``at()`` dict: (label, value or None, tooltip)."""
     m = at.get("metrics", {})
     if task == "segmentation":
-        return [("mIoU", m.get("miou"), "mean IoU over all classes, background included (PaddleSeg)"),
-                ("Dice", m.get("mdice"), "mean Dice over all classes"),
-                ("Pixel acc.", m.get("accuracy"), "correct pixels / predicted pixels (PaddleSeg 'Acc')"),
-                ("Kappa", m.get("kappa"), "Cohen's kappa of the pixel confusion matrix")]
+        return [("mIoU", m.get("miou"), translate("Metrics", "mean IoU over all classes, background included (PaddleSeg)")),
+                ("Dice", m.get("mdice"), translate("Metrics", "mean Dice over all classes")),
+                (translate("Metrics", "Pixel acc."), m.get("accuracy"), translate("Metrics", "correct pixels / predicted pixels (PaddleSeg 'Acc')")),
+                ("Kappa", m.get("kappa"), translate("Metrics", "Cohen's kappa of the pixel confusion matrix"))]
     if task == "detection":
         voc, coco = m.get("voc_map", {}), m.get("coco") or {}
-        return [("VOC mAP@0.5", voc.get("area"), "all-point (area) interpolation, as PaddleDetection"),
-                ("11-point", voc.get("11point"), "VOC2007 11-point interpolation"),
-                ("COCO mAP", coco.get("map"), "mAP@[.5:.95], pycocotools' matching"),
-                ("Box recall", m.get("totals", {}).get("recall"), "matched ground-truth boxes at this threshold")]
+        return [("VOC mAP@0.5", voc.get("area"), translate("Metrics", "all-point (area) interpolation, as PaddleDetection")),
+                (translate("Metrics", "11-point"), voc.get("11point"), translate("Metrics", "VOC2007 11-point interpolation")),
+                ("COCO mAP", coco.get("map"), translate("Metrics", "mAP@[.5:.95], pycocotools' matching")),
+                (translate("Metrics", "Box recall"), m.get("totals", {}).get("recall"),
+                 translate("Metrics", "matched ground-truth boxes at this threshold"))]
     topk = m.get("topk", {})
     k = max((int(x) for x in topk), default=1)
-    return [("Top-1 acc.", m.get("accuracy"), "share of images whose top class is right"),
-            (f"Top-{k} acc.", topk.get(str(k)), f"ground-truth class among the {k} best"),
-            ("Macro precision", m.get("macro_precision"), "mean over classes with predictions"),
-            ("Macro recall", m.get("macro_recall"), "mean over classes with images")]
+    return [(translate("Metrics", "Top-1 acc."), m.get("accuracy"), translate("Metrics", "share of images whose top class is right")),
+            (translate("Metrics", "Top-{k} acc.").format(k=k), topk.get(str(k)),
+             translate("Metrics", "ground-truth class among the {k} best").format(k=k)),
+            (translate("Metrics", "Macro precision"), m.get("macro_precision"), translate("Metrics", "mean over classes with predictions")),
+            (translate("Metrics", "Macro recall"), m.get("macro_recall"), translate("Metrics", "mean over classes with images"))]
 
 
 def per_class_values(task: str, at: dict) -> Tuple[str, List[str], List[Optional[float]]]:
     """(title, class names, value per class) for the bar chart."""
     rows = at.get("metrics", {}).get("per_class", [])
-    key, title = {"segmentation": ("iou", "IoU per class"),
-                  "detection": ("ap_area", "AP@0.5 per class (at this threshold)")}.get(
-        task, ("recall", "Recall per class"))
+    key, title = {"segmentation": ("iou", translate("Metrics", "IoU per class")),
+                  "detection": ("ap_area", translate("Metrics", "AP@0.5 per class (at this threshold)"))}.get(
+        task, ("recall", translate("Metrics", "Recall per class")))
     return title, [r["class_name"] for r in rows], [r.get(key) for r in rows]
 
 
@@ -292,7 +303,7 @@ def confusion(task: str, at: dict) -> Tuple[str, np.ndarray, Sequence[str], Sequ
     names = at.get("class_names", [])
     if task == "detection":
         c = at["errors"]["confusion"]
-        return "Boxes (IoU ≥ 0.5): ground truth ↓ vs predicted →", np.asarray(c["matrix"]), c["rows"], c["columns"]
-    title = "Pixels: ground truth ↓ vs predicted →" if task == "segmentation" else \
-        "Images: ground truth ↓ vs predicted →"
+        return translate("Metrics", "Boxes (IoU ≥ 0.5): ground truth ↓ vs predicted →"), np.asarray(c["matrix"]), c["rows"], c["columns"]
+    title = translate("Metrics", "Pixels: ground truth ↓ vs predicted →") if task == "segmentation" else \
+        translate("Metrics", "Images: ground truth ↓ vs predicted →")
     return title, np.asarray(at["metrics"]["confusion_matrix"]), names, names

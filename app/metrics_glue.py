@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from inspectors.results import Result, Thresholds
 
+from .i18n import QT_TRANSLATE_NOOP, translate
 from .metrics_data import (
     REGION_KEYS,
     Evaluation,
@@ -37,10 +38,11 @@ from .workers import FunctionWorker, WorkerPool, error_text
 
 SLOW_AT_MS = 40.0  # an at() slower than this goes to a worker
 MIN_INTERVAL_MS = 1500  # at most one rebuild per interval while results stream in
-NO_GT = ("No ground truth for this folder. Metrics need labels next to the images: PaddleSeg "
-         "lists or images/ + labels/ folders, VOC XML, COCO json, PaddleClas lists or class "
-         "folders (File ▸ Ground truth… to point at one).")
-NO_FOLDER = "Open an image folder that has ground truth to see metrics (Ctrl+O)."
+#: (shown with ``translate("Metrics", ...)``)
+NO_GT = QT_TRANSLATE_NOOP("Metrics", "No ground truth for this folder. Metrics need labels next to the images: "
+                          "PaddleSeg lists or images/ + labels/ folders, VOC XML, COCO json, PaddleClas "
+                          "lists or class folders (File ▸ Ground truth… to point at one).")
+NO_FOLDER = QT_TRANSLATE_NOOP("Metrics", "Open an image folder that has ground truth to see metrics (Ctrl+O).")
 
 
 class MetricsController(QObject):
@@ -56,7 +58,7 @@ class MetricsController(QObject):
         self.evaluation: Optional[Evaluation] = None
         self.current: Optional[dict] = None
         self.thresholds: Thresholds = bench.store.thresholds
-        self.message = NO_FOLDER
+        self.message = translate("Metrics", NO_FOLDER)
         self.pool = WorkerPool(1, self)
         self._building = self._dirty = False
         self._interval = MIN_INTERVAL_MS
@@ -80,7 +82,7 @@ class MetricsController(QObject):
 
     def _on_folder(self, _folder: str) -> None:
         self._shares = SegmentationShares()
-        self._set_unavailable("Reading the folder…")
+        self._set_unavailable(translate("Metrics", "Reading the folder…"))
         self.schedule(50)
 
     def _soon(self, *_args: object) -> None:
@@ -105,13 +107,13 @@ class MetricsController(QObject):
         model's run through the store's cache: run it in the worker)."""
         b = self.bench
         if b.folder is None:
-            raise Unavailable(NO_FOLDER)
+            raise Unavailable(translate("Metrics", NO_FOLDER))
         if b.ground_truth is None:
-            raise Unavailable(NO_GT)
+            raise Unavailable(translate("Metrics", NO_GT))
         store, model = b.store, b.active_model
         rows = [(r, store.images[r]) for r in store.inspected_rows() if store.has_result(r, model)]
         if not rows:
-            raise Unavailable("No results yet: add a model (Ctrl+M) and run it (Ctrl+R).")
+            raise Unavailable(translate("Metrics", "No results yet: add a model (Ctrl+M) and run it (Ctrl+R)."))
         return Snapshot(model, rows, partial(_read_result, store, model), b.ground_truth, self.thresholds,
                         self._shares)
 
@@ -129,7 +131,7 @@ class MetricsController(QObject):
             self._set_unavailable(str(e))
             return
         self._building, self._dirty = True, False
-        self.status.emit(MetricsStatus.BUSY, f"Evaluating {len(snap.rows)} images…")
+        self.status.emit(MetricsStatus.BUSY, translate("Metrics", "Evaluating {n} images…").format(n=len(snap.rows)))
         self._start(partial(_build, snap), self._on_built, self._on_build_failed, self._build_done)
 
     def build_now(self) -> Optional[Evaluation]:
@@ -164,7 +166,8 @@ class MetricsController(QObject):
             self.set_thresholds(self.thresholds)
 
     def _on_build_failed(self, error: BaseException) -> None:
-        self._set_unavailable(f"Metrics could not be computed: {error_text(error)}")
+        self._set_unavailable(translate("Metrics", "Metrics could not be computed: {error}").format(
+            error=error_text(error)))
         self.status_error(error)
 
     def _build_done(self) -> None:

@@ -17,6 +17,7 @@ from inspectors.engine_choice import load_inspector
 from inspectors.formats import ModelSpec
 from inspectors.runtime import RuntimeSettings
 
+from .display_text import word
 from .state import Event, Evented, EventedModel, ModelStatus, RunState
 from .workers import InspectorFactory, ModelWorker, WorkerPool, error_text, model_label
 
@@ -36,7 +37,7 @@ class ModelHandle:
     @property
     def label(self) -> str:
         if self.spec is not None:
-            parts = [model_label(self.path), self.spec.task]
+            parts = [model_label(self.path), word(self.spec.task)]
             if self.spec.architecture not in parts[0]:
                 parts.append(self.spec.architecture)
             return " · ".join(parts)

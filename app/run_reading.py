@@ -15,6 +15,11 @@ from inspectors.rules import DefectTable
 from inspectors.runs import DecisionSettings, Run, RunBusyError, RunError, RunStore, RunSummaries
 from inspectors.runs.fingerprint import FileKey
 
+from .i18n import QT_TRANSLATE_NOOP, translate
+
+READ_ONLY = QT_TRANSLATE_NOOP("RunReading", "Read-only: {error}. Results of this model are not saved here.")
+NOT_SAVED = QT_TRANSLATE_NOOP("RunReading", "Results are not saved: {error}")
+
 
 def load_outcome(run: Run, path: str) -> Outcome:
     return run.get(path)
@@ -52,13 +57,13 @@ def read_run(store: RunStore, folder: Path, model_path: str, settings, images: L
     try:
         run = store.open(folder, model_path, settings)
     except RunBusyError as e:
-        note = f"Read-only: {e}. Results of this model are not saved here."
+        note = translate("RunReading", READ_ONLY).format(error=e)
         try:
             run = store.open(folder, model_path, write=False)
         except (InspectorError, OSError):
             return OpenedRun(None, note)
     except (InspectorError, OSError) as e:
-        return OpenedRun(None, f"Results are not saved: {e}")
+        return OpenedRun(None, translate("RunReading", NOT_SAVED).format(error=e))
     try:
         status = run.status_of(images)
         summ = run.summaries(defects=True, compute_missing=False)
@@ -66,7 +71,7 @@ def read_run(store: RunStore, folder: Path, model_path: str, settings, images: L
         rules_text = run.rules_text
     except (InspectorError, OSError) as e:
         run.close()
-        return OpenedRun(None, f"Results are not saved: {e}")
+        return OpenedRun(None, translate("RunReading", NOT_SAVED).format(error=e))
     row_of = {p: i for i, p in enumerate(images)}
     index = {rel: i for i, rel in enumerate(summ.rels)}
     opened = OpenedRun(run, note, summ, decision=decision, rules_text=rules_text)

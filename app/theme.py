@@ -14,13 +14,13 @@ COLORS = {
         "window": "#1f232a", "text": "#dfe6ee", "base": "#171a1f", "alt": "#1d2127", "button": "#2a3039",
         "highlight": "#2f6fb3", "muted": "#8b95a3", "error": "#f07178", "caption_bg": "#262b33",
         "caption": "#c9d1db", "empty": "#15181d", "checked": "#3a4452", "disabled": "#6b7480",
-        "plot_bg": "#1d2127", "plot_fg": "#b8c0cc",
+        "plot_bg": "#1d2127", "plot_fg": "#b8c0cc", "image_bg": "#000000",
     },
     "light": {
         "window": "#eef0f3", "text": "#1b1f24", "base": "#ffffff", "alt": "#f3f5f8", "button": "#e1e5ea",
         "highlight": "#2f6fb3", "muted": "#5b6470", "error": "#c0262d", "caption_bg": "#dde2e8",
         "caption": "#1b1f24", "empty": "#e4e7eb", "checked": "#c5d3e6", "disabled": "#9aa1aa",
-        "plot_bg": "#ffffff", "plot_fg": "#3a414a",
+        "plot_bg": "#ffffff", "plot_fg": "#3a414a", "image_bg": "#c9ced6",
     },
 }
 
@@ -34,7 +34,11 @@ QStatusBar QLabel {{ padding: 0 8px; }}
 QToolBar {{ spacing: 4px; border: none; }}
 QToolButton:checked {{ background: {checked}; border-radius: 3px; }}
 QTableView {{ font-family: "DejaVu Sans Mono", monospace; }}
+QWidget#legendStrip {{ background: {caption_bg}; }}
 """
+
+#: the application property image views read their background from (views made later follow)
+IMAGE_BACKGROUND = "imageBackground"
 
 
 def theme_colors(name: str) -> dict:
@@ -65,13 +69,19 @@ def apply_theme(app: QApplication, name: str = "dark") -> None:
         font.setPointSizeF(9.5)
     app.setFont(font)
     app.setStyleSheet(STYLESHEET.format(**c))
+    app.setProperty(IMAGE_BACKGROUND, c["image_bg"])
 
 
 def restyle_plots(root: QWidget, name: str) -> None:
-    """The pyqtgraph charts under ``root`` (and charts made later) in the theme's colours."""
+    """The pyqtgraph charts under ``root`` (and charts made later) and the image views in
+    the theme's colours."""
     import pyqtgraph as pg
+    from PySide6.QtWidgets import QGraphicsView
 
     c = theme_colors(name)
+    for view in root.findChildren(QGraphicsView):
+        if not isinstance(view, pg.GraphicsView):  # the image views around the pictures
+            view.setBackgroundBrush(QColor(c["image_bg"]))
     pg.setConfigOptions(background=c["plot_bg"], foreground=c["plot_fg"])
     for view in root.findChildren(pg.PlotWidget):
         view.setBackground(c["plot_bg"])
@@ -80,6 +90,8 @@ def restyle_plots(root: QWidget, name: str) -> None:
             ax = item.getAxis(axis)
             ax.setPen(c["plot_fg"])
             ax.setTextPen(c["plot_fg"])
+        if item.legend is not None:  # the series names
+            item.legend.setLabelTextColor(c["plot_fg"])
         if item.titleLabel.text:
             item.setTitle(item.titleLabel.text, size="9pt", color=c["plot_fg"])
         for label in view.scene().items():  # value labels drawn in the default text colour

@@ -42,8 +42,17 @@ from inspectors.runs import DecisionSettings, Run, RunStore
 from inspectors.runs.location import runs_root
 from inspectors.session import ResultsStore, ReviewBook, Verdict, work_dir_for
 
+from .i18n import translate
 from .model_manager import ModelManager
-from .run_reading import FILL_CHUNK, OpenedRun, fill_tables, load_outcome, put_outcome, read_run
+from .run_reading import (
+    FILL_CHUNK,
+    NOT_SAVED,
+    OpenedRun,
+    fill_tables,
+    load_outcome,
+    put_outcome,
+    read_run,
+)
 from .state import Event, Evented, EventedModel, ModelStatus
 from .workers import FunctionWorker, WorkerPool, error_text
 
@@ -100,7 +109,7 @@ class Workbench(EventedModel):
         """List the images in the background (no per-file work beyond the listing);
         ``folder_opened`` fires when the list is ready."""
         if not os.path.isdir(folder):
-            self.problem.emit("folder", folder, f"image folder not found: {folder}")
+            self.problem.emit("folder", folder, translate("Workbench", "image folder not found: {folder}").format(folder=folder))
             return False
 
         def work() -> Tuple[List[str], object]:
@@ -271,7 +280,7 @@ class Workbench(EventedModel):
     def _run_failed(self, model_id: str, token: object, error: BaseException) -> None:
         if self._opening.get(model_id) is token:
             del self._opening[model_id]
-            self._run_ready(model_id, f"Results are not saved: {error_text(error)}")
+            self._run_ready(model_id, translate("RunReading", NOT_SAVED).format(error=error_text(error)))
 
     def _run_opened(self, model_id: str, token: object, opened: OpenedRun) -> None:
         if self._opening.get(model_id) is not token:  # the folder or the model changed meanwhile
@@ -286,7 +295,7 @@ class Workbench(EventedModel):
             except (InspectorError, OSError) as e:
                 run.close()
                 self.runs.pop(model_id, None)
-                note = f"Results are not saved: {e}"
+                note = translate("RunReading", NOT_SAVED).format(error=e)
         self._run_ready(model_id, note)
 
     def _run_ready(self, model_id: str, note: str) -> None:
@@ -362,7 +371,7 @@ class Workbench(EventedModel):
         try:
             return parse_rules(text, f"the rules of run {run.run_id}")
         except InspectorError as e:
-            self.problem.emit("rules", str(run.path), f"{e}; the run's rules are not applied")
+            self.problem.emit("rules", str(run.path), translate("Workbench", "{error}; the run's rules are not applied").format(error=e))
             return Rules()
 
     @property
@@ -386,7 +395,7 @@ class Workbench(EventedModel):
                 try:
                     run.rules_text = rules_to_yaml(rules) if rules != Rules() else None
                 except (InspectorError, OSError) as e:
-                    self.problem.emit("run", str(run.path), f"cannot save the rules: {e}")
+                    self.problem.emit("run", str(run.path), translate("Workbench", "cannot save the rules: {error}").format(error=e))
         self.rules_changed.emit(rules)
         self.states_changed.emit()
         return True
@@ -431,7 +440,7 @@ class Workbench(EventedModel):
             try:
                 run.decision_settings = decision
             except (InspectorError, OSError) as e:
-                self.problem.emit("run", str(run.path), f"cannot save the decision settings: {e}")
+                self.problem.emit("run", str(run.path), translate("Workbench", "cannot save the decision settings: {error}").format(error=e))
 
     def _close_run(self, model_id: str) -> None:
         self._opening.pop(model_id, None)  # a run still being read is closed when it arrives
@@ -572,7 +581,7 @@ class Workbench(EventedModel):
         try:
             self.review.set(self.path(row), verdict)
         except OSError as e:
-            self.problem.emit("review", str(self.review.path), f"cannot save verdict: {e}")
+            self.problem.emit("review", str(self.review.path), translate("Workbench", "cannot save verdict: {error}").format(error=e))
             return
         self.verdict_changed.emit(row)
 

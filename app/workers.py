@@ -29,7 +29,7 @@ import threading
 from pathlib import Path
 from typing import Any, Callable, Deque, Dict, Iterator, Optional, Sequence
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 
 from inspectors.engine import Inspector
 from inspectors.engine_choice import load_inspector
@@ -270,7 +270,7 @@ class ModelWorker(Worker):
                     self._store(outcome)
                     self.signals.outcome.emit(self.model_id, outcome)
             except Exception as e:  # an engine bug must not hang the app
-                raise ModelStopped(f"the model stopped: {error_text(e)}") from e
+                raise ModelStopped(QCoreApplication.translate("Workers", "the model stopped: {error}").format(error=error_text(e))) from e
             self.signals.idle.emit(self.model_id)
 
 

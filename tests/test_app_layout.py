@@ -122,10 +122,20 @@ def test_theme_switch_changes_palette_and_charts(make_window, tmp_path):
     light = app.palette().color(QPalette.ColorRole.Window)
     plot_bg = {p.backgroundBrush().color().name() for p in w.findChildren(pg.PlotWidget)}
     assert light.lightness() > 200 and plot_bg == {"#ffffff"}
+    views = [w.viewer.single.view, w.viewer.left.view, w.viewer.right.view]
+    assert all(v.backgroundBrush().color().lightness() > 150 for v in views)
+    legends = [p.getPlotItem().legend for p in w.findChildren(pg.PlotWidget) if p.getPlotItem().legend is not None]
+    assert legends  # the series names in dark text on the white charts
+    assert all(lg.opts["labelTextColor"].lightness() < 100 for lg in legends)
+    from app.widgets.image_view import ImageView
+
+    assert ImageView().backgroundBrush().color().lightness() > 150  # a view made later (A | B panes)
     w.actions_["theme:dark"].trigger()
     dark = app.palette().color(QPalette.ColorRole.Window)
     assert dark.lightness() < 60
     assert {p.backgroundBrush().color().lightness() < 60 for p in w.findChildren(pg.PlotWidget)} == {True}
+    assert all(v.backgroundBrush().color().lightness() < 30 for v in views)
+    assert all(lg.opts["labelTextColor"].lightness() > 150 for lg in legends)
     assert w.settings.value("view/theme") == "dark"
 
 

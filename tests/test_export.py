@@ -9,6 +9,8 @@ import pytest
 from inspectors.errors import InspectorError
 from inspectors.export import ExportCancelled, ExportExistsError, ExportItem, export_flagged
 from inspectors.imageio import read_image
+from inspectors.render import RenderStyle, annotate
+from inspectors.render.palette import class_color
 from inspectors.results import DetectionResult, Outcome, SegmentationResult, Thresholds
 
 from .app_helpers import make_images, tree_hashes
@@ -53,7 +55,14 @@ def test_export_writes_files_and_report(source, tmp_path):
     assert report["images"][0]["result"]["detections"][0]["class_name"] == "crazing"
     assert (out / "originals" / "img_00.png").read_bytes() == images["img_00.png"].read_bytes()
     overlay = read_image(out / "overlays" / "img_00_overlay.png")
-    assert overlay.shape == (64, 80, 3)
+    # the picture is annotate's drawing without an in-image legend; the legend bar below it
+    drawn = annotate(read_image(images["img_00.png"]), _items(images)[0].outcome.result,
+                     RenderStyle(thresholds=Thresholds(0.5), legend=False))
+    assert overlay.shape[0] > 64 + 15 and overlay.shape[1:] == (80, 3)
+    np.testing.assert_array_equal(overlay[:64], drawn)
+    bar = overlay[64:].reshape(-1, 3)
+    assert (np.abs(bar.astype(int) - class_color(0)).sum(1) == 0).sum() >= 100  # crazing's swatch
+    assert not (np.abs(bar.astype(int) - class_color(1)).sum(1) == 0).any()  # 0.3 box filtered out
     assert rows[0]["overlay"] == "overlays/img_00_overlay.png" and rows[0]["compare"] == "compare/img_00_compare.png"
     assert read_image(out / "compare" / "img_00_compare.png").shape[1] > 160
     for name in ("report.html", "report.pdf", "images.csv", "defects.csv"):  # the inspection report

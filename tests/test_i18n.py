@@ -4,12 +4,14 @@ Checked with Qt's own tools (pyside6-lupdate / pyside6-lrelease), independent of
 
 from __future__ import annotations
 
+import ast
+import re
 import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Dict, Tuple
+from typing import Dict, Iterator, List, Tuple
 
 import pytest
 
@@ -72,3 +74,45 @@ def test_compiled_catalog_matches_its_source(tmp_path: Path, lang: str) -> None:
     subprocess.run([_tool("pyside6-lrelease"), "-silent", str(ts), "-qm", str(qm)],
                    check=True, capture_output=True)
     assert qm.read_bytes() == ts.with_suffix(".qm").read_bytes(), "run scripts/translations.sh"
+
+
+def _placeholders(text: str) -> List[str]:
+    return sorted(re.findall(r"\{[^{}]*\}|%n", text or ""))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_translations_keep_the_placeholders(lang: str) -> None:
+    """A translation with other {fields} than its source would raise in str.format."""
+    bad = []
+    for (ctx, source), m in _messages(translations_dir() / f"{CATALOG}_{lang}.ts").items():
+        t = m.find("translation")
+        for form in ([f.text for f in t.iter("numerusform")] if m.get("numerus") == "yes" else [t.text]):
+            if _placeholders(form) != _placeholders(source):
+                bad.append((ctx, source, form))
+    assert not bad, f"translations whose placeholders differ from the source: {bad[:5]}"
+
+
+def _literal_calls() -> Iterator[Tuple[str, int, str, str]]:
+    """Every translate / QT_TRANSLATE_NOOP call in app/ with literal context and text, read
+    with Python's own parser (pyside6-lupdate silently skips calls it cannot parse, e.g. a
+    fourth argument, the %n count, that is an expression rather than a name)."""
+    for path in sorted((ROOT / "app").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            f = node.func
+            name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
+            if name not in ("translate", "QT_TRANSLATE_NOOP") or len(node.args) < 2:
+                continue
+            ctx, text = node.args[0], node.args[1]
+            if isinstance(ctx, ast.Constant) and isinstance(text, ast.Constant) and isinstance(text.value, str):
+                yield str(path.relative_to(ROOT)), node.lineno, ctx.value, text.value
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_marked_call_reaches_the_catalog(lang: str) -> None:
+    catalog = set(_messages(translations_dir() / f"{CATALOG}_{lang}.ts"))
+    calls = list(_literal_calls())
+    assert len(calls) > 100, "the walk found too few calls to trust"
+    missing = [c for c in calls if (c[2], c[3]) not in catalog]
+    assert not missing, f"lupdate did not extract these calls (literal arguments only): {missing[:5]}"

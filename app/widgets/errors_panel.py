@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..display_text import word
+from ..i18n import translate
 from ..workbench import Workbench
 
 
@@ -31,7 +33,8 @@ class ErrorsPanel(QWidget):
         super().__init__(parent)
         self.bench = bench
         self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["Kind", "File", "Problem"])
+        self.table.setHorizontalHeaderLabels([translate("ErrorsPanel", "Kind"), translate("ErrorsPanel", "File"),
+                                              translate("ErrorsPanel", "Problem")])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -40,7 +43,7 @@ class ErrorsPanel(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.setColumnWidth(1, 320)
-        clear = QPushButton("Clear")
+        clear = QPushButton(translate("ErrorsPanel", "Clear"))
         clear.clicked.connect(self.clear)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
@@ -61,7 +64,8 @@ class ErrorsPanel(QWidget):
     def _title_dock(self, n: int) -> None:
         dock = self.parent()
         if isinstance(dock, QDockWidget):
-            dock.setWindowTitle(f"Errors ({n})" if n else "Errors")
+            dock.setWindowTitle(translate("ErrorsPanel", "Errors ({n})").format(n=n) if n
+                               else translate("ErrorsPanel", "Errors"))
 
     def add(self, kind: str, path: str, message: str) -> None:
         key = (kind, path, message)
@@ -71,7 +75,7 @@ class ErrorsPanel(QWidget):
         r = self.table.rowCount()
         self.table.insertRow(r)
         for c, text in enumerate(key):
-            item = QTableWidgetItem(text)
+            item = QTableWidgetItem(word(text) if c == 0 else text)
             item.setToolTip(text)
             self.table.setItem(r, c, item)
         self.count_changed.emit(r + 1)

@@ -36,11 +36,13 @@ from inspectors.export import (
 )
 from inspectors.session import Filter, Verdict
 
+from ..i18n import QT_TRANSLATE_NOOP, translate
 from ..workbench import Workbench
 from ..workers import FunctionWorker, WorkerPool, error_text
 
-SCOPES = (("Flagged images", "flagged"), ("Confirmed defects", "confirmed"),
-          ("All inspected images", "inspected"))
+SCOPES = ((QT_TRANSLATE_NOOP("ExportDialog", "Flagged images"), "flagged"),
+          (QT_TRANSLATE_NOOP("ExportDialog", "Confirmed defects"), "confirmed"),
+          (QT_TRANSLATE_NOOP("ExportDialog", "All inspected images"), "inspected"))
 
 
 def _decide(store, model: str, result):
@@ -52,7 +54,8 @@ def _decide(store, model: str, result):
 
 
 def ask_overwrite(parent: QWidget, message: str) -> bool:
-    answer = QMessageBox.question(parent, "Replace export?", f"{message}\n\nReplace its contents?")
+    answer = QMessageBox.question(parent, translate("ExportDialog", "Replace export?"),
+                                  translate("ExportDialog", "{message}\n\nReplace its contents?").format(message=message))
     return answer == QMessageBox.StandardButton.Yes
 
 
@@ -63,39 +66,42 @@ class ExportDialog(QDialog):
     def __init__(self, bench: Workbench, style, default_dir: str = "", parent: Optional[QWidget] = None,
                  confirm_overwrite: Callable[[QWidget, str], bool] = ask_overwrite):
         super().__init__(parent)
-        self.setWindowTitle("Export images and report")
+        self.setWindowTitle(translate("ExportDialog", "Export images and report"))
         self.bench, self.render_style, self.confirm_overwrite = bench, style, confirm_overwrite
         self.pool = WorkerPool(1, self)
         self.worker: Optional[FunctionWorker] = None
         self.folder = QLineEdit(default_dir)
-        browse = QPushButton("Browse…")
+        browse = QPushButton(translate("ExportDialog", "Browse…"))
         browse.clicked.connect(self._browse)
         self.scope = QComboBox()
         for text, key in SCOPES:
-            self.scope.addItem(f"{text} ({len(self._rows(key))})", key)
-        self.originals, self.overlays, self.compare = (QCheckBox(t) for t in
-                                                       ("Original images", "Overlays", "Ground truth | prediction"))
-        self.report = QCheckBox("Report (HTML, PDF, CSV)")
+            self.scope.addItem(translate("ExportDialog", "{scope} ({count})").format(
+                scope=translate("ExportDialog", text), count=len(self._rows(key))), key)
+        self.originals, self.overlays, self.compare = (QCheckBox(t) for t in (
+            translate("ExportDialog", "Original images"), translate("ExportDialog", "Overlays"),
+            translate("ExportDialog", "Ground truth | prediction")))
+        self.report = QCheckBox(translate("ExportDialog", "Report (HTML, PDF, CSV)"))
         for c in (self.originals, self.overlays, self.compare, self.report):
             c.setChecked(True)
         self.progress = QProgressBar()
-        self.status = QLabel("Writes a new folder with report.html, report.pdf, images.csv and defects.csv "
-                             "(and report.csv / report.json); the image folder is never modified.")
+        self.status = QLabel(translate("ExportDialog", "Writes a new folder with report.html, report.pdf, images.csv "
+                                       "and defects.csv (and report.csv / report.json); the image "
+                                       "folder is never modified."))
         self.status.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.export_btn = self.buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_btn = self.buttons.addButton("Cancel export", QDialogButtonBox.ButtonRole.ActionRole)
+        self.export_btn = self.buttons.addButton(translate("ExportDialog", "Export"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_btn = self.buttons.addButton(translate("ExportDialog", "Cancel export"), QDialogButtonBox.ButtonRole.ActionRole)
         self.cancel_btn.setEnabled(False)
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
         row.addWidget(browse)
         form = QFormLayout()
-        form.addRow("Export to", row)
-        form.addRow("Images", self.scope)
+        form.addRow(translate("ExportDialog", "Export to"), row)
+        form.addRow(translate("ExportDialog", "Images"), self.scope)
         checks = QHBoxLayout()
         for c in (self.originals, self.overlays, self.compare, self.report):
             checks.addWidget(c)
-        form.addRow("Write", checks)
+        form.addRow(translate("ExportDialog", "Write"), checks)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(self.progress)
@@ -108,7 +114,7 @@ class ExportDialog(QDialog):
         self.resize(620, 240)
 
     def _browse(self) -> None:
-        d = QFileDialog.getExistingDirectory(self, "Export folder", self.folder.text())
+        d = QFileDialog.getExistingDirectory(self, translate("ExportDialog", "Export folder"), self.folder.text())
         if d:
             self.folder.setText(d)
 
@@ -136,14 +142,15 @@ class ExportDialog(QDialog):
         """Start the export; False when it did not start (no folder, declined overwrite)."""
         target = self.folder.text().strip()
         if not target or self.bench.folder is None:
-            self.status.setText("Choose an export folder first.")
+            self.status.setText(translate("ExportDialog", "Choose an export folder first."))
             return False
         overwrite = False
         try:
             check_target(target, self.bench.folder, overwrite=False)
         except ExportExistsError as e:
             if not self.confirm_overwrite(self, str(e)):
-                self.status.setText("Export not started: the folder already holds an export.")
+                self.status.setText(translate("ExportDialog", "Export not started: the folder already holds "
+                                                      "an export."))
                 return False
             overwrite = True
         except InspectorError as e:
@@ -167,7 +174,7 @@ class ExportDialog(QDialog):
         self.progress.setValue(0)
         self.export_btn.setEnabled(False)
         self.cancel_btn.setEnabled(True)
-        self.status.setText(f"Exporting {len(items)} image(s)…")
+        self.status.setText(translate("ExportDialog", "Exporting {n} image(s)…").format(n=len(items)))
         self.pool.start(self.worker)
         return True
 
@@ -187,8 +194,10 @@ class ExportDialog(QDialog):
     def _on_done(self, summary) -> None:
         self.export_btn.setEnabled(True)
         self.cancel_btn.setEnabled(False)
-        extra = f"; {len(summary.problems)} problem(s)" if summary.problems else ""
-        self.status.setText(f"Exported {len(summary.rows)} image(s) to {summary.out_dir}{extra}.")
+        text = translate("ExportDialog", "Exported {n} image(s) to {folder}.")
+        if summary.problems:
+            text = translate("ExportDialog", "Exported {n} image(s) to {folder}; {problems} problem(s).")
+        self.status.setText(text.format(n=len(summary.rows), folder=summary.out_dir, problems=len(summary.problems)))
         self.done.emit(summary)
 
     def _on_error(self, error: BaseException) -> None:

@@ -12,10 +12,14 @@ import pyqtgraph as pg
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from ..i18n import QT_TRANSLATE_NOOP, translate
 from ..state import RunState
 from ..stats import STAGES, RunStats
 from ..workbench import Workbench
 
+STAGE_NAMES = {"read": QT_TRANSLATE_NOOP("FpsPlot", "read"), "preprocess": QT_TRANSLATE_NOOP("FpsPlot", "preprocess"),
+               "inference": QT_TRANSLATE_NOOP("FpsPlot", "inference"),
+               "postprocess": QT_TRANSLATE_NOOP("FpsPlot", "postprocess")}
 STAGE_COLORS = {"read": "#8da0cb", "preprocess": "#fc8d62", "inference": "#e5484d",
                 "postprocess": "#66c2a5"}
 HISTORY = 240  # samples kept (two minutes at 2 Hz)
@@ -31,18 +35,18 @@ class FpsPlot(QWidget):
         self.bench = bench
         pg.setConfigOptions(antialias=False, background="#1d2127", foreground="#b8c0cc")
         self.fps_plot = pg.PlotWidget()
-        self.fps_plot.setLabel("left", "images/s")
+        self.fps_plot.setLabel("left", translate("FpsPlot", "images/s"))
         self.fps_plot.setLabel("bottom", "s")
         self.fps_plot.showGrid(x=True, y=True, alpha=0.2)
         self.fps_curve = self.fps_plot.plot(pen=pg.mkPen("#4cc9f0", width=2))
         self.lat_plot = pg.PlotWidget()
-        self.lat_plot.setLabel("left", "ms / image")
+        self.lat_plot.setLabel("left", translate("FpsPlot", "ms / image"))
         self.lat_plot.setLabel("bottom", "s")
         self.lat_plot.showGrid(x=True, y=True, alpha=0.2)
         self.lat_plot.addLegend(offset=(-4, 4), labelTextSize="8pt")
-        self.lat_curves = {s: self.lat_plot.plot(pen=pg.mkPen(STAGE_COLORS[s], width=2), name=s)
+        self.lat_curves = {s: self.lat_plot.plot(pen=pg.mkPen(STAGE_COLORS[s], width=2), name=translate("FpsPlot", STAGE_NAMES[s]))
                            for s in STAGES}
-        self.readout = QLabel("Idle: start a run (Ctrl+R) to see the speed.")
+        self.readout = QLabel(translate("FpsPlot", "Idle: start a run (Ctrl+R) to see the speed."))
         self.readout.setObjectName("muted")
         # a changing text must not re-layout the window several times a second
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
@@ -98,5 +102,6 @@ class FpsPlot(QWidget):
         self.fps_curve.setData(t, list(self._fps), connect="finite")
         for s in STAGES:
             self.lat_curves[s].setData(t, list(self._lat[s]), connect="finite")
-        parts = " · ".join(f"{s} {lat[s]:.1f} ms" for s in STAGES)
-        self.readout.setText(f"{fps:.1f} images/s   ({parts})   {self.stats.total} inspected this run")
+        parts = " · ".join(f"{translate('FpsPlot', STAGE_NAMES[s])} {lat[s]:.1f} ms" for s in STAGES)
+        self.readout.setText(translate("FpsPlot", "{fps:.1f} images/s   ({parts})   {n} inspected this run").format(
+            fps=fps, parts=parts, n=self.stats.total))

@@ -29,11 +29,20 @@ from PySide6.QtWidgets import (
 
 from inspectors.session import Filter, ImageState, Verdict
 
+from ..display_text import word
+from ..i18n import QT_TRANSLATE_NOOP, translate
 from ..list_order import SORT_KEYS, ordered, search
 from ..metrics_glue import MetricsController
 from ..thumbnails import THUMB_PX, ThumbnailLoader
 from ..workbench import Workbench
 
+#: the list filters' names (marked here, translated where shown)
+FILTER_NAMES = {Filter.ALL: QT_TRANSLATE_NOOP("ImageList", "All"), Filter.FLAGGED: QT_TRANSLATE_NOOP("ImageList", "NG"),
+                Filter.REVIEW: QT_TRANSLATE_NOOP("ImageList", "REVIEW"), Filter.OK: QT_TRANSLATE_NOOP("ImageList", "OK"),
+                Filter.DISAGREE: QT_TRANSLATE_NOOP("ImageList", "Ground-truth disagreement"),
+                Filter.ERRORS: QT_TRANSLATE_NOOP("ImageList", "Errors"),
+                Filter.NO_RESULT: QT_TRANSLATE_NOOP("ImageList", "Not inspected"),
+                Filter.MODELS_DISAGREE: QT_TRANSLATE_NOOP("ImageList", "Models disagree")}
 STATE_COLORS = {ImageState.NG: "#e5484d", ImageState.REVIEW: "#e8a33d", ImageState.OK: "#46a758",
                 ImageState.NO_RESULT: "#5b6470", ImageState.STALE: "#8b7fd6", ImageState.ERROR: "#b07cf0"}
 #: a mark on each state's dot, so the list reads without colour too
@@ -175,11 +184,12 @@ class ImageListModel(QAbstractTableModel):
             state = store.state(row)
             classes = ", ".join(store.flagged_classes(row))
             gt = store.gt_defective(row)
-            gt_text = "" if gt is None else f"\nground truth: {'defect' if gt else 'clean'}"
+            gt_text = "" if gt is None else "\n" + (translate("ImageList", "ground truth: defect") if gt else
+                                                    translate("ImageList", "ground truth: clean"))
             verdict = self.bench.verdict(row)
-            verdict_text = {Verdict.CONFIRMED: "\nverdict: confirmed", Verdict.REJECTED: "\nverdict: rejected"}.get(
-                verdict, "")
-            return f"{store.images[row]}\n{state.value}{': ' + classes if classes else ''}{gt_text}{verdict_text}"
+            verdict_text = {Verdict.CONFIRMED: "\n" + translate("ImageList", "verdict: confirmed"),
+                            Verdict.REJECTED: "\n" + translate("ImageList", "verdict: rejected")}.get(verdict, "")
+            return f"{store.images[row]}\n{word(state.value)}{': ' + classes if classes else ''}{gt_text}{verdict_text}"
         if role == ROW_ROLE:
             return row
         return None
@@ -233,8 +243,8 @@ class ImageListPanel(QWidget):
             self.model.thumbs = ThumbnailLoader(thumbs_dir, parent=self)
             self.model.thumbs.ready.connect(self.model.thumbnail_ready)
         self.grid_button = QToolButton()
-        self.grid_button.setText("Grid")
-        self.grid_button.setToolTip("Thumbnails with their state badge instead of the list")
+        self.grid_button.setText(translate("ImageList", "Grid"))
+        self.grid_button.setToolTip(translate("ImageList", "Thumbnails with their state badge instead of the list"))
         self.grid_button.setCheckable(True)
         self.grid_button.setVisible(thumbs_dir is not None)
         self.grid = QListView()
@@ -254,15 +264,15 @@ class ImageListPanel(QWidget):
         self.grid.setItemAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.filter_box = QComboBox()
         for f in Filter:
-            self.filter_box.addItem(f.value if f.value.isupper() else f.value.capitalize(), f)
+            self.filter_box.addItem(translate("ImageList", FILTER_NAMES[f]), f)
         self.sort_box = QComboBox()
-        self.sort_box.setToolTip("Sort the list")
+        self.sort_box.setToolTip(translate("ImageList", "Sort the list"))
         for key, sort in SORT_KEYS.items():
-            self.sort_box.addItem(sort.label, key)
+            self.sort_box.addItem(translate("ListOrder", sort.label), key)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search names: text or glob (*_12?.png)")
+        self.search.setPlaceholderText(translate("ImageList", "Search names: text or glob (*_12?.png)"))
         self.search.setClearButtonEnabled(True)
-        self.search.setToolTip("A part of the file name, or a glob with * ? [ ] (case-insensitive)")
+        self.search.setToolTip(translate("ImageList", "A part of the file name, or a glob with * ? [ ] (case-insensitive)"))
         self._search_timer = QTimer(self, singleShot=True, interval=200)  # one rebuild per pause in typing
         self._search_timer.timeout.connect(self._view_changed)
         # A table with fixed row heights lays out only the visible rows; QListView and

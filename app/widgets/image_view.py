@@ -7,8 +7,23 @@ from typing import Optional, Tuple
 
 import numpy as np
 from PySide6.QtCore import QEvent, QRectF, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QResizeEvent, QTransform, QWheelEvent
-from PySide6.QtWidgets import QFrame, QGraphicsPixmapItem, QGraphicsScene, QGraphicsView, QWidget
+from PySide6.QtGui import (
+    QColor,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QResizeEvent,
+    QTransform,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QGraphicsPixmapItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QWidget,
+)
 
 from .qimage import to_pixmap
 
@@ -31,7 +46,9 @@ class ImageView(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-        self.setBackgroundBrush(Qt.GlobalColor.black)
+        app = QApplication.instance()
+        background = app.property("imageBackground") if app is not None else None  # app.theme
+        self.setBackgroundBrush(QColor(background) if background else QColor(Qt.GlobalColor.black))
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.fit_mode = True  # refit on resize / new image until the user zooms
         self.setMouseTracking(True)

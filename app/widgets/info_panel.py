@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
 from inspectors.rules import Decision
 
+from ..display_text import rule_text, word
+from ..i18n import translate
 from ..workbench import Workbench
 from ..workers import model_label
 
@@ -29,18 +31,22 @@ def decision_html(decision: Decision) -> str:
     length in px (and mm with a calibration), kept at NG / REVIEW level or ignored and why."""
     v = decision.verdict.name
     out = [f"<b style='color:{VERDICT_CSS[v]}'>{v}</b>"
-           + (f" · {html.escape('; '.join(decision.reasons))}" if decision.reasons else "")]
+           + (f" · {html.escape('; '.join(rule_text(r) for r in decision.reasons))}" if decision.reasons else "")]
     if not decision.defects:
         return out[0]
-    rows = ["<tr><th align=left>class</th><th>score</th><th>area px</th><th>length px</th><th align=left>counts</th></tr>"]
+    rows = ["<tr><th align=left>{}</th><th>{}</th><th>{}</th><th>{}</th><th align=left>{}</th></tr>".format(
+        *(html.escape(t) for t in (translate("InfoPanel", "class"), translate("InfoPanel", "score"),
+                                   translate("InfoPanel", "area px"), translate("InfoPanel", "length px"),
+                                   translate("InfoPanel", "counts"))))]
     for d in decision.defects[:MAX_ROWS]:
-        status = d.level if d.kept else "ignored: " + ", ".join(d.ignored)
+        status = word(d.level) if d.kept else translate("InfoPanel", "ignored: {why}").format(
+            why=", ".join(rule_text(w) for w in d.ignored))
         color = VERDICT_CSS.get(d.level or "", "#8b95a3") if d.kept else "#8b95a3"
         rows.append(f"<tr style='color:{color}'><td>{html.escape(d.class_name)}</td><td>{d.score:.2f}</td>"
                     f"<td>{_size(d.area_px, d.area_mm2, 'mm²')}</td><td>{_size(d.length_px, d.length_mm, 'mm')}</td>"
                     f"<td>{html.escape(status or '')}</td></tr>")
     more = len(decision.defects) - MAX_ROWS
-    tail = f"<br>… and {more} more" if more > 0 else ""
+    tail = "<br>" + translate("InfoPanel", "… and {n} more").format(n=more) if more > 0 else ""
     return out[0] + "<table cellspacing=4>" + "".join(rows) + "</table>" + tail
 
 
@@ -50,7 +56,7 @@ class InfoPanel(QScrollArea):
     def __init__(self, bench: Workbench, parent: Optional[QWidget] = None):
         super().__init__(parent)
         self.bench = bench
-        self.label = QLabel("No image selected.")
+        self.label = QLabel(translate("InfoPanel", "No image selected."))
         self.label.setWordWrap(True)
         self.label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -71,7 +77,7 @@ class InfoPanel(QScrollArea):
         b = self.bench
         row = b.current_row
         if row < 0:
-            self.label.setText("No image selected.")
+            self.label.setText(translate("InfoPanel", "No image selected."))
             return
         store = b.store
         lines = [f"<b>{html.escape(b.path(row))}</b>"]
@@ -80,12 +86,16 @@ class InfoPanel(QScrollArea):
             lines.append(f"{w} × {h} px")
         state = store.state(row).value
         verdict = b.verdict(row)
-        lines.append(f"State: <b>{state}</b>" + (f" · operator: <b>{verdict.value}</b>" if verdict else ""))
+        lines.append(translate("InfoPanel", "State: {state}").format(state=f"<b>{word(state)}</b>") + (
+            " · " + translate("InfoPanel", "operator: {verdict}").format(verdict=f"<b>{word(verdict.value)}</b>")
+            if verdict else ""))
         gt = store.gt_defective(row)
         if b.ground_truth is None:
-            lines.append("Ground truth: none found for this folder")
+            lines.append(translate("InfoPanel", "Ground truth: none found for this folder"))
         else:
-            lines.append("Ground truth: " + ("no entry" if gt is None else ("defect" if gt else "clean")))
+            lines.append(translate("InfoPanel", "Ground truth: no entry") if gt is None else
+                         translate("InfoPanel", "Ground truth: defect") if gt else
+                         translate("InfoPanel", "Ground truth: clean"))
         for model_id, outcome in store.outcomes(row).items():
             name = html.escape(model_label(model_id))
             if not outcome.ok:
@@ -93,10 +103,12 @@ class InfoPanel(QScrollArea):
                 continue
             t = outcome.timings
             decision = b.decision_by(model_id, outcome.result)  # each model by its own rules
-            found = decision_html(decision) if decision is not None else "the rules cannot apply (see Errors)"
-            lines.append(f"<b>{name}</b>: {found}"
-                         f"<br><span style='color:#8b95a3'>read {t.read * 1e3:.1f} · pre {t.preprocess * 1e3:.1f}"
-                         f" · infer {t.inference * 1e3:.1f} · post {t.postprocess * 1e3:.1f} ms</span>")
+            found = (decision_html(decision) if decision is not None
+                     else translate("InfoPanel", "the rules cannot apply (see Errors)"))
+            times = translate("InfoPanel", "read {read:.1f} · pre {pre:.1f} · infer {infer:.1f} · post {post:.1f} ms")
+            lines.append(f"<b>{name}</b>: {found}<br><span style='color:#8b95a3'>" + times.format(
+                read=t.read * 1e3, pre=t.preprocess * 1e3, infer=t.inference * 1e3, post=t.postprocess * 1e3)
+                + "</span>")
         if not store.outcomes(row) and b.models.ready():
-            lines.append("Inspecting…")
+            lines.append(translate("InfoPanel", "Inspecting…"))
         self.label.setText("<br>".join(lines))

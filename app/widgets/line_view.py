@@ -49,6 +49,8 @@ from inspectors.rules import Rules, bind
 from inspectors.runs import RunStore
 from inspectors.runtime import RuntimeSettings
 
+from ..display_text import rule_text, word
+from ..i18n import translate
 from ..workers import Worker, WorkerPool, WorkerSignals, error_text
 from .qimage import to_pixmap
 
@@ -158,7 +160,7 @@ class LineView(QWidget):
     def __init__(self, model: str, runs_dir: Path, settings: RuntimeSettings, rules: Rules,
                  parent: Optional[QWidget] = None):
         super().__init__(parent, Qt.WindowType.Window)
-        self.setWindowTitle("Line mode")
+        self.setWindowTitle(translate("LineView", "Line mode"))
         self.runs_dir = runs_dir
         self.settings = settings
         self.rules = rules
@@ -170,40 +172,40 @@ class LineView(QWidget):
 
         self.model_edit = QLineEdit(model)
         self.source_kind = QComboBox()
-        self.source_kind.addItems(["Watched folder", "Camera or video"])
+        self.source_kind.addItems([translate("LineView", "Watched folder"), translate("LineView", "Camera or video")])
         self.source_edit = QLineEdit()
-        self.source_edit.setPlaceholderText("Folder the line writes images into")
-        browse = QPushButton("Browse…")
+        self.source_edit.setPlaceholderText(translate("LineView", "Folder the line writes images into"))
+        browse = QPushButton(translate("LineView", "Browse…"))
         browse.clicked.connect(self._browse)
         self.keep = QComboBox()
-        self.keep.addItem("NG and REVIEW only", "flagged")
-        self.keep.addItem("All images", "all")
-        self.keep.setToolTip("Which camera frames are saved with the run (a folder's images stay where they are)")
+        self.keep.addItem(translate("LineView", "NG and REVIEW only"), "flagged")
+        self.keep.addItem(translate("LineView", "All images"), "all")
+        self.keep.setToolTip(translate("LineView", "Which camera frames are saved with the run (a folder's images stay where they are)"))
         self.source_kind.currentIndexChanged.connect(self._kind_changed)
-        self.start_btn = QPushButton("Start")
-        self.pause_btn = QPushButton("Pause")
+        self.start_btn = QPushButton(translate("LineView", "Start"))
+        self.pause_btn = QPushButton(translate("LineView", "Pause"))
         self.pause_btn.setCheckable(True)
-        self.stop_btn = QPushButton("Stop")
+        self.stop_btn = QPushButton(translate("LineView", "Stop"))
         self.start_btn.clicked.connect(self.start)
         self.pause_btn.toggled.connect(self._pause)
         self.stop_btn.clicked.connect(self.stop)
 
         form = QFormLayout()
-        form.addRow("Model", self.model_edit)
+        form.addRow(translate("LineView", "Model"), self.model_edit)
         row = QHBoxLayout()
         row.addWidget(self.source_kind)
         row.addWidget(self.source_edit, 1)
         row.addWidget(browse)
-        form.addRow("Source", row)
+        form.addRow(translate("LineView", "Source"), row)
         buttons = QHBoxLayout()
-        buttons.addWidget(QLabel("Keep"))
+        buttons.addWidget(QLabel(translate("LineView", "Keep")))
         buttons.addWidget(self.keep)
         buttons.addStretch(1)
         for b in (self.start_btn, self.pause_btn, self.stop_btn):
             buttons.addWidget(b)
         form.addRow(buttons)
 
-        self.frame_label = QLabel("No frame yet")
+        self.frame_label = QLabel(translate("LineView", "No frame yet"))
         self.frame_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.frame_label.setMinimumSize(320, 240)
         self.frame_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -222,9 +224,9 @@ class LineView(QWidget):
 
         self.values: Dict[str, QLabel] = {}
         grid = QGridLayout()
-        names = [("decided", "Decided"), ("OK", "OK"), ("REVIEW", "REVIEW"), ("NG", "NG"),
-                 ("ERROR", "Errors"), ("skipped", "Already decided"), ("fps", "Images / s"),
-                 ("p50_ms", "Latency p50"), ("p99_ms", "Latency p99"), ("dropped", "Dropped")]
+        names = [("decided", translate("LineView", "Decided")), ("OK", "OK"), ("REVIEW", word("REVIEW")), ("NG", "NG"),
+                 ("ERROR", translate("LineView", "Errors")), ("skipped", translate("LineView", "Already decided")), ("fps", translate("LineView", "Images / s")),
+                 ("p50_ms", translate("LineView", "Latency p50")), ("p99_ms", translate("LineView", "Latency p99")), ("dropped", translate("LineView", "Dropped"))]
         readable = self.font()
         readable.setPointSize(readable.pointSize() + 2)  # read from a step away, beside the line
         for i, (key, text) in enumerate(names):
@@ -236,7 +238,7 @@ class LineView(QWidget):
             value.setAlignment(Qt.AlignmentFlag.AlignRight)
             grid.addWidget(value, i, 1)
             self.values[key] = value
-        counters = QGroupBox("Counters")
+        counters = QGroupBox(translate("LineView", "Counters"))
         counters.setLayout(grid)
         side = QVBoxLayout()
         side.addWidget(self.verdict)
@@ -256,11 +258,11 @@ class LineView(QWidget):
         self.strip.setWrapping(False)
         self.strip.setIconSize(QSize(96, 96))
         self.strip.setFixedHeight(124)
-        strip_box = QGroupBox("Last NG images")
+        strip_box = QGroupBox(translate("LineView", "Last NG images"))
         sl = QVBoxLayout()
         sl.addWidget(self.strip)
         strip_box.setLayout(sl)
-        self.status = QLabel("Choose a source and press Start.")
+        self.status = QLabel(translate("LineView", "Choose a source and press Start."))
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -273,14 +275,14 @@ class LineView(QWidget):
 
     # -- controls ---------------------------------------------------------------------
     def _kind_changed(self, index: int) -> None:
-        self.source_edit.setPlaceholderText("Folder the line writes images into" if index == 0 else
-                                            "Camera index (0), stream URL or video file")
+        self.source_edit.setPlaceholderText(translate("LineView", "Folder the line writes images into") if index == 0 else
+                                            translate("LineView", "Camera index (0), stream URL or video file"))
 
     def _browse(self) -> None:
         if self.source_kind.currentIndex() == 0:
-            path = QFileDialog.getExistingDirectory(self, "Folder to watch", self.source_edit.text())
+            path = QFileDialog.getExistingDirectory(self, translate("LineView", "Folder to watch"), self.source_edit.text())
         else:
-            path, _ = QFileDialog.getOpenFileName(self, "Video file", self.source_edit.text())
+            path, _ = QFileDialog.getOpenFileName(self, translate("LineView", "Video file"), self.source_edit.text())
         if path:
             self.source_edit.setText(path)
 
@@ -294,11 +296,11 @@ class LineView(QWidget):
     def start(self) -> Optional[LineWorker]:
         model, source = self.model_edit.text().strip(), self.source_edit.text().strip()
         if not model or not source:
-            self.status.setText("Choose a model and a source first.")
+            self.status.setText(translate("LineView", "Choose a model and a source first."))
             return None
         camera = self.source_kind.currentIndex() == 1
         if not camera and not os.path.isdir(source):
-            self.status.setText(f"The folder {source} does not exist.")
+            self.status.setText(translate("LineView", "The folder {source} does not exist.").format(source=source))
             return None
         setup = LineSetup(model, source, camera, self.runs_dir, self.settings, self.rules,
                           keep=self.keep.currentData())
@@ -306,12 +308,12 @@ class LineView(QWidget):
         w.signals.frame.connect(self._frame)
         w.signals.ng.connect(self._ng)
         w.signals.figures.connect(self._figures)
-        w.signals.running.connect(lambda note: self.status.setText(f"Running: {note}"))
-        w.signals.errored.connect(lambda e: self.status.setText(f"Stopped: {error_text(e)}"))
+        w.signals.running.connect(lambda note: self.status.setText(translate("LineView", "Running: {note}").format(note=note)))
+        w.signals.errored.connect(lambda e: self.status.setText(translate("LineView", "Stopped: {error}").format(error=error_text(e))))
         w.signals.finished.connect(self._finished)
         self.strip.clear()
         self._running(True)
-        self.status.setText("Loading the model…")
+        self.status.setText(translate("LineView", "Loading the model…"))
         self.pool.start(w)
         self.started.emit()
         return w
@@ -319,21 +321,22 @@ class LineView(QWidget):
     def _pause(self, paused: bool) -> None:
         if self.worker is not None:
             self.worker.set_paused(paused)
-        self.pause_btn.setText("Resume" if paused else "Pause")
+        self.pause_btn.setText(translate("LineView", "Resume") if paused else translate("LineView", "Pause"))
         if self.worker is not None:
-            self.status.setText("Paused: images wait under the backpressure policy." if paused else "Running.")
+            self.status.setText(translate("LineView", "Paused: images wait under the backpressure policy.") if paused
+                                else translate("LineView", "Running."))
 
     def stop(self) -> None:
         if self.worker is not None:
             self.worker.cancel()
-            self.status.setText("Stopping after the current image…")
+            self.status.setText(translate("LineView", "Stopping after the current image…"))
 
     def _finished(self) -> None:
         self.worker = None
         self.pause_btn.setChecked(False)
         self._running(False)
-        if not self.status.text().startswith("Stopped:"):
-            self.status.setText("Stopped.")
+        if not self.status.text().startswith(translate("LineView", "Stopped: {error}").split("{")[0]):
+            self.status.setText(translate("LineView", "Stopped."))
         self.stopped.emit()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
@@ -343,7 +346,7 @@ class LineView(QWidget):
 
     # -- what the line says -------------------------------------------------------------
     def _set_verdict(self, verdict: str) -> None:
-        self.verdict.setText(verdict)
+        self.verdict.setText(word(verdict))
         color = VERDICT_COLORS.get(verdict, "#9e9e9e")
         self.verdict.setStyleSheet(f"background: {color}; color: white; border-radius: 8px;")
 
@@ -352,7 +355,7 @@ class LineView(QWidget):
         self._last_pixmap = to_pixmap(image)
         self._show_pixmap()
         self._set_verdict(message["verdict"])
-        reasons = "; ".join(message.get("reasons") or [])
+        reasons = "; ".join(rule_text(r) for r in message.get("reasons") or [])
         self.file_label.setText(f"{message['file']}\n{reasons}" if reasons else message["file"])
 
     def _show_pixmap(self) -> None:

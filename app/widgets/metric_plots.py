@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsSimpleTextItem
 from inspectors.metrics import ImageLevelCurve
 from inspectors.render import class_color
 
+from ..i18n import translate
+
 RECALL, FPR, MARK, OP = "#4cc9f0", "#f07178", "#ffd166", "#7bd88f"
 MAX_TEXT_CELLS = 196  # confusion matrices larger than 14 x 14 get no numbers
 
@@ -124,7 +126,7 @@ class ClassBars(FittedTicks, pg.PlotWidget):
         for i, t in enumerate(self.texts):
             t.setVisible(i < len(v))
             if i < len(v):
-                t.show_at("n/a" if np.isnan(v[i]) else f"{v[i]:.2f}", i, 0.0 if np.isnan(v[i]) else v[i])
+                t.show_at(translate("MetricPlots", "n/a") if np.isnan(v[i]) else f"{v[i]:.2f}", i, 0.0 if np.isnan(v[i]) else v[i])
         layout = (title, tuple(names))
         if layout != self._layout:  # titles, ticks and ranges re-lay out the plot: only on change
             self._layout = layout
@@ -137,9 +139,9 @@ class PrCurves(pg.PlotWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setTitle("Precision–recall per class (dot: this threshold)", size="9pt", color=foreground())
-        self.setLabel("bottom", "recall")
-        self.setLabel("left", "precision")
+        self.setTitle(translate("MetricPlots", "Precision–recall per class (dot: this threshold)"), size="9pt", color=foreground())
+        self.setLabel("bottom", translate("MetricPlots", "recall"))
+        self.setLabel("left", translate("MetricPlots", "precision"))
         self.showGrid(x=True, y=True, alpha=0.15)
         self.setMenuEnabled(False)
         self.setMinimumSize(220, 150)
@@ -177,9 +179,9 @@ class RecallFprPlot(pg.PlotWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setTitle("Image level: recall / false-alarm rate vs threshold", size="9pt", color=foreground())
-        self.setLabel("bottom", "confidence threshold")
-        self.setLabel("left", "share of images")
+        self.setTitle(translate("MetricPlots", "Image level: recall / false-alarm rate vs threshold"), size="9pt", color=foreground())
+        self.setLabel("bottom", translate("MetricPlots", "confidence threshold"))
+        self.setLabel("left", translate("MetricPlots", "share of images"))
         self.showGrid(x=True, y=True, alpha=0.15)
         self.setMenuEnabled(False)
         self.setMinimumSize(220, 150)
@@ -187,14 +189,14 @@ class RecallFprPlot(pg.PlotWidget):
         self.setMouseEnabled(x=False, y=False)
         # bottom-left: both curves start top-left and fall to the bottom-right
         legend = self.legend = self.addLegend(offset=(4, -4), labelTextSize="8pt")
-        self.recall = self.plot([], [], pen=pg.mkPen(RECALL, width=2), name="recall")
-        self.fpr = self.plot([], [], pen=pg.mkPen(FPR, width=2), name="false-alarm rate")
+        self.recall = self.plot([], [], pen=pg.mkPen(RECALL, width=2), name=translate("MetricPlots", "recall"))
+        self.fpr = self.plot([], [], pen=pg.mkPen(FPR, width=2), name=translate("MetricPlots", "false-alarm rate"))
         self.op_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(OP, width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
         self.op_line.setVisible(False)
         self.addItem(self.op_line)
         self.line = pg.InfiniteLine(angle=90, movable=True, pen=pg.mkPen(MARK, width=1.5),
                                     hoverPen=pg.mkPen(MARK, width=3), bounds=(0, 1))
-        self.line.setToolTip("Drag to change the confidence threshold")
+        self.line.setToolTip(translate("MetricPlots", "Drag to change the confidence threshold"))
         self.addItem(self.line)
         self.marker = pg.ScatterPlotItem(size=10, pen=pg.mkPen("#111"))
         self.addItem(self.marker)
@@ -205,8 +207,8 @@ class RecallFprPlot(pg.PlotWidget):
     def set_curve(self, curve: ImageLevelCurve) -> None:
         self.recall.setData(curve.thresholds, np.nan_to_num(curve.recall, nan=0.0))
         self.fpr.setData(curve.thresholds, np.nan_to_num(curve.false_positive_rate, nan=0.0))
-        for item, name, shown in ((self.recall, "recall", bool(curve.num_defective)),
-                                  (self.fpr, "false-alarm rate", bool(curve.num_clean))):
+        for item, name, shown in ((self.recall, translate("MetricPlots", "recall"), bool(curve.num_defective)),
+                                  (self.fpr, translate("MetricPlots", "false-alarm rate"), bool(curve.num_clean))):
             item.setVisible(shown)
             self.legend.removeItem(item)  # a hidden curve keeps no legend entry
             if shown:

@@ -26,13 +26,18 @@ from PySide6.QtWidgets import (
 from inspectors.metrics import OperatingPoint, choose_operating_point
 from inspectors.metrics.decision import BandChoice, choose_band, decision_metrics
 
+from ..display_text import rule_text, word
+from ..i18n import QT_TRANSLATE_NOOP, translate
 from ..metrics_data import Evaluation, confusion, headline, per_class_values
-from ..metrics_glue import MetricsController
+from ..metrics_glue import NO_FOLDER, MetricsController
 from ..state import MetricsStatus
 from .metric_plots import ClassBars, ConfusionPlot, PrCurves, RecallFprPlot
 
-TASK_TITLES = {"segmentation": "Segmentation", "detection": "Detection", "classification": "Classification"}
-MODES = [("Fewest false alarms", "lowest_fpr"), ("Highest threshold", "highest_threshold")]
+TASK_TITLES = {"segmentation": QT_TRANSLATE_NOOP("MetricsPanel", "Segmentation"),
+               "detection": QT_TRANSLATE_NOOP("MetricsPanel", "Detection"),
+               "classification": QT_TRANSLATE_NOOP("MetricsPanel", "Classification")}
+MODES = [(QT_TRANSLATE_NOOP("MetricsPanel", "Fewest false alarms"), "lowest_fpr"),
+         (QT_TRANSLATE_NOOP("MetricsPanel", "Highest threshold"), "highest_threshold")]
 STYLE = """
 QLabel#metricValue { font-size: 14pt; font-weight: 600; color: palette(window-text); }
 QLabel#metricName { color: #8b95a3; }
@@ -42,7 +47,7 @@ QLabel#busy { color: #e8a33d; }
 
 
 def fmt(v: Optional[float], digits: int = 4) -> str:
-    return "n/a" if v is None or v != v else f"{v:.{digits}f}"
+    return translate("MetricsPanel", "n/a") if v is None or v != v else f"{v:.{digits}f}"
 
 
 class MetricsPanel(QWidget):
@@ -59,7 +64,7 @@ class MetricsPanel(QWidget):
         self.at: Optional[dict] = None
         self.values: Dict[str, Optional[float]] = {}
         self.point: Optional[OperatingPoint] = None
-        self.empty = QLabel("Open an image folder that has ground truth to see metrics (Ctrl+O).")
+        self.empty = QLabel(translate("Metrics", NO_FOLDER))
         self.empty.setObjectName("emptyMetrics")
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)  # seen in a short dock
@@ -94,35 +99,34 @@ class MetricsPanel(QWidget):
         self.image_level = QLabel()
         self.image_level.setWordWrap(True)
         self.mode = QComboBox()
-        self.mode.setToolTip("Fewest false alarms: the lowest image false-alarm rate among thresholds\n"
-                             "reaching the recall; highest threshold: the highest such threshold")
-        for text, key in MODES:
+        self.mode.setToolTip(translate("MetricsPanel", "Fewest false alarms: the lowest image false-alarm rate among thresholds\nreaching the recall; highest threshold: the highest such threshold"))
+        for text, key in ((translate("MetricsPanel", t), k) for t, k in MODES):
             self.mode.addItem(text, key)
         self.min_recall = QDoubleSpinBox()
         self.min_recall.setRange(0.0, 1.0)
         self.min_recall.setSingleStep(0.01)
         self.min_recall.setValue(0.95)
-        self.min_recall.setPrefix("recall ≥ ")
+        self.min_recall.setPrefix(translate("MetricsPanel", "recall ≥ "))
         self.point_label = QLabel()
         self.point_label.setObjectName("muted")
-        self.use = QPushButton("Apply")
-        self.use.setToolTip("Set the confidence slider to the chosen operating point")
-        self.op_title = QLabel("<b>Operating point</b> (image level)")
+        self.use = QPushButton(translate("MetricsPanel", "Apply"))
+        self.use.setToolTip(translate("MetricsPanel", "Set the confidence slider to the chosen operating point"))
+        self.op_title = QLabel(translate("MetricsPanel", "<b>Operating point</b> (image level)"))
         self.decision = QLabel()
         self.decision.setWordWrap(True)
         self.max_escapes = QSpinBox()
         self.max_escapes.setRange(0, 1_000_000)
-        self.max_escapes.setPrefix("escapes ≤ ")
-        self.max_escapes.setToolTip("Defective images the band may judge OK (sets where REVIEW starts)")
+        self.max_escapes.setPrefix(translate("MetricsPanel", "escapes ≤ "))
+        self.max_escapes.setToolTip(translate("MetricsPanel", "Defective images the band may judge OK (sets where REVIEW starts)"))
         self.max_rejects = QSpinBox()
         self.max_rejects.setRange(0, 1_000_000)
-        self.max_rejects.setPrefix("false rejects ≤ ")
-        self.max_rejects.setToolTip("Clean images the band may judge NG (sets the NG threshold)")
+        self.max_rejects.setPrefix(translate("MetricsPanel", "false rejects ≤ "))
+        self.max_rejects.setToolTip(translate("MetricsPanel", "Clean images the band may judge NG (sets the NG threshold)"))
         self.band_label = QLabel()
         self.band_label.setObjectName("muted")
         self.band_label.setWordWrap(True)
-        self.use_band = QPushButton("Apply band")
-        self.use_band.setToolTip("Set 'NG at' and 'Review from' to the chosen band")
+        self.use_band = QPushButton(translate("MetricsPanel", "Apply band"))
+        self.use_band.setToolTip(translate("MetricsPanel", "Set 'NG at' and 'Review from' to the chosen band"))
         self.band: Optional[BandChoice] = None
         self.notes = QLabel()
         self.notes.setObjectName("muted")
@@ -140,7 +144,7 @@ class MetricsPanel(QWidget):
         side.addWidget(self.op_title)
         side.addLayout(chooser)
         side.addWidget(self.point_label)
-        side.addWidget(QLabel("<b>Review band</b> (OK / REVIEW / NG)"))
+        side.addWidget(QLabel(translate("MetricsPanel", "<b>Review band</b> (OK / REVIEW / NG)")))
         side.addWidget(self.decision)
         band_row = QHBoxLayout()
         band_row.addWidget(self.max_escapes)
@@ -188,10 +192,11 @@ class MetricsPanel(QWidget):
         rows, gt = self._rows_and_gt(ev)
         m = decision_metrics(b.store.verdicts(b.active_model, rows), gt)
         self.decision.setText(
-            f"OK {m['OK']} · <span style='color:#e8a33d'>REVIEW {m['REVIEW']}</span> "
+            f"OK {m['OK']} · <span style='color:#e8a33d'>{word('REVIEW')} {m['REVIEW']}</span> "
             f"({fmt(m['review_rate'], 3)}) · <span style='color:#e5484d'>NG {m['NG']}</span><br>"
-            f"escapes <b>{m['escapes']}</b> ({fmt(m['escape_rate'], 3)} of defective) · false rejects "
-            f"<b>{m['false_rejects']}</b> ({fmt(m['false_reject_rate'], 3)} of clean)")
+            + translate("MetricsPanel", "escapes <b>{escapes}</b> ({escape_rate} of defective) · false rejects <b>{rejects}</b> ({reject_rate} of clean)").format(
+                escapes=m['escapes'], escape_rate=fmt(m['escape_rate'], 3), rejects=m['false_rejects'],
+                reject_rate=fmt(m['false_reject_rate'], 3)))
         self._choose_band()
 
     def _choose_band(self) -> None:
@@ -204,9 +209,10 @@ class MetricsPanel(QWidget):
         self.band = choose_band(scores, gt, self.max_escapes.value(), self.max_rejects.value())
         c = self.band
         self.use_band.setEnabled(c.met)
-        text = (f"→ review from <b>{c.low:.2f}</b>, NG at <b>{c.high:.2f}</b> · {c.review} to review "
-                f"({fmt(c.review_rate, 3)}) · escapes {c.escapes} · false rejects {c.false_rejects}")
-        self.band_label.setText(text + ("<br>" + "; ".join(c.notes) if c.notes else ""))
+        text = translate("MetricsPanel", "→ review from <b>{low:.2f}</b>, NG at <b>{high:.2f}</b> · {review} to review ({rate}) · escapes {escapes} · false rejects {rejects}").format(
+            low=c.low, high=c.high, review=c.review, rate=fmt(c.review_rate, 3), escapes=c.escapes,
+            rejects=c.false_rejects)
+        self.band_label.setText(text + ("<br>" + "; ".join(rule_text(n) for n in c.notes) if c.notes else ""))
 
     def _apply_band(self) -> None:
         if self.band is not None and self.band.met:
@@ -239,10 +245,11 @@ class MetricsPanel(QWidget):
             self.pr.setVisible(ev.task == "detection")
             self.pr.set_curves(ev.pr_curves)
             gt = ev.snapshot.ground_truth
-            self.title.setText(f"<b>{TASK_TITLES[ev.task]}</b> · {ev.num_pairs}/{len(ev.snapshot.rows)} "
-                               "images with ground truth")
-            self.title.setToolTip(f"ground truth: {gt.source or ''} ({gt.layout or 'unknown layout'})")
-            self.notes.setText("\n".join(ev.notes))
+            self.title.setText(f"<b>{translate('MetricsPanel', TASK_TITLES[ev.task])}</b> · " + translate("MetricsPanel", "{pairs}/{rows} images with ground truth").format(
+                pairs=ev.num_pairs, rows=len(ev.snapshot.rows)))
+            self.title.setToolTip(translate("MetricsPanel", "ground truth: {source} ({layout})").format(
+                source=gt.source or "", layout=gt.layout or translate("MetricsPanel", "unknown layout")))
+            self.notes.setText("\n".join(rule_text(n) for n in ev.notes))
             self.notes.setVisible(bool(ev.notes))
             self._choose()
         self.at = at
@@ -257,11 +264,10 @@ class MetricsPanel(QWidget):
             self.values[name] = value
         il = at["image_level"]
         t = at["thresholds"]["default"]
-        per = " (per-class overrides apply)" if at["thresholds"]["per_class"] else ""
-        self.image_level.setText(
-            f"Threshold <b>{t:.2f}</b>{per} · image recall <b>{fmt(il['recall'], 3)}</b> "
-            f"({il['recalled']}/{il['num_defective']} defective found) · false alarms "
-            f"<b>{fmt(il['false_positive_rate'], 3)}</b> ({il['false_positives']}/{il['num_clean']} clean flagged)")
+        per = translate("MetricsPanel", " (per-class overrides apply)") if at["thresholds"]["per_class"] else ""
+        self.image_level.setText(translate("MetricsPanel", "Threshold <b>{t:.2f}</b>{per} · image recall <b>{recall}</b> ({found}/{defective} defective found) · false alarms <b>{fpr}</b> ({fp}/{clean} clean flagged)").format(
+            t=t, per=per, recall=fmt(il['recall'], 3), found=il['recalled'], defective=il['num_defective'],
+            fpr=fmt(il['false_positive_rate'], 3), fp=il['false_positives'], clean=il['num_clean']))
         self._show_decision(ev)
         self.bars.set_values(*per_class_values(ev.task, at))
         if ev.task == "detection":
@@ -279,8 +285,8 @@ class MetricsPanel(QWidget):
         self.use.setEnabled(self.point is not None)
         self.curve.set_operating_point(self.point.threshold if self.point else None)
         if self.point is None:
-            self.point_label.setText(f"No threshold reaches recall {r:.2f}.")
+            self.point_label.setText(translate("MetricsPanel", "No threshold reaches recall {r:.2f}.").format(r=r))
         else:
             p = self.point
-            self.point_label.setText(f"→ threshold <b>{p.threshold:.2f}</b> · recall {fmt(p.recall, 3)} · "
-                                     f"false alarms {fmt(p.false_positive_rate, 3)}")
+            self.point_label.setText(translate("MetricsPanel", "→ threshold <b>{t:.2f}</b> · recall {recall} · false alarms {fpr}").format(
+                t=p.threshold, recall=fmt(p.recall, 3), fpr=fmt(p.false_positive_rate, 3)))

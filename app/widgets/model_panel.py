@@ -23,9 +23,12 @@ from PySide6.QtWidgets import (
 
 from inspectors.runtime import DEVICES, ENGINES, RuntimeSettings
 
+from ..display_text import rule_text, word
+from ..i18n import translate
 from ..model_manager import ModelManager
 from ..state import ModelStatus
 from ..workbench import Workbench
+from .breakable import breakable
 
 STATUS_MARK = {ModelStatus.LOADING: "⏳", ModelStatus.FAILED: "⚠", ModelStatus.READY: "●"}
 
@@ -46,18 +49,17 @@ class ModelPanel(QWidget):
         self.list.setMaximumHeight(90)
         self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.message = QLabel("No model loaded. Add an exported PaddleSeg, PaddleDetection, "
-                              "PaddleClas or PaddleX folder.")
+        self.message = QLabel(translate("ModelPanel", "No model loaded. Add an exported PaddleSeg, PaddleDetection, PaddleClas or PaddleX folder."))
         self.message.setWordWrap(True)
         self.message.setObjectName("muted")
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        add, self.remove_btn, reload_btn = QPushButton("Add…"), QPushButton("Remove"), QPushButton("Reload")
-        add.setToolTip("Add an exported model folder (Ctrl+M)")
-        reload_btn.setToolTip("Reload every model with the settings below")
+        add, self.remove_btn, reload_btn = QPushButton(translate("ModelPanel", "Add…")), QPushButton(translate("ModelPanel", "Remove")), \
+            QPushButton(translate("ModelPanel", "Reload"))
+        add.setToolTip(translate("ModelPanel", "Add an exported model folder (Ctrl+M)"))
+        reload_btn.setToolTip(translate("ModelPanel", "Reload every model with the settings below"))
         self.engine = QComboBox()
         self.engine.addItems(list(ENGINES))
-        self.engine.setToolTip("auto: measure the installed backends on a few of the folder's images, keep "
-                               "the fastest whose results agree with Paddle's (remembered per model)")
+        self.engine.setToolTip(translate("ModelPanel", "auto: measure the installed backends on a few of the folder's images, keep the fastest whose results agree with Paddle's (remembered per model)"))
         self.device = QComboBox()
         self.device.addItems(list(DEVICES))
         self.threads = QSpinBox()
@@ -71,17 +73,17 @@ class ModelPanel(QWidget):
         form = QFormLayout()
         runtime = QHBoxLayout()
         runtime.addWidget(self.device)
-        runtime.addWidget(QLabel("threads"))
+        runtime.addWidget(QLabel(translate("ModelPanel", "threads")))
         runtime.addWidget(self.threads)
-        runtime.addWidget(QLabel("batch"))
+        runtime.addWidget(QLabel(translate("ModelPanel", "batch")))
         runtime.addWidget(self.batch)
-        form.addRow("Engine", self.engine)
-        form.addRow("Device", runtime)
+        form.addRow(translate("ModelPanel", "Engine"), self.engine)
+        form.addRow(translate("ModelPanel", "Device"), runtime)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addWidget(self.list)
+        lay.addLayout(buttons)  # under the list: in sight however long the message below
         lay.addWidget(self.message)
-        lay.addLayout(buttons)
         lay.addLayout(form)
         add.clicked.connect(self.add_clicked)
         self.remove_btn.clicked.connect(self._remove)
@@ -113,7 +115,7 @@ class ModelPanel(QWidget):
         for h in self.models.models.values():
             item = QListWidgetItem(f"{STATUS_MARK.get(h.status, '')} {h.label}")
             item.setData(Qt.ItemDataRole.UserRole, h.id)
-            item.setToolTip(f"{h.path}\n{h.status}{': ' + h.message if h.message else ''}")
+            item.setToolTip(f"{h.path}\n{word(str(h.status))}{': ' + h.message if h.message else ''}")
             self.list.addItem(item)
             if h.id == current:
                 self.list.setCurrentItem(item)
@@ -130,28 +132,28 @@ class ModelPanel(QWidget):
         h = self.models.models.get(item.data(Qt.ItemDataRole.UserRole)) if item else None
         if h is None:
             n = len(self.models.models)
-            self.message.setText("No model loaded. Add an exported PaddleSeg, PaddleDetection, "
-                                 "PaddleClas or PaddleX folder." if not n else "Select a model.")
+            self.message.setText(translate("ModelPanel", "No model loaded. Add an exported PaddleSeg, PaddleDetection, PaddleClas or PaddleX folder.") if not n else translate("ModelPanel", "Select a model."))
             self.message.setObjectName("muted")
         elif h.status is ModelStatus.FAILED:
-            self.message.setText(f"Could not load {h.path}:\n{h.message}")
+            self.message.setText(breakable(translate("ModelPanel", "Could not load {path}:").format(path=h.path) + f"\n{h.message}"))
             self.message.setObjectName("error")
         elif h.status is ModelStatus.LOADING:
-            self.message.setText(f"Loading {h.path} …")
+            self.message.setText(breakable(translate("ModelPanel", "Loading {path} …").format(path=h.path)))
             self.message.setObjectName("muted")
         else:
             spec = h.spec
-            names = ", ".join(spec.class_names) if spec and spec.class_names else "from the network"
-            text = f"{spec.format} · {spec.task} · classes: {names}" if spec else ""
+            names = ", ".join(spec.class_names) if spec and spec.class_names else translate("ModelPanel", "from the network")
+            text = translate("ModelPanel", "{format} · {task} · classes: {names}").format(
+                format=spec.format, task=word(spec.task), names=names) if spec else ""
             if h.engine_note:
-                text += f"\n{h.engine_note}"
+                text += "\n" + rule_text(h.engine_note)
             note = self.bench.run_note(h.id)
             run = self.bench.runs.get(h.id)
             if note:
-                text += f"\n{note}"
+                text += "\n" + rule_text(note)
             elif run is not None:
-                text += f"\nResults saved in run {run.run_id}."
-            self.message.setText(text)
+                text += "\n" + translate("ModelPanel", "Results saved in run {run}.").format(run=run.run_id)
+            self.message.setText(breakable(text))
             self.message.setObjectName("error" if note else "muted")
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)

@@ -12,6 +12,9 @@ import numpy as np
 from inspectors.results import DetectionResult, Result, SegmentationResult
 from inspectors.rules import Decision, Defect
 
+from ..display_text import rule_text, word
+from ..i18n import translate
+
 
 def pixel_text(image: Optional[np.ndarray], x: int, y: int) -> str:
     """``x 12  y 40  gray 128`` or ``x 12  y 40  RGB 200, 31, 7`` (the image is BGR); empty outside."""
@@ -19,7 +22,7 @@ def pixel_text(image: Optional[np.ndarray], x: int, y: int) -> str:
         return ""
     v = image[y, x]
     if image.ndim == 2 or image.shape[2] == 1:
-        return f"x {x}  y {y}  gray {int(np.ravel(v)[0])}"
+        return translate("PixelReadout", "x {x}  y {y}  gray {v}").format(x=x, y=y, v=int(np.ravel(v)[0]))
     b, g, r = (int(c) for c in v[:3])
     return f"x {x}  y {y}  RGB {r}, {g}, {b}"
 
@@ -33,15 +36,15 @@ def result_text(result: Optional[Result], x: int, y: int) -> str:
         cid = int(lm[y, x])
         name = result.class_names[cid] if 0 <= cid < len(result.class_names) else str(cid)
         if result.confidence is None:
-            return f"class {name}"
-        return f"class {name}  confidence {float(result.confidence[y, x]):.2f}"
+            return translate("PixelReadout", "class {name}").format(name=name)
+        return translate("PixelReadout", "class {name}  confidence {c:.2f}").format(name=name, c=float(result.confidence[y, x]))
     if isinstance(result, DetectionResult) and len(result.boxes):
         b = np.asarray(result.boxes, float)
         inside = (b[:, 0] <= x) & (x <= b[:, 2]) & (b[:, 1] <= y) & (y <= b[:, 3])
         if not inside.any():
             return ""
         i = int(np.flatnonzero(inside)[np.argmax(np.asarray(result.scores)[inside])])
-        return f"box {result.class_names[int(result.class_ids[i])]} {float(result.scores[i]):.2f}"
+        return translate("PixelReadout", "box {name} {s:.2f}").format(name=result.class_names[int(result.class_ids[i])], s=float(result.scores[i]))
     return ""
 
 
@@ -70,22 +73,22 @@ def _num(v: float) -> str:
 
 def defect_tooltip(d: Defect) -> str:
     """Class, score, level, area and size, in px and (with a calibration) mm."""
-    lines = [f"{d.class_name}  score {d.score:.2f}"]
+    lines = [translate("PixelReadout", "{name}  score {s:.2f}").format(name=d.class_name, s=d.score)]
     if d.kept:
-        lines.append(f"{d.level}" + ("  (to review)" if d.level == "REVIEW" else ""))
+        lines.append(word(d.level or "") + ("  " + translate("PixelReadout", "(to review)") if d.level == "REVIEW" else ""))
     else:
-        lines.append("ignored: {}".format(", ".join(d.ignored) or "-"))
+        lines.append(translate("PixelReadout", "ignored: {why}").format(why=", ".join(rule_text(w) for w in d.ignored) or "-"))
     if d.area_px is not None:
-        area = f"area {_num(d.area_px)} px"
+        area = translate("PixelReadout", "area {a} px").format(a=_num(d.area_px))
         if d.area_mm2 is not None:
             area += f"  ({_num(d.area_mm2)} mm²)"
         lines.append(area)
     if d.box is not None:
         w, h = d.box[2] - d.box[0], d.box[3] - d.box[1]
-        size = f"size {_num(w)} x {_num(h)} px"
+        size = translate("PixelReadout", "size {w} x {h} px").format(w=_num(w), h=_num(h))
         if d.length_mm is not None:
-            size += f"  (length {_num(d.length_mm)} mm)"
+            size += "  " + translate("PixelReadout", "(length {v} mm)").format(v=_num(d.length_mm))
         elif d.length_px is not None:
-            size += f"  (length {_num(d.length_px)} px)"
+            size += "  " + translate("PixelReadout", "(length {v} px)").format(v=_num(d.length_px))
         lines.append(size)
     return "\n".join(lines)

@@ -9,13 +9,16 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
 from inspectors.session import ImageState, Verdict
 
+from ..i18n import QT_TRANSLATE_NOOP, translate
+from ..run_reading import READ_ONLY
 from ..state import RunState
 from ..stats import RunStats
 from ..workbench import Workbench
 from ..workers import model_label
 from .errors_panel import ErrorsPanel
 
-RUN_TEXT = {RunState.RUNNING: "Running", RunState.PAUSED: "Paused", RunState.IDLE: ""}
+RUN_TEXT = {RunState.RUNNING: QT_TRANSLATE_NOOP("RunStatus", "Running"),
+            RunState.PAUSED: QT_TRANSLATE_NOOP("RunStatus", "Paused"), RunState.IDLE: ""}
 
 
 class RunStatus:
@@ -27,7 +30,7 @@ class RunStatus:
         self.errors = errors  # given: the error count is the Errors tab's (images and models alike)
         if errors is not None:
             errors.count_changed.connect(self.update_counts)
-        self.counts = QLabel("Open a folder to start")
+        self.counts = QLabel(translate("RunStatus", "Open a folder to start"))
         self.run_label = QLabel("")
         self.run_note = QLabel("")  # a run another process writes: read-only here
         self.run_note.setObjectName("error")
@@ -43,8 +46,9 @@ class RunStatus:
 
     def update_note(self, *_args: object) -> None:
         notes = [n for n in self.bench.run_notes.values() if n]
-        self.run_note.setText("Read-only run: another process writes it" if any(
-            n.startswith("Read-only") for n in notes) else ("Results not saved" if notes else ""))
+        read_only = translate("RunReading", READ_ONLY).split("{")[0]
+        self.run_note.setText(translate("RunStatus", "Read-only run: another process writes it") if any(
+            n.startswith(read_only) for n in notes) else (translate("RunStatus", "Results not saved") if notes else ""))
         self.run_note.setToolTip("\n".join(notes))
         self.run_note.setVisible(bool(notes))
 
@@ -55,7 +59,7 @@ class RunStatus:
         bar.addPermanentWidget(self.progress)
 
     def _on_run_state(self, state: RunState) -> None:
-        self.run_label.setText(RUN_TEXT[state])
+        self.run_label.setText(translate("RunStatus", RUN_TEXT[state]) if RUN_TEXT[state] else "")
         if state is RunState.IDLE:
             self.update_counts()
 
@@ -66,15 +70,18 @@ class RunStatus:
         n = len(store)
         done = n - c[ImageState.NO_RESULT] - c[ImageState.STALE]
         errors = self.errors.count() if self.errors is not None else c[ImageState.ERROR]
-        text = (f"{n} images · {c[ImageState.NG]} NG · {c[ImageState.REVIEW]} to review · {c[ImageState.OK]} OK · "
-                f"{errors} errors · {c[ImageState.NO_RESULT]} not inspected")
+        text = translate("RunStatus", "{n} images · {ng} NG · {review} to review · {ok} OK · {errors} errors · "
+                         "{todo} not inspected").format(
+            n=n, ng=c[ImageState.NG], review=c[ImageState.REVIEW], ok=c[ImageState.OK], errors=errors,
+            todo=c[ImageState.NO_RESULT])
         if c[ImageState.STALE]:
-            text += f" · {c[ImageState.STALE]} changed since inspected"
+            text += " · " + translate("RunStatus", "{n} changed since inspected").format(n=c[ImageState.STALE])
         if b.review is not None:
             v = b.review.counts()
-            text += f" · {v[Verdict.CONFIRMED]} confirmed · {v[Verdict.REJECTED]} rejected"
+            text += " · " + translate("RunStatus", "{confirmed} confirmed · {rejected} rejected").format(
+                confirmed=v[Verdict.CONFIRMED], rejected=v[Verdict.REJECTED])
         if b.active_model and len(b.models.ready()) > 1:  # whose counts these are (the model shown)
-            text = f"{model_label(b.active_model)}: {text}"
+            text = translate("RunStatus", "{model}: {counts}").format(model=model_label(b.active_model), counts=text)
         self.counts.setText(text)
         running = b.models.state() is not RunState.IDLE
         self.progress.setVisible(running)
@@ -90,7 +97,8 @@ def progress_text(done: int, total: int, fps: float) -> str:
     eta = int(round((total - done) / fps))
     h, rest = divmod(eta, 3600)
     clock = f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60}:{rest % 60:02d}"
-    return f"{done} / {total} · {fps:.1f} images/s · ETA {clock}"
+    return translate("RunStatus", "{done} / {total} · {fps:.1f} images/s · ETA {clock}").format(
+        done=done, total=total, fps=fps, clock=clock)
 
 
 __all__ = ["RunStatus", "progress_text"]

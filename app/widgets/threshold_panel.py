@@ -24,6 +24,7 @@ from inspectors.render import RenderStyle, class_color
 from inspectors.results import Thresholds
 from inspectors.rules import Rules
 
+from ..i18n import translate
 from ..workbench import Workbench
 from .qimage import swatch
 
@@ -35,22 +36,27 @@ def rules_summary(rules: Rules) -> str:
     parts = []
     d = rules.default
     if d.band is not None:
-        parts.append(f"band {d.band.low:.2f}–{d.band.high:.2f} (the slider applies to classes without one)")
+        parts.append(translate("ThresholdPanel", "band {low:.2f}–{high:.2f} (the slider applies to classes "
+                               "without one)").format(low=d.band.low, high=d.band.high))
+    min_area, min_length = translate("ThresholdPanel", "min area"), translate("ThresholdPanel", "min length")
     sizes = [f"{name} {getattr(d, key):g} {unit}" for key, name, unit in (
-        ("min_area", "min area", "px"), ("min_length", "min length", "px"),
-        ("min_area_mm2", "min area", "mm²"), ("min_length_mm", "min length", "mm"))
+        ("min_area", min_area, "px"), ("min_length", min_length, "px"),
+        ("min_area_mm2", min_area, "mm²"), ("min_length_mm", min_length, "mm"))
         if getattr(d, key) is not None]
     parts += sizes
     if rules.classes:
-        parts.append(f"{len(rules.classes)} class rule(s): " + ", ".join(n for n, _ in rules.classes))
+        parts.append(translate("ThresholdPanel", "{n} class rule(s): {names}").format(
+            n=len(rules.classes), names=", ".join(n for n, _ in rules.classes)))
     r = rules.regions
     if r.active:
-        parts.append(f"regions: {len(r.include) + len(r.include_masks)} include, "
-                     f"{len(r.exclude) + len(r.exclude_masks)} exclude ({r.mode})")
+        parts.append(translate("ThresholdPanel", "regions: {include} include, {exclude} exclude ({mode})").format(
+            include=len(r.include) + len(r.include_masks), exclude=len(r.exclude) + len(r.exclude_masks),
+            mode=translate("ThresholdPanel", "centre inside") if r.mode == "centroid" else
+            translate("ThresholdPanel", "any overlap") if r.mode == "overlap" else r.mode))
     if rules.calibration is not None:
         c = rules.calibration
         parts.append(f"{c.mm_per_px_x:g} × {c.mm_per_px_y:g} mm/px")
-    return "Rules: " + "; ".join(parts) if parts else ""
+    return translate("ThresholdPanel", "Rules: {parts}").format(parts="; ".join(parts)) if parts else ""
 
 
 def _slider(maximum: int, value: int) -> QSlider:
@@ -75,9 +81,10 @@ class ThresholdPanel(QWidget):
         self.value.setSingleStep(0.01)
         self.value.setDecimals(2)
         self.value.setValue(0.5)
-        self.review_on = QCheckBox("Review from")
-        self.review_on.setToolTip("A review band: defects scoring from here up to the NG threshold make the\n"
-                                  "image REVIEW (sent to a person) instead of OK. Off: one threshold.")
+        self.review_on = QCheckBox(translate("ThresholdPanel", "Review from"))
+        self.review_on.setToolTip(translate(
+            "ThresholdPanel", "A review band: defects scoring from here up to the NG threshold make the\n"
+            "image REVIEW (sent to a person) instead of OK. Off: one threshold."))
         self.review = QDoubleSpinBox()
         self.review.setRange(0.0, 1.0)
         self.review.setSingleStep(0.01)
@@ -85,12 +92,13 @@ class ThresholdPanel(QWidget):
         self.review.setValue(0.3)
         self.review.setEnabled(False)
         self.opacity = _slider(100, 45)
-        self.contours = QCheckBox("Contours")
+        self.contours = QCheckBox(translate("ThresholdPanel", "Contours"))
         self.contours.setChecked(True)
-        self.labels = QCheckBox("Labels")
+        self.labels = QCheckBox(translate("ThresholdPanel", "Labels"))
         self.labels.setChecked(True)
         self.table = QTableWidget(0, 2)
-        self.table.setHorizontalHeaderLabels(["Class (shown)", "Threshold"])
+        self.table.setHorizontalHeaderLabels([translate("ThresholdPanel", "Class (shown)"),
+                                              translate("ThresholdPanel", "Threshold")])
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -99,7 +107,7 @@ class ThresholdPanel(QWidget):
         self.rules_note.setObjectName("muted")
         self.rules_note.setWordWrap(True)
         self.rules_note.setVisible(False)
-        self.hint = QLabel("Classes appear when a model or ground truth is loaded.")
+        self.hint = QLabel(translate("ThresholdPanel", "Classes appear when a model or ground truth is loaded."))
         self.hint.setObjectName("muted")
         self.hint.setWordWrap(True)
         row = QHBoxLayout()
@@ -110,9 +118,9 @@ class ThresholdPanel(QWidget):
         look.addWidget(self.contours)
         look.addWidget(self.labels)
         form = QFormLayout()
-        form.addRow("NG at", row)
+        form.addRow(translate("ThresholdPanel", "NG at"), row)
         form.addRow(self.review_on, self.review)
-        form.addRow("Mask opacity", look)
+        form.addRow(translate("ThresholdPanel", "Mask opacity"), look)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addLayout(form)
@@ -172,7 +180,7 @@ class ThresholdPanel(QWidget):
             spin = QDoubleSpinBox()
             spin.setRange(GLOBAL, 1.0)
             spin.setSingleStep(0.05)
-            spin.setSpecialValueText("global")
+            spin.setSpecialValueText(translate("ThresholdPanel", "global"))
             spin.setValue(float(old.get(name, GLOBAL)))
             spin.valueChanged.connect(self._emit)
             self.table.setCellWidget(r, 1, spin)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QMenu, QStatusBar, QToolButton
 
+from ..i18n import translate
 from .viewer import Viewer
 
 ZOOM_PRESETS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
@@ -18,10 +19,10 @@ class ViewStatus:
         self.readout.setObjectName("muted")
         self.readout.setMinimumWidth(320)
         self.zoom = QToolButton()
-        self.zoom.setToolTip("Zoom: F fits, 1 shows pixels 1:1, the wheel zooms at the cursor")
+        self.zoom.setToolTip(translate("ViewStatus", "Zoom: F fits, 1 shows pixels 1:1, the wheel zooms at the cursor"))
         self.zoom.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.zoom)
-        menu.addAction("Fit", viewer.fit)
+        menu.addAction(translate("ViewStatus", "Fit"), viewer.fit)
         for z in ZOOM_PRESETS:
             menu.addAction(f"{int(z * 100)} %", lambda z=z: viewer.set_zoom(z))
         self.zoom.setMenu(menu)
@@ -30,7 +31,7 @@ class ViewStatus:
         self.show_zoom(viewer.view.zoom())
 
     def show_zoom(self, zoom: float) -> None:
-        self.zoom.setText(f"Zoom {round(zoom * 100)} %")
+        self.zoom.setText(translate("ViewStatus", "Zoom {z} %").format(z=round(zoom * 100)))
 
     def install(self, bar: QStatusBar) -> None:
         bar.addPermanentWidget(self.readout)

@@ -3,31 +3,41 @@ or diff, with an empty state that says what to do next."""
 
 from __future__ import annotations
 
+from html import escape
 from typing import Dict, Optional
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent, QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from inspectors.render import RenderStyle, annotate, diff
+from inspectors.render.legend import legend_entries
 from inspectors.render.screen import enlarged, render_factor, screen_style
+from inspectors.render.text import collect_tags
 from inspectors.results import Result, Thresholds
 from inspectors.rules import Decision
 
+from ..i18n import translate
 from ..workbench import Workbench
+from ..workers import FunctionWorker, WorkerPool
 from .image_view import ImageView
+from .legend_strip import LegendStrip
 from .pixel_readout import defect_at, defect_tooltip, pixel_text, result_text
+from .screen_labels import ScreenLabels
 
 OVERLAY, SIDE_BY_SIDE, DIFF, ORIGINAL = "overlay", "side by side", "diff", "original"
 MODES = (OVERLAY, SIDE_BY_SIDE, DIFF, ORIGINAL)
 
-EMPTY_HTML = """<div style='color:#9aa4b1'>
-<p style='font-size:18pt; color:#dfe6ee'>No images yet</p>
-<p style='font-size:11pt'>Open an image folder with <b>Ctrl+O</b> or drop a folder here,<br>
-then add an exported model with <b>Ctrl+M</b> and press <b>Ctrl+R</b> to inspect.</p>
-<p style='font-size:10pt'>Ground truth next to the images (Paddle lists, VOC, COCO,
-Severstal csv,<br>class folders) is found automatically.</p></div>"""
+def empty_html() -> str:
+    """The empty view's text, in the interface language."""
+    return ("<div style='color:#9aa4b1'><p style='font-size:18pt; color:#dfe6ee'>{}</p>"
+            "<p style='font-size:11pt'>{}</p><p style='font-size:10pt'>{}</p></div>").format(
+        translate("Viewer", "No images yet"),
+        translate("Viewer", "Open an image folder with <b>Ctrl+O</b> or drop a folder here,<br>then add an "
+                  "exported model with <b>Ctrl+M</b> and press <b>Ctrl+R</b> to inspect."),
+        translate("Viewer", "Ground truth next to the images (Paddle lists, VOC, COCO, Severstal csv,<br>class "
+                  "folders) is found automatically."))
 
 
 class _Titled(QWidget):
@@ -66,11 +76,11 @@ class Viewer(QWidget):
         self._message = ""
         self._difficult: Optional[np.ndarray] = None
         self._decision: Optional[Decision] = None  # the rules' decision on the prediction shown
-        self.empty = QLabel(EMPTY_HTML)
+        self.empty = QLabel(empty_html())
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setObjectName("emptyState")
         self.single = _Titled("")
-        self.left, self.right = _Titled("Ground truth"), _Titled("Prediction")
+        self.left, self.right = _Titled(translate("Viewer", "Ground truth")), _Titled(translate("Viewer", "Prediction"))
         pair = QSplitter(Qt.Orientation.Horizontal)
         pair.addWidget(self.left)
         pair.addWidget(self.right)
@@ -83,16 +93,25 @@ class Viewer(QWidget):
         self.stack = QStackedWidget()
         for w in (self.empty, self.single, pair):
             self.stack.addWidget(w)
-        lay = QHBoxLayout(self)
+        self.legend = LegendStrip()  # the legend outside the image
+        lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.stack)
+        lay.setSpacing(0)
+        lay.addWidget(self.stack, 1)
+        lay.addWidget(self.legend)
         self._linking = False
         self.left.view.view_changed.connect(lambda: self._link(self.left.view, self.right.view))
         self.right.view.view_changed.connect(lambda: self._link(self.right.view, self.left.view))
         self._rendered: Dict[ImageView, float] = {}  # the zoom each view's overlay was drawn for
         self._redraw = QTimer(self, singleShot=True, interval=40)  # zoom steps: one redraw
-        self._redraw.timeout.connect(self.refresh)
+        self._redraw.timeout.connect(self._redraw_views)
+        self._pool = WorkerPool(1, self)  # zoom redraws off the GUI thread, one at a time
+        self._job: Dict[ImageView, int] = {}  # per view: the latest redraw asked for
+        self._busy: Dict[ImageView, bool] = {}
+        self._drawn: Dict[ImageView, tuple] = {}  # per view: what it shows (result, style, decision)
+        self.labels: Dict[ImageView, ScreenLabels] = {}
         for v in (self.single.view, self.left.view, self.right.view):
+            self.labels[v] = ScreenLabels(v.scene())
             v.view_changed.connect(lambda v=v: self._on_zoom(v))
             v.hovered.connect(lambda x, y, v=v: self._on_hover(v, x, y))
             v.view_changed.connect(lambda v=v: self.zoom_changed.emit(v.zoom()) if v is self.view else None)
@@ -128,8 +147,9 @@ class Viewer(QWidget):
 
     def _on_folder(self, folder: str) -> None:
         if self.bench is not None and not len(self.bench.store):
-            self.show_empty(f"<p style='font-size:14pt'>No images in {folder}</p>"
-                            "<p>Supported: BMP, JPEG, PNG, TIFF, WebP …</p>")
+            self.show_empty("<p style='font-size:14pt'>{}</p><p>{}</p>".format(
+                escape(translate("Viewer", "No images in {folder}").format(folder=folder)),
+                translate("Viewer", "Supported: BMP, JPEG, PNG, TIFF, WebP …")))
 
     def _link(self, src: ImageView, dst: ImageView) -> None:
         if self._linking:
@@ -200,9 +220,10 @@ class Viewer(QWidget):
         self.style_, self.thresholds = style, thresholds
         self.refresh()
 
-    def show_empty(self, html: str = EMPTY_HTML) -> None:
+    def show_empty(self, html: str = "") -> None:
         self._image = None
-        self.empty.setText(html)
+        self.legend.set_entries([])
+        self.empty.setText(html or empty_html())
         self.stack.setCurrentIndex(0)
 
     def refresh(self) -> None:
@@ -210,42 +231,115 @@ class Viewer(QWidget):
             if self._message:
                 self.show_empty(f"<p style='color:#e0787a; font-size:12pt'>{self._message}</p>")
             return
-        style = self.style_.with_(thresholds=self.thresholds)
+        style = self.style_.with_(thresholds=self.thresholds, legend=False)  # legend: the strip
         img = self._image
+        self._update_legend(style)
         if self.mode == SIDE_BY_SIDE:
             if self.stack.currentIndex() != 2:  # the pair shown now: equal panes once laid out
                 self.stack.setCurrentIndex(2)
                 self._keep_equal()
-            self.left.caption.setText("Ground truth" if self._gt is not None else "Ground truth (none for this image)")
-            self.right.caption.setText("Prediction" if self._pred is not None else "Prediction (not inspected yet)")
+            self.left.caption.setText(translate("Viewer", "Ground truth") if self._gt is not None
+                                      else translate("Viewer", "Ground truth (none for this image)"))
+            self.right.caption.setText(translate("Viewer", "Prediction") if self._pred is not None
+                                       else translate("Viewer", "Prediction (not inspected yet)"))
             self._draw(self.left.view, self._gt, style.with_(thresholds=None), None)
             self._draw(self.right.view, self._pred, style, self._decision)
             self._link(self.left.view, self.right.view)
             return
         self.stack.setCurrentIndex(1)
         if self.mode == DIFF:
-            self.single.caption.setText("Diff: green hit · red false positive · orange miss")
+            self.single.caption.setText(translate("Viewer", "Diff: green hit · red false positive · orange miss"))
+            self._forget(self.single.view)
             self.single.view.set_image(diff(img, self._gt, self._pred, self.thresholds,
                                                 difficult=self._difficult))
         elif self.mode == ORIGINAL:
-            self.single.caption.setText("Original")
+            self.single.caption.setText(translate("Viewer", "Original"))
+            self._forget(self.single.view)
             self.single.view.set_image(img)
         else:
-            self.single.caption.setText("Prediction" if self._pred is not None else "Not inspected yet")
+            self.single.caption.setText(translate("Viewer", "Prediction") if self._pred is not None else translate("Viewer", "Not inspected yet"))
             self._draw(self.single.view, self._pred, style, self._decision)
 
     def _draw(self, view: ImageView, result: Optional[Result], style: RenderStyle,
               decision: Optional[Decision]) -> None:
-        """The overlay at the view's scale (:mod:`inspectors.render.screen`): thin lines and
-        text of one screen size at any zoom; redrawn when the zoom changes."""
+        """The overlay at the view's scale (:mod:`inspectors.render.screen`): thin lines;
+        the tags as Qt items of one screen size (:class:`ScreenLabels`), re-placed at once on
+        zoom while the picture is redrawn for the new zoom in the background."""
         img = self._image
         zoom = view.zoom() if view.has_image() and self._rendered.get(view) else self._fit_zoom(view, img)
-        k = render_factor(zoom, img.shape)
-        big, res = enlarged(img, result, k)
-        view.set_image(annotate(big, res, screen_style(style, zoom, k), decision), 1.0 / k)
+        self._job[view] = self._job.get(view, 0) + 1  # a redraw under way is outdated
+        self._drawn[view] = (img, result, style, decision)
+        picture, k, tags = self._render(img, result, style, decision, zoom)
+        view.set_image(picture, 1.0 / k)
         self._rendered[view] = view.zoom()
+        self.labels[view].set_tags(tags, 1.0 / k, (img.shape[1], img.shape[0]), view.zoom())
         if abs(view.zoom() - zoom) > 0.01 * zoom:  # a new size fitted: draw again at its zoom
             self._redraw.start()
+
+    @staticmethod
+    def _render(img: np.ndarray, result: Optional[Result], style: RenderStyle, decision: Optional[Decision],
+                zoom: float):
+        """(picture, k, tags): the overlay on the image enlarged k times, its tags apart."""
+        k = render_factor(zoom, img.shape)
+        big, res = enlarged(img, result, k)
+        with collect_tags() as tags:
+            picture = annotate(big, res, screen_style(style, zoom, k), decision)
+        return picture, k, tags
+
+    def _forget(self, view: ImageView) -> None:
+        """The view shows no overlay now: no tags, no redraw."""
+        self._drawn.pop(view, None)
+        self._rendered.pop(view, None)
+        self._job[view] = self._job.get(view, 0) + 1
+        self.labels[view].clear()
+
+    def _redraw_views(self) -> None:
+        for view in list(self._drawn):
+            done = self._rendered.get(view)
+            if done and abs(view.zoom() - done) > 0.01 * done:
+                self._redraw_async(view)
+
+    def _redraw_async(self, view: ImageView) -> None:
+        """The picture drawn again for the view's zoom on a worker thread; the GUI keeps
+        panning and zooming (the tags already follow). One at a time; the latest wins."""
+        if self._busy.get(view):
+            return  # picked up when the one under way returns
+        drawn = self._drawn.get(view)
+        if drawn is None:
+            return
+        img, result, style, decision = drawn
+        zoom, job = view.zoom(), self._job.get(view, 0)
+        self._busy[view] = True
+
+        def work():
+            return view, job, zoom, self._render(img, result, style, decision, zoom)
+
+        worker = FunctionWorker(work)
+        # bound slots of this QObject: disconnected when the viewer is gone
+        worker.signals.returned.connect(self._redrawn)
+        worker.signals.errored.connect(self._redraw_failed)
+        self._pool.start(worker)
+
+    def _redrawn(self, payload) -> None:
+        view, job, zoom, (picture, k, tags) = payload
+        self._busy[view] = False
+        if job == self._job.get(view) and view in self._drawn:  # else the content changed meanwhile
+            img = self._drawn[view][0]
+            view.set_image(picture, 1.0 / k)
+            self._rendered[view] = zoom
+            self.labels[view].set_tags(tags, 1.0 / k, (img.shape[1], img.shape[0]), view.zoom())
+        self._redraw_views()  # the zoom moved on while drawing: once more
+
+    def _redraw_failed(self, _error: object) -> None:
+        self._busy.clear()  # the picture stays as it was drawn last
+
+    def _update_legend(self, style: RenderStyle) -> None:
+        """The strip below the panes lists what the current mode draws."""
+        if self.mode in (DIFF, ORIGINAL) or not (self.style_.legend and style.labels):  # diff: its caption
+            self.legend.set_entries([])
+            return
+        truth = self._gt if self.mode == SIDE_BY_SIDE else None
+        self.legend.set_entries(*legend_entries(truth, self._pred, style, self._decision))
 
     @staticmethod
     def _fit_zoom(view: ImageView, img: np.ndarray) -> float:
@@ -253,6 +347,9 @@ class Viewer(QWidget):
         return max(0.02, min(port.width() / max(1, img.shape[1]), port.height() / max(1, img.shape[0])))
 
     def _on_zoom(self, view: ImageView) -> None:
+        labels = self.labels[view]
+        if labels.zoom and abs(view.zoom() - labels.zoom) > 1e-3 * labels.zoom:
+            labels.place(view.zoom())  # the tags keep their screen size at once
         done = self._rendered.get(view)
         if self.mode in (OVERLAY, SIDE_BY_SIDE) and done and abs(view.zoom() - done) > 0.01 * done:
             self._redraw.start()

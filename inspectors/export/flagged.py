@@ -22,13 +22,13 @@ from ..atomic import atomic_write_text
 from ..errors import GroundTruthError, InspectorError
 from ..imageio import read_image, write_image
 from ..outdir import StagedFolder, check_apart
-from ..render import DEFAULT_STYLE, RenderStyle, annotate
+from ..render import DEFAULT_STYLE, RenderStyle
 from ..results import Outcome, Result, Thresholds
 from ..rules import Decision
 from .inspection import ReportHeader, write_report
 from .names import readable_names
 from .report import Row, csv_text, json_text, thresholds_dict
-from .sheet import compare_sheet
+from .sheet import compare_sheet, overlay_image
 from .tables import ImageRow, caption_of, image_row
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -170,7 +170,7 @@ def _export_one(item: ExportItem, src: Path, stage: Path, model: str, thresholds
         key = rel.as_posix()
         if options.overlays:
             name = f"overlays/{names.get('overlay', {}).get(key) or readable_names([key], 'overlay')[key]}"
-            write_image(stage / name, annotate(image, result, style, decision))
+            write_image(stage / name, overlay_image(image, result, style, decision))
             row.overlay = name
         if options.compare:
             name = f"compare/{names.get('compare', {}).get(key) or readable_names([key], 'compare')[key]}"

@@ -15,7 +15,7 @@ import numpy as np
 from ..render import RenderStyle, annotate, compare
 from ..render import text as render_text
 from ..render.compare import titled
-from ..render.palette import class_color
+from ..render.legend import LegendEntry, legend_entries
 from ..report.fonts import report_font
 from ..results import ClassificationResult, DetectionResult, Result, SegmentationResult
 from ..rules import Decision
@@ -80,17 +80,18 @@ def _text_bar(width: int, lines: Sequence[Tuple[str, Tuple[int, int, int]]], siz
     return cv2.cvtColor(np.asarray(img), cv2.COLOR_RGB2BGR)
 
 
-def _legend(width: int, classes: Sequence[Tuple[int, str]], notes: Sequence[str]) -> np.ndarray:
-    """Class colour swatches and the drawing conventions, below the pictures."""
+def legend_bar(width: int, entries: Sequence[LegendEntry], notes: Sequence[str]) -> np.ndarray:
+    """A BGR bar of ``width``: class colour swatches and the drawing conventions, for below
+    the pictures (compare sheets and exported overlays)."""
     from PIL import Image, ImageDraw
 
     size = 15
     font = _font(size)
     probe = ImageDraw.Draw(Image.new("RGB", (1, 1)))
     items: List[Tuple[Optional[Tuple[int, int, int]], str]] = []
-    for cid, name in classes:
-        b, g, r = class_color(cid)
-        items.append(((r, g, b), name))
+    for e in entries:
+        b, g, r = e.color
+        items.append(((r, g, b), e.name))
     items += [(None, n) for n in notes]
     x, y, rows = PAD, PAD, [[]]
     for colour, text in items:
@@ -113,20 +114,15 @@ def _legend(width: int, classes: Sequence[Tuple[int, str]], notes: Sequence[str]
     return cv2.cvtColor(np.asarray(img), cv2.COLOR_RGB2BGR)
 
 
-def _classes_of(*results: Optional[Result]) -> List[Tuple[int, str]]:
-    seen = {}
-    for r in results:
-        if isinstance(r, DetectionResult):
-            ids = [int(c) for c in r.class_ids]
-        elif isinstance(r, SegmentationResult):
-            ids = [c for c in r.class_areas() if c not in (r.background_id, r.ignore_index)]
-        elif isinstance(r, ClassificationResult):
-            ids = [int(r.class_id)]
-        else:
-            ids = []
-        for c in ids:
-            seen.setdefault(r.class_names[c], c)
-    return sorted(((c, n) for n, c in seen.items()), key=lambda t: t[0])
+def overlay_image(image: np.ndarray, result: Optional[Result], style: RenderStyle,
+                  decision: Optional[Decision] = None) -> np.ndarray:
+    """The exported overlay: :func:`annotate` without its in-image legend, and the legend
+    bar appended below (the image region is exactly annotate's output)."""
+    picture = annotate(image, result, style.with_(legend=False), decision)
+    entries, notes = legend_entries(None, result, style, decision)
+    if not entries and not notes:
+        return picture
+    return np.vstack([picture, legend_bar(picture.shape[1], entries, notes)])
 
 
 def compare_sheet(image: np.ndarray, truth: Optional[Result], prediction: Optional[Result],
@@ -156,17 +152,9 @@ def compare_sheet(image: np.ndarray, truth: Optional[Result], prediction: Option
     wide = image.shape[1] > 2 * image.shape[0]  # compare stacks wide strips (its own rule)
     sides = ["top: ground truth", "bottom: the model"] if wide else ["left: ground truth", "right: the model"]
     notes = sides if truth is not None or with_truth else []
-    if decision is not None:
-        notes += ["dashed with ?: REVIEW", "faint: ignored by a rule"]
     if k > 1:
         notes.append(f"enlarged {k}x")
-    shown = prediction
-    if prediction is not None and decision is None and style.thresholds is not None:
-        shown = prediction.filtered(style.thresholds)
-    classes = _classes_of(truth, None if decision is not None else shown)
-    if decision is not None:  # the classes of what the rules kept (ignored ones are faint)
-        known = {n for _, n in classes}
-        classes += [(d.class_id, d.class_name) for d in decision.defects if d.kept and d.class_name not in known]
-        classes = sorted(dict((n, (c, n)) for c, n in classes).values())
-    foot = _legend(width, classes, notes)
+    entries, marks = legend_entries(truth, prediction, style, decision)
+    notes = notes + marks
+    foot = legend_bar(width, entries, notes)
     return np.vstack([head, panel, foot])

@@ -30,8 +30,7 @@ def titled(image: np.ndarray, title: str, m: text.Metrics) -> np.ndarray:
     """``image`` with a dark title bar above it."""
     _, h, base = text.text_size(title, m)
     bar = np.full((h + base + 2 * m.pad, image.shape[1], 3), 32, np.uint8)
-    cv2.putText(bar, title, (m.pad, m.pad + h), text.FONT, m.scale, (235, 235, 235), m.thickness,
-                cv2.LINE_AA)
+    text.put_text(bar, title, (m.pad, m.pad + h), m.scale, (235, 235, 235), m.thickness)
     return np.vstack([bar, image])
 
 

@@ -151,7 +151,9 @@ def draw_segmentation_decided(out: np.ndarray, result: SegmentationResult, style
                 label += " ?"
             entries.append((label, class_color(cid)))
     if style.labels:
-        not_ng = np.array([d.level != "NG" for d in defects], bool)
+        # NG defects are named by the in-image legend; without it (the viewer's strip, the
+        # export's bar) each gets its own tag
+        not_ng = np.array([d.level != "NG" or not entries for d in defects], bool)
         tagged = sorted(np.flatnonzero((faint | shown) & not_ng), key=lambda k: (not kept[k], -defects[k].score))
         tags = text.Labels()
         for k in reversed(tagged[:MAX_SEGMENT_TAGS]):  # the most important tag added last

@@ -22,7 +22,7 @@ SCREEN_FONT_SCALE = 0.5
 #: outline width on screen, in screen pixels
 SCREEN_LINE = 2
 #: the enlarged image stays under this many pixels (a big image at high zoom: text grows instead)
-MAX_PIXELS = 2_000_000  # a redraw on the GUI thread at each zoom step must stay short
+MAX_PIXELS = 4_000_000  # drawn on a worker thread (app.widgets.viewer); the tags are Qt items
 
 
 def render_factor(zoom: float, shape: Tuple[int, ...], max_pixels: int = MAX_PIXELS) -> int:
