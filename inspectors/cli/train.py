@@ -34,6 +34,9 @@ def add_parser(sub) -> None:
     p.add_argument("--no-export", action="store_true", help="train only; do not export at the end")
     p.add_argument("--output", default=None, help="override the config's checkpoint folder")
     p.add_argument("--export-dir", default=None, help="override the config's export folder")
+    p.add_argument("--augment", default=None, metavar="LIST",
+                   help="line-like perturbations to train against (cls), e.g. blur:0-2,noise:0-10,"
+                        "brightness:-30-30 (names as evaluate --robustness; replaces the recipe's list)")
     p.add_argument("--threads", type=int, default=None,
                    help="CPU threads (sets OMP_NUM_THREADS; default: all cores)")
     p.set_defaults(func=run)
@@ -78,6 +81,16 @@ def run(args: argparse.Namespace) -> int:
         overrides["output"] = Path(args.output).absolute()
     if args.export_dir:
         overrides["export_dir"] = Path(args.export_dir).absolute()
+    if args.augment:
+        if args.task != "cls":
+            raise CliError("--augment is supported for cls recipes only")
+        from ..perturb import parse_augment
+
+        try:
+            parse_augment(args.augment)
+        except ValueError as e:
+            raise CliError(f"--augment: {e}") from None
+        overrides["perturb"] = args.augment
     pretrained = Path(args.pretrained) if args.pretrained else None
     if args.task == "cls":
         from ..tooling.training.classification import train_classification as train

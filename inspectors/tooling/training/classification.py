@@ -69,6 +69,7 @@ class ClsConfig:
     @classmethod
     def from_dict(cls, cfg: Dict[str, Any], base: Path = Path("."), **overrides: Any) -> ClsConfig:
         data, train = dict(cfg.get("data") or {}), dict(cfg.get("train") or {})
+        perturb = overrides.pop("perturb", None)  # the CLI's --augment list
         try:
             root = resolve(base, data["root"])
             names = data.get("class_names")
@@ -93,6 +94,8 @@ class ClsConfig:
         for key in ("lr", "momentum", "weight_decay", "label_smoothing"):
             if key in train:
                 kw[key] = float(train[key])
+        if perturb:
+            kw["augment"]["perturb"] = perturb
         kw.update(overrides)
         return cls(**kw)
 
