@@ -149,7 +149,7 @@ def sweep(inspector, gt, images: Sequence, settings: Sequence[Setting], threshol
     for name, pts in by_name.items():
         p = PERTURBATIONS[name]
         pts.sort(key=lambda q: (p.severity(q["strength"]), q["strength"]))
-        out.append({"name": name, "unit": p.unit.strip(), "points": pts,
+        out.append({"name": name, "unit": p.unit.strip(), "identity": p.identity, "points": pts,
                     "tolerated": tolerance(pts, name, clean["metric"], fraction)})
     return {"metric": metric_name, "fraction": fraction, "seed": seed, "clean": clean, "perturbations": out}
 

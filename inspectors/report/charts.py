@@ -150,7 +150,10 @@ def robustness_chart(robustness: dict, name: str = "robustness.png") -> Picture:
     floor = None if clean["metric"] is None else robustness["fraction"] * clean["metric"]
     for i, item in enumerate(items):
         ax = fig.add_subplot(rows, cols, i + 1)
-        pts = sorted(item["points"], key=lambda p: p["strength"])
+        pts = item["points"]
+        if item.get("identity") is not None and clean["metric"] is not None:  # the clean point starts each curve
+            pts = pts + [{"strength": item["identity"], **clean}]
+        pts = sorted(pts, key=lambda p: p["strength"])
         x = [p["strength"] for p in pts]
         for key, color, label in (("metric", BLUE, robustness["metric"]), ("recall", "#2e8b57", "recall"),
                                   ("false_alarm", RED, "false alarms")):
