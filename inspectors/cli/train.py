@@ -35,7 +35,7 @@ def add_parser(sub) -> None:
     p.add_argument("--output", default=None, help="override the config's checkpoint folder")
     p.add_argument("--export-dir", default=None, help="override the config's export folder")
     p.add_argument("--augment", default=None, metavar="LIST",
-                   help="line-like perturbations to train against (cls), e.g. blur:0-2,noise:0-10,"
+                   help="line-like perturbations to train against, e.g. blur:0-2,noise:0-10,"
                         "brightness:-30-30 (names as evaluate --robustness; replaces the recipe's list)")
     p.add_argument("--threads", type=int, default=None,
                    help="CPU threads (sets OMP_NUM_THREADS; default: all cores)")
@@ -82,8 +82,6 @@ def run(args: argparse.Namespace) -> int:
     if args.export_dir:
         overrides["export_dir"] = Path(args.export_dir).absolute()
     if args.augment:
-        if args.task != "cls":
-            raise CliError("--augment is supported for cls recipes only")
         from ..perturb import parse_augment
 
         try:
