@@ -105,11 +105,11 @@ def tolerance(points: Sequence[dict], name: str, clean: Optional[float], fractio
             break
     words = lambda ss: " / ".join(p.label(s).split(" ", 1)[1] for s in sorted(ss))  # noqa: E731
     if not ok:
-        text = f"does not tolerate {name}: below {fraction:.0%} of clean already at {words(failed_at or [])}"
+        text = f"does not tolerate {name}: below {fraction * 100:g} % of clean already at {words(failed_at or [])}"
     elif failed_at is None:
         text = f"tolerates {name} up to {words(ok)} (the strongest tested)"
     else:
-        text = f"tolerates {name} up to {words(ok)}; below {fraction:.0%} of clean at {words(failed_at)}"
+        text = f"tolerates {name} up to {words(ok)}; below {fraction * 100:g} % of clean at {words(failed_at)}"
     return {"strengths": ok or None, "text": text}
 
 

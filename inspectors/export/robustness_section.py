@@ -13,7 +13,7 @@ def robustness_blocks(rob: dict) -> List:
     intro = Paragraph(
         f"The images were perturbed as a drifting line would (after decoding, before the model's own "
         f"preprocessing; seed {rob['seed']}) and evaluated again. A model tolerates a perturbation up to "
-        f"the strongest setting at which its {rob['metric']} stays at least {rob['fraction']:.0%} of the "
+        f"the strongest setting at which its {rob['metric']} stays at least {rob['fraction'] * 100:g} % of the "
         f"clean value.", "muted")
     verdicts = [Paragraph(item["tolerated"]["text"], "good" if item["tolerated"]["strengths"] else "bad")
                 for item in rob["perturbations"]]
@@ -26,5 +26,5 @@ def robustness_blocks(rob: dict) -> List:
                    Column("recall", "percent", 1), Column("false alarms", "percent", 1)], rows, total=False)
     chart = Figure(charts.robustness_chart(rob),
                    f"{rob['metric']} (blue), image-level recall (green) and false-alarm rate (red) against the "
-                   f"strength; dashed: clean {rob['metric']}, dotted: {rob['fraction']:.0%} of it.")
+                   f"strength; dashed: clean {rob['metric']}, dotted: {rob['fraction'] * 100:g} % of it.")
     return [intro, *verdicts, chart, table]
