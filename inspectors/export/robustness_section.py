@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import List
 
+from ..perturb import perturbation
 from ..report import Column, Figure, Paragraph, Table, charts
 
 
@@ -20,8 +21,8 @@ def robustness_blocks(rob: dict) -> List:
     rows = [["clean", "", clean["metric"], clean["recall"], clean["false_alarm"]]]
     for item in rob["perturbations"]:
         for p in item["points"]:
-            rows.append([item["name"], f"{p['strength']:g} {item['unit']}".strip(), p["metric"], p["recall"],
-                         p["false_alarm"]])
+            rows.append([item["name"], perturbation(item["name"]).label(p["strength"]).split(" ", 1)[1],
+                         p["metric"], p["recall"], p["false_alarm"]])
     table = Table([Column("perturbation"), Column("strength"), Column(rob["metric"], "number", 4),
                    Column("recall", "percent", 1), Column("false alarms", "percent", 1)], rows, total=False)
     chart = Figure(charts.robustness_chart(rob),
