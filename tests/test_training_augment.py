@@ -63,3 +63,30 @@ def test_det_operator_after_decode():
     reader = {"sample_transforms": [{"Decode": {}}, {"RandomFlip": {}}]}
     O.add_det_op(reader, ["blur:0-2"], 0.3, 0)
     assert list(reader["sample_transforms"][1]) == ["LinePerturb"]
+
+
+def test_cls_fine_tune_starts_from_a_bundled_export():
+    """The converted weights give the Paddle Inference engine's probabilities on the export."""
+    root = Path(__file__).resolve().parents[1]
+    model_dir = root / "models" / "neu_cls_resnet_small"
+    if not model_dir.is_dir():
+        pytest.skip("bundled classifier absent")
+    import paddle
+    import paddle.nn.functional as F
+
+    from inspectors.engine import Inspector
+    from inspectors.tooling.training.cls_data import preprocessor
+    from inspectors.tooling.training.cls_models import build_classifier, weights_from_export
+
+    inspector = Inspector.from_path(model_dir)
+    names = inspector.class_names
+    net = build_classifier("resnet_small", len(names))
+    net.set_state_dict(weights_from_export(model_dir, "resnet_small", len(names)))
+    net.eval()
+    rng = np.random.default_rng(0)
+    im = np.clip(rng.normal(120, 35, (200, 200, 3)), 0, 255).astype(np.uint8)
+    x = preprocessor(128)(im)[0][None].astype(np.float32)
+    mine = F.softmax(net(paddle.to_tensor(x)), axis=-1).numpy()[0]
+    np.testing.assert_allclose(mine, inspector.predict(im).probabilities, atol=1e-5)
+    with pytest.raises(TrainingError, match="not a resnet_small export with 5 classes"):
+        weights_from_export(model_dir, "resnet_small", 5)
