@@ -175,3 +175,24 @@ def parse_strengths(values: Sequence[str], names: Sequence[str]) -> Dict[str, Li
         if not out[name]:
             raise ValueError(f"--strengths {v!r}: no strength given")
     return out
+
+
+def markdown(rob: dict, command: str = "") -> str:
+    """A model card's robustness section from a metrics.json ``robustness`` block."""
+    def pct(v: Optional[float]) -> str:
+        return "n/a" if v is None else f"{100 * v:.2f}"
+
+    clean = rob["clean"]
+    lines = [f"| perturbation | strength | {rob['metric']} | image-level recall | false-alarm rate |",
+             "|---|---|---|---|---|",
+             f"| clean | | {pct(clean['metric'])} | {pct(clean['recall'])} | {pct(clean['false_alarm'])} |"]
+    for item in rob["perturbations"]:
+        p = PERTURBATIONS[item["name"]]
+        for q in item["points"]:
+            lines.append(f"| {item['name']} | {p.label(q['strength']).split(' ', 1)[1]} | {pct(q['metric'])} | "
+                         f"{pct(q['recall'])} | {pct(q['false_alarm'])} |")
+    lines.append("")
+    lines += [f"- {item['tolerated']['text']}" for item in rob["perturbations"]]
+    if command:
+        lines += ["", "```bash", command, "```"]
+    return "\n".join(lines) + "\n"
