@@ -48,31 +48,31 @@ class RobustnessDialog(QDialog):
     def __init__(self, model_name: str, model_path: str, settings: RuntimeSettings, gt, images: Sequence,
                  thresholds, parent: Optional[QWidget] = None, factory=default_factory):
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Robustness of {model}").format(model=model_name))
+        self.setWindowTitle(f"Robustness of {model_name}")
         self.resize(980, 720)
         self._job = partial(run_sweep, model_path, settings, gt, list(images), thresholds, factory=factory)
         self.pool = WorkerPool(1, self)
         self.worker: Optional[FunctionWorker] = None
         self.result: Optional[dict] = None
-        intro = QLabel(self.tr(
-            "Evaluates the model again on the {n} images of this folder with each perturbation applied to "
+        intro = QLabel(
+            f"Evaluates the model again on the {len(images)} images of this folder with each perturbation applied to "
             "the decoded image, at several strengths. A perturbation is tolerated up to the strongest "
-            "setting that keeps the metric at 95 % of its clean value or more.").format(n=len(images)))
+            "setting that keeps the metric at 95 % of its clean value or more.")
         intro.setWordWrap(True)
         self.boxes: Dict[str, QCheckBox] = {}
         grid = QGridLayout()
         for i, (name, p) in enumerate(PERTURBATIONS.items()):
-            box = QCheckBox(self.tr("{name} ({strengths})").format(
+            box = QCheckBox("{name} ({strengths})".format(
                 name=name, strengths=", ".join(f"{s:g}" for s in p.sweep)))
             box.setChecked(name in DEFAULT_ON)
             self.boxes[name] = box
             grid.addWidget(box, i // 3, i % 3)
-        self.run_button = QPushButton(self.tr("Run"))
-        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.run_button = QPushButton("Run")
+        self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
         self.bar = QProgressBar()
-        self.bar.setFormat(self.tr("setting %v of %m"))
-        self.status = QLabel(self.tr("Choose the perturbations and press Run."))
+        self.bar.setFormat("setting %v of %m")
+        self.status = QLabel("Choose the perturbations and press Run.")
         self.status.setWordWrap(True)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -105,12 +105,12 @@ class RobustnessDialog(QDialog):
     def start(self) -> None:
         names = self.chosen()
         if not names:
-            self.status.setText(self.tr("Choose at least one perturbation."))
+            self.status.setText("Choose at least one perturbation.")
             return
         total = len(plan(names)) + 1
         self.bar.setRange(0, total)
         self.bar.setValue(0)
-        self.status.setText(self.tr("Loading the model and evaluating the clean images..."))
+        self.status.setText("Loading the model and evaluating the clean images...")
         self.summary.clear()
         self.chart.clear()
         self.worker = FunctionWorker(partial(self._job, names=names), with_progress=True)
@@ -127,31 +127,30 @@ class RobustnessDialog(QDialog):
     def cancel(self) -> None:
         if self.worker is not None:
             self.worker.cancel()
-            self.status.setText(self.tr("Cancelling after the current image batch..."))
+            self.status.setText("Cancelling after the current image batch...")
 
     def _progress(self, done: int, total: int) -> None:
         self.bar.setRange(0, total)
         self.bar.setValue(done)
-        self.status.setText(self.tr("Evaluating setting {done} of {total}...").format(done=min(done + 1, total),
-                                                                                     total=total))
+        self.status.setText(f"Evaluating setting {min(done + 1, total)} of {total}...")
 
     def _done(self, rob: Optional[dict]) -> None:
         self.result = rob
         if rob is None:
-            self.status.setText(self.tr("Cancelled."))
+            self.status.setText("Cancelled.")
             return
         from inspectors.report import charts
 
         clean = rob["clean"]["metric"]
         clean_text = "n/a" if clean is None else f"{clean:.4f}"
-        self.status.setText(self.tr("Done: clean {metric} {value}.").format(metric=rob["metric"], value=clean_text))
+        self.status.setText("Done: clean {metric} {value}.".format(metric=rob["metric"], value=clean_text))
         self.summary.setText("\n".join(item["tolerated"]["text"] for item in rob["perturbations"]))
         pixmap = QPixmap()
         pixmap.loadFromData(charts.robustness_chart(rob).data)
         self.chart.setPixmap(pixmap.scaledToWidth(min(pixmap.width(), 920), Qt.TransformationMode.SmoothTransformation))
 
     def _failed(self, error: BaseException) -> None:
-        self.status.setText(self.tr("The sweep failed: {error}").format(error=error_text(error)))
+        self.status.setText(f"The sweep failed: {error_text(error)}")
 
     def _finished(self) -> None:
         self.worker = None
@@ -174,10 +173,10 @@ def open_robustness(window) -> Optional[RobustnessDialog]:
     bench = window.bench
     handle = window.models.models.get(bench.active_model)
     if bench.ground_truth is None or not bench.store.images:
-        window.statusBar().showMessage(window.tr("Open a folder that has ground truth first (Ctrl+O)."), 6000)
+        window.statusBar().showMessage("Open a folder that has ground truth first (Ctrl+O).", 6000)
         return None
     if handle is None:
-        window.statusBar().showMessage(window.tr("Add a model first (Ctrl+M)."), 6000)
+        window.statusBar().showMessage("Add a model first (Ctrl+M).", 6000)
         return None
     models = window.models
     factory = models.factory or partial(load_inspector, sample_paths=tuple(bench.store.images[:8]),
