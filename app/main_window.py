@@ -44,6 +44,7 @@ from .widgets.language_menu import LanguageMenu
 from .widgets.metrics_panel import MetricsPanel
 from .widgets.model_panel import ModelPanel
 from .widgets.region_editor import RegionEditor
+from .widgets.robustness_dialog import open_robustness
 from .widgets.run_status import RunStatus
 from .widgets.runs_dialog import RunsDialog
 from .widgets.threshold_panel import ThresholdPanel
@@ -133,6 +134,7 @@ class MainWindow(QMainWindow):
         self.model_panel.settings_changed.connect(self._reload_models)
         self.metrics_panel.apply_threshold.connect(self.threshold_panel.value.setValue)
         self.metrics_panel.apply_band.connect(self.threshold_panel.set_band)
+        self.metrics_panel.robustness_requested.connect(lambda: open_robustness(self))
         # thresholds and hidden classes are not restored here: each model's run holds its own
         self._refresh_recent()
         self._default_state = self.saveState()  # what View ▸ Reset layout goes back to

@@ -103,6 +103,9 @@ class Inspector:
         #: images :meth:`run` decodes ahead in its helper thread by default; 0: no helper
         #: thread (``auto`` sets it with the thread count it measured fastest for this model)
         self.prefetch: int = DEFAULT_PREFETCH
+        #: ``f(image, path) -> image`` run on each decoded image before preprocessing in
+        #: :meth:`prepare_path` (the robustness sweep's perturbation); None: the image as read
+        self.image_hook: Optional[Callable[[np.ndarray, str], np.ndarray]] = None
         self._check_inputs()
 
     @classmethod
@@ -143,6 +146,8 @@ class Inspector:
             return Prepared(str(path), error=stage_error("read", e, path), read_s=time.perf_counter() - t0)
         t1 = time.perf_counter()
         try:
+            if self.image_hook is not None:
+                image = self.image_hook(image, str(path))
             prepared = self.prepare(image, str(path))
         except Exception as e:  # noqa: BLE001
             return Prepared(str(path), error=stage_error("preprocess", e, path), read_s=t1 - t0)

@@ -55,6 +55,7 @@ class MetricsPanel(QWidget):
 
     apply_threshold = Signal(float)
     apply_band = Signal(float, float)  # review from (T_low), NG at (T_high)
+    robustness_requested = Signal()  # the "Robustness..." button (app/widgets/robustness_dialog.py)
 
     def __init__(self, metrics: Optional[MetricsController] = None, parent: Optional[QWidget] = None):
         super().__init__(parent)
@@ -138,7 +139,13 @@ class MetricsPanel(QWidget):
         side = QVBoxLayout()
         side.setContentsMargins(6, 2, 6, 2)
         side.setSpacing(5)
-        side.addWidget(self.title)
+        self.robustness = QPushButton(translate("MetricsPanel", "Robustness..."))
+        self.robustness.setToolTip(translate("MetricsPanel", "Evaluate the model again under blur, noise, lighting and other line drift"))
+        self.robustness.clicked.connect(self.robustness_requested)
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.title, 1)
+        title_row.addWidget(self.robustness)
+        side.addLayout(title_row)
         side.addLayout(grid)
         side.addWidget(self.image_level)
         side.addWidget(self.op_title)

@@ -37,7 +37,7 @@ from ..outdir import StagedFolder, check_apart
 from ..problems import Problem
 from ..results import DetectionResult, Result, SegmentationResult, Thresholds, is_defective
 from ..rules import DefectTable, DefectTables, rules_to_dict
-from . import clusteruse, reportuse, ruleuse, runuse
+from . import clusteruse, reportuse, robustnessuse, ruleuse, runuse
 from .common import (
     CliError,
     add_runtime_args,
@@ -64,6 +64,7 @@ def add_parser(sub) -> None:
                    help="operating point: lowest FPR at this recall")
     p.add_argument("--worst", type=non_negative_int, default=20, help="compare images written for the N worst images")
     p.add_argument("--limit", type=non_negative_int, default=0, help="evaluate only the first N images (0: all)")
+    robustnessuse.add_robustness_args(p)
     ruleuse.add_rules_args(p)
     add_runtime_args(p)
     runuse.add_store_args(p)
@@ -172,6 +173,7 @@ def write_worst(out: Path, pairs, ids, thresholds: Thresholds, n: int,
 
 def run(args: argparse.Namespace) -> int:
     decider = ruleuse.decider_for(args)  # bad rules: exit 2 before the model is loaded
+    sweep_plan = robustnessuse.plan_from_args(args)  # bad --perturb / --strengths: exit 2 too
     data = Path(os.path.abspath(os.path.expanduser(args.data)))
     try:
         gt = load_ground_truth(data)
@@ -222,11 +224,15 @@ def run(args: argparse.Namespace) -> int:
                       "notes": notes}
     report["speed"] = {"seconds": round(elapsed, 3), "images_per_second": round(len(images) / elapsed, 3)}
     report["decision"] = {**decision, "rules": rules_to_dict(decider.rules), "threshold": thr.default}
+    if sweep_plan:
+        report["robustness"] = robustnessuse.run_sweep(args, inspector, gt, images, sweep_plan, thr, report)
     with staged as work:
         curve = image_level_curve(pairs)
         write_tp_fp_list(work / "tp_fp_list.txt", curve)
         plot_tp_fp(work / "image-level_tp_fp.png", curve, choose_operating_point(curve, args.min_recall))
         write_charts(work, report, gt.task)
+        if report.get("robustness"):
+            robustnessuse.write_chart(work, report["robustness"])
         report["worst_cases"] = write_worst(work, pairs, ids, thr, args.worst, difficult)
         atomic_write_text(work / "metrics.json", json.dumps(report, ensure_ascii=False, indent=1))
         ruleuse.save(decider, None, work)
@@ -234,6 +240,8 @@ def run(args: argparse.Namespace) -> int:
                                           names, thr)
     print(headline(report), file=sys.stderr)
     print(decision_line(report["decision"]), file=sys.stderr)
+    for line in robustnessuse.summary_lines(report.get("robustness")):
+        print(line, file=sys.stderr)
     return 0
 
 

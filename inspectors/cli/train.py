@@ -29,11 +29,15 @@ def add_parser(sub) -> None:
     p.add_argument("task", choices=TASKS, help="cls (paddle.vision), seg (paddleseg), det (paddledet)")
     p.add_argument("--config", required=True, help="recipe YAML file")
     p.add_argument("--resume", action="store_true", help="continue from the output folder's checkpoint")
-    p.add_argument("--pretrained", default=None, help="local weights (.pdparams) to start from")
+    p.add_argument("--pretrained", default=None, help="local weights (.pdparams) to start from; cls: also an exported "
+                   "model folder of the same architecture (e.g. models/neu_cls_resnet_small)")
     p.add_argument("--vdl", action="store_true", help="write VisualDL logs to OUTPUT/vdl")
     p.add_argument("--no-export", action="store_true", help="train only; do not export at the end")
     p.add_argument("--output", default=None, help="override the config's checkpoint folder")
     p.add_argument("--export-dir", default=None, help="override the config's export folder")
+    p.add_argument("--augment", default=None, metavar="LIST",
+                   help="line-like perturbations to train against, e.g. blur:0-2,noise:0-10,"
+                        "brightness:-30-30 (names as evaluate --robustness; replaces the recipe's list)")
     p.add_argument("--threads", type=int, default=None,
                    help="CPU threads (sets OMP_NUM_THREADS; default: all cores)")
     p.set_defaults(func=run)
@@ -66,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
     if not config.is_file():
         raise CliError(f"--config {config} not found")
     check_recipe(config)
-    if args.pretrained and not Path(args.pretrained).is_file():
+    if args.pretrained and not (Path(args.pretrained).is_file()
+                                or (args.task == "cls" and Path(args.pretrained).is_dir())):
         raise CliError(f"--pretrained {args.pretrained} not found")
     if args.threads is not None:
         if args.threads < 1:
@@ -78,6 +83,14 @@ def run(args: argparse.Namespace) -> int:
         overrides["output"] = Path(args.output).absolute()
     if args.export_dir:
         overrides["export_dir"] = Path(args.export_dir).absolute()
+    if args.augment:
+        from ..perturb import parse_augment
+
+        try:
+            parse_augment(args.augment)
+        except ValueError as e:
+            raise CliError(f"--augment: {e}") from None
+        overrides["perturb"] = args.augment
     pretrained = Path(args.pretrained) if args.pretrained else None
     if args.task == "cls":
         from ..tooling.training.classification import train_classification as train

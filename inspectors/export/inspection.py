@@ -35,6 +35,7 @@ from ..report import (
     write_pdf,
 )
 from .names import readable_names
+from .robustness_section import robustness_blocks
 from .tables import ImageRow, defects_csv, images_csv, json_text, outcome_counts, rows_json
 
 THUMBS = 24  # per grid; the rest are in images.csv
@@ -286,6 +287,8 @@ def build_document(header: ReportHeader, rows: Sequence[ImageRow], metrics: Opti
     if metrics:
         doc.section("Against the ground truth", *_against_truth(metrics, rows))
         doc.section("Task metrics", *_task_metrics(metrics))
+        if metrics.get("robustness"):
+            doc.section("Robustness", *robustness_blocks(metrics["robustness"]))
     if any(r.outcome for r in rows):
         doc.section("Escapes and false alarms",
                     Paragraph("Each picture: the ground truth, then the model (side by side, or one above the "

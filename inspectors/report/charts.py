@@ -136,3 +136,40 @@ def bar_chart(names: Sequence[str], values: Sequence[Optional[float]], label: st
     ax.grid(axis="x", alpha=0.3, linestyle="--", linewidth=0.6)
     _style(ax, fig)
     return _picture(fig, name)
+
+
+def robustness_chart(robustness: dict, name: str = "robustness.png") -> Picture:
+    """One small panel per perturbation: the task metric (blue), image-level recall (green)
+    and false-alarm rate (red) against the strength, the clean metric dashed and the
+    tolerance floor (``fraction`` x clean) dotted; the metrics.json ``robustness`` block."""
+    items = robustness["perturbations"]
+    cols = min(3, max(1, len(items)))
+    rows = -(-len(items) // cols)
+    fig = _figure(2.6 * cols + 0.4, 2.2 * rows + 0.5)
+    clean = robustness["clean"]
+    floor = None if clean["metric"] is None else robustness["fraction"] * clean["metric"]
+    for i, item in enumerate(items):
+        ax = fig.add_subplot(rows, cols, i + 1)
+        pts = item["points"]
+        if item.get("identity") is not None and clean["metric"] is not None:  # the clean point starts each curve
+            pts = pts + [{"strength": item["identity"], **clean}]
+        pts = sorted(pts, key=lambda p: p["strength"])
+        x = [p["strength"] for p in pts]
+        for key, color, label in (("metric", BLUE, robustness["metric"]), ("recall", "#2e8b57", "recall"),
+                                  ("false_alarm", RED, "false alarms")):
+            y = [np.nan if p[key] is None else p[key] for p in pts]
+            ax.plot(x, y, "o-", color=color, linewidth=1.5, markersize=3.5, label=label)
+        if clean["metric"] is not None:
+            ax.axhline(clean["metric"], color=GREY, linewidth=1.0, linestyle="--")
+            ax.axhline(floor, color=ORANGE, linewidth=1.0, linestyle=":")
+        unit = f" ({item['unit']})" if item["unit"] else ""
+        ax.set_title(f"{item['name']}{unit}", fontdict=_font(fig, 9))
+        ax.set_ylim(-0.02, 1.02)
+        ax.grid(alpha=0.3, linestyle="--", linewidth=0.6)
+        _style(ax, fig)
+        if i == 0:
+            handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=3, prop=_font(fig, 8), frameon=False,
+               bbox_to_anchor=(0.5, -0.01))
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    return _picture(fig, name)

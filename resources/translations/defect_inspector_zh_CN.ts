@@ -1457,6 +1457,14 @@ reaching the recall; highest threshold: the highest such threshold</source>
         <source>→ threshold &lt;b&gt;{t:.2f}&lt;/b&gt; · recall {recall} · false alarms {fpr}</source>
         <translation>→ 阈值 &lt;b&gt;{t:.2f}&lt;/b&gt; · 召回率 {recall} · 误报率 {fpr}</translation>
     </message>
+    <message>
+        <source>Robustness...</source>
+        <translation>鲁棒性…</translation>
+    </message>
+    <message>
+        <source>Evaluate the model again under blur, noise, lighting and other line drift</source>
+        <translation>在模糊、噪声、光照等产线漂移下重新评估模型</translation>
+    </message>
 </context>
 <context>
     <name>ModelPanel</name>
@@ -1640,6 +1648,69 @@ reaching the recall; highest threshold: the highest such threshold</source>
     <message>
         <source>Plot Options</source>
         <translation>图表选项</translation>
+    </message>
+</context>
+<context>
+    <name>RobustnessDialog</name>
+    <message>
+        <source>Robustness of {model}</source>
+        <translation>{model} 的鲁棒性</translation>
+    </message>
+    <message>
+        <source>Evaluates the model again on the {n} images of this folder with each perturbation applied to the decoded image, at several strengths. A perturbation is tolerated up to the strongest setting that keeps the metric at 95 % of its clean value or more.</source>
+        <translation>在本文件夹的 {n} 张图像上重新评估模型：对解码后的图像施加每种扰动，并取多个强度。某种扰动的耐受上限为指标仍不低于无扰动值 95 % 的最强设置。</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>setting %v of %m</source>
+        <translation>设置 %v / %m</translation>
+    </message>
+    <message>
+        <source>Choose the perturbations and press Run.</source>
+        <translation>选择扰动后点击“运行”。</translation>
+    </message>
+    <message>
+        <source>Choose at least one perturbation.</source>
+        <translation>请至少选择一种扰动。</translation>
+    </message>
+    <message>
+        <source>Loading the model and evaluating the clean images...</source>
+        <translation>正在加载模型并评估无扰动图像…</translation>
+    </message>
+    <message>
+        <source>Cancelling after the current image batch...</source>
+        <translation>当前批图像完成后取消…</translation>
+    </message>
+    <message>
+        <source>Evaluating setting {i} of {n}...</source>
+        <translation>正在评估设置 {i} / {n}…</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>Done: clean {metric} {value}.</source>
+        <translation>完成：无扰动 {metric} {value}。</translation>
+    </message>
+    <message>
+        <source>The sweep failed: {error}</source>
+        <translation>扰动评估失败：{error}</translation>
+    </message>
+    <message>
+        <source>Open a folder that has ground truth first (Ctrl+O).</source>
+        <translation>请先打开带真值的文件夹（Ctrl+O）。</translation>
+    </message>
+    <message>
+        <source>Add a model first (Ctrl+M).</source>
+        <translation>请先添加模型（Ctrl+M）。</translation>
     </message>
 </context>
 <context>

@@ -69,6 +69,7 @@ class ClsConfig:
     @classmethod
     def from_dict(cls, cfg: Dict[str, Any], base: Path = Path("."), **overrides: Any) -> ClsConfig:
         data, train = dict(cfg.get("data") or {}), dict(cfg.get("train") or {})
+        perturb = overrides.pop("perturb", None)  # the CLI's --augment list
         try:
             root = resolve(base, data["root"])
             names = data.get("class_names")
@@ -93,6 +94,8 @@ class ClsConfig:
         for key in ("lr", "momentum", "weight_decay", "label_smoothing"):
             if key in train:
                 kw[key] = float(train[key])
+        if perturb:
+            kw["augment"]["perturb"] = perturb
         kw.update(overrides)
         return cls(**kw)
 
@@ -150,7 +153,12 @@ class ClassificationTrainer:
             raise TrainingError("the training list has no full batch")
         paddle.seed(cfg.seed)
         self.model = build_classifier(cfg.arch, len(names))
-        if pretrained is not None:
+        if pretrained is not None and Path(pretrained).is_dir():  # an export (a bundled model)
+            from .cls_models import weights_from_export
+
+            self.model.set_state_dict(weights_from_export(pretrained, cfg.arch, len(names)))
+            print(f"pretrained: the weights of the export {pretrained}", flush=True)
+        elif pretrained is not None:
             load_matching_weights(self.model, Path(pretrained))
         self.opt = paddle.optimizer.Momentum(
             learning_rate=cfg.lr, momentum=cfg.momentum, parameters=self.model.parameters(),

@@ -14,6 +14,7 @@ from ...errors import InspectorError
 from ...formats.paddleclas import cls_op
 from ...groundtruth.classification import load_cls_list
 from ...imageio import read_image
+from ...perturb import AugmentItem, parse_augment, random_perturb
 from ...preprocess import Preprocessor
 from .common import TrainingDataError
 
@@ -87,8 +88,13 @@ class ImageCache:
 def augment(
     im: np.ndarray, rng: np.random.Generator, hflip: bool = True, vflip: bool = True,
     crop_scale: float = 0.8, brightness: float = 0.2, contrast: float = 0.2,
+    perturb: Sequence[AugmentItem] = (), perturb_p: float = 0.5,
 ) -> np.ndarray:
-    """Random flips, a random crop of ``crop_scale``..1 of each side, brightness/contrast."""
+    """Line-like perturbations first (``perturb``: :func:`inspectors.perturb.random_perturb`,
+    on the whole decoded image, as ``evaluate --robustness`` applies them), then random
+    flips, a random crop of ``crop_scale``..1 of each side, brightness/contrast."""
+    if perturb:
+        im = random_perturb(im, perturb, rng, perturb_p)
     if hflip and rng.random() < 0.5:
         im = im[:, ::-1]
     if vflip and rng.random() < 0.5:
@@ -117,6 +123,11 @@ class Batches:
     ) -> None:
         self.rows, self.cache, self.pre = rows, cache, pre
         self.batch_size, self.train, self.aug = batch_size, train, dict(aug or {})
+        if self.aug.get("perturb"):
+            try:
+                self.aug["perturb"] = parse_augment(self.aug["perturb"])
+            except ValueError as e:
+                raise TrainingDataError(f"augment: {e}") from None
         self.seed = seed
 
     def __len__(self) -> int:

@@ -39,6 +39,7 @@ from .common import (
     resolve,
     save_state,
 )
+from .perturb_ops import DEFAULT_P, add_det_op, recipe_items, register_det
 
 _DATASETS = ("TrainDataset", "EvalDataset")
 
@@ -115,6 +116,10 @@ def prepare(config: Path, extra_overrides: Dict[str, Any]) -> Dict[str, Any]:
     if counts["TrainDataset"] < batch:
         raise TrainingDataError(f"TrainDataset: {counts['TrainDataset']} images, fewer than "
                                 f"TrainReader batch_size {batch}: no full batch to train on")
+    items = recipe_items(extra)
+    if items:
+        register_det()
+        add_det_op(cfg["TrainReader"], items, float(extra.get("augment_p", DEFAULT_P)), int(extra.get("seed", 0)))
     ev = cfg["EvalDataset"]
     return {"cfg": cfg, "extra": extra, "names": names, "counts": counts,
             "val_list": Path(ev.dataset_dir) / ev.anno_path, "val_root": Path(ev.dataset_dir)}

@@ -38,6 +38,7 @@ from .common import (
     resolve,
     save_state,
 )
+from .perturb_ops import DEFAULT_P, add_seg_transform, recipe_items, register_seg
 from .seg_data import check_seg_list, select_defect_free, write_list
 from .seg_utils import export_model, latest_iter, prune, resume_dir_for, wrap_losses
 
@@ -95,6 +96,9 @@ def prepare(config: Path | str, **overrides: Any) -> Dict[str, Any]:
     names = _class_names(extra, lists["train"][0], n)
     train_rows = select_defect_free(lists["train"][2], extra.get("defect_free", "all"),
                                     int(extra.get("seed", 0)))
+    items = recipe_items(extra)
+    if items:
+        add_seg_transform(train_cfg, items, float(extra.get("augment_p", DEFAULT_P)), int(extra.get("seed", 0)))
     out.mkdir(parents=True, exist_ok=True)
     train_cfg.update(dataset_root="/", train_path=str(write_list(train_rows, out / "train_list.txt")))
     val_cfg.update(dataset_root="/", val_path=str(write_list(lists["val"][2], out / "val_list.txt")))
@@ -112,6 +116,7 @@ def build(resolved: Path):
     """PaddleSeg's ``SegBuilder`` for a resolved config (model, datasets, losses, optimizer)."""
     from paddleseg.cvlibs import Config, SegBuilder
 
+    register_seg()
     return SegBuilder(Config(str(resolved)))
 
 
