@@ -54,7 +54,7 @@ from .common import (
     print_problems,
     source_folders,
 )
-from .evaluate import _collect
+from .evaluate import collect_pairs
 
 
 def add_parser(sub) -> None:
@@ -119,7 +119,7 @@ def _one_model(args, model: str, gt, data: Path, images: List[Path]) -> ModelRun
             except RulesError as e:
                 raise CliError(f"{model}: {e}") from None
         decider.base = thr
-        paired, failed = _collect(inspector, gt, images, args.quiet, store, tables)
+        paired, failed = collect_pairs(inspector, gt, images, args.quiet, store, tables)
         elapsed = time.perf_counter() - t0
         speed = _speed(store, images, elapsed)
     finally:

@@ -87,7 +87,7 @@ def disagreement(gt: Result, pred: Result, thresholds: Thresholds,
     return pred.score if pred.class_id != gt.class_id else 0.0
 
 
-def _collect(inspector, gt, images, quiet: bool, store=None,
+def collect_pairs(inspector, gt, images, quiet: bool, store=None,
              tables: Optional[Dict[str, DefectTable]] = None) -> Tuple[Pairs, List[Problem]]:
     """The pairs (:func:`pair_with_ground_truth`) and (file, message) of images that failed to run.
 
@@ -197,7 +197,7 @@ def run(args: argparse.Namespace) -> int:
     store = runuse.open_run(args, data if data.is_dir() else data.parent, images, inspector.settings)
     tables: Dict[str, DefectTable] = {}
     try:
-        paired, failed = _collect(inspector, gt, images, args.quiet, store, tables)
+        paired, failed = collect_pairs(inspector, gt, images, args.quiet, store, tables)
         names = inspector.class_names or (store.class_names if store is not None else ())
         decision = _decision(decider, names, paired, tables) if paired.pairs else None
         ruleuse.save(decider, store)
