@@ -422,7 +422,7 @@ def test_full_disk_is_a_message_and_leaves_nothing(setup, monkeypatch):
     with store.open(folder, model) as run:
         run.put(Outcome(str(images[0]), result=seg_result(0)))
         before = sorted(f.name for f in (run.path / "masks").iterdir())
-        import inspectors.runs.run as store_module
+        import inspectors.runs.codec as store_module  # where the mask files are written
 
         calls = []
 

@@ -37,10 +37,8 @@ of readers, which never block (WAL).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
-import secrets
 import sqlite3
 import threading
 import time
@@ -49,20 +47,15 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
-from ..atomic import atomic_write_bytes
 from ..errors import InspectorError
 from ..results import (
-    ClassificationResult,
-    DetectionResult,
     Outcome,
     Result,
-    SegmentationResult,
     StageTimings,
     Thresholds,
-    defect_class_scores,
 )
 from ..rules import DefectTable, DefectTables, defect_table, pack_table, unpack_table
-from . import arrays, lock
+from . import arrays, codec, lock
 from .fingerprint import file_digest
 from .schema import ADDED_COLUMNS, ROW_COLUMNS, SCHEMA, connect
 from .types import (
@@ -371,37 +364,7 @@ class Run:
 
     def _encode(self, result: Result, rel: str, files: List[str]) -> Dict[str, Any]:
         self._check_names(result)
-        h, w = result.image_size
-        out: Dict[str, Any] = {"height": h, "width": w,
-                               "class_scores": defect_class_scores(result).astype(np.float32).tobytes(),
-                               "defects": pack_table(defect_table(result))}
-        if isinstance(result, DetectionResult):
-            table = np.concatenate([result.boxes, result.scores[:, None],
-                                    result.class_ids[:, None].astype(np.float32)], axis=1)
-            out.update(result=np.ascontiguousarray(table, np.float32).tobytes(),
-                       extra=json.dumps({"task": result.task}))
-        elif isinstance(result, ClassificationResult):
-            out.update(result=result.probabilities.astype(np.float32).tobytes(),
-                       extra=json.dumps({"task": result.task, "clean_ids": list(result.clean_ids)}))
-        elif isinstance(result, SegmentationResult):
-            key = hashlib.sha1(rel.encode("utf-8", "surrogateescape")).hexdigest()[:16]
-            stem = f"{key}-{secrets.token_hex(4)}"
-            label = f"{stem}.label.png"
-            atomic_write_bytes(self.path / MASKS / label, arrays.label_png(result.label_map))
-            files.append(label)
-            conf = None
-            if result.confidence is not None:
-                conf = f"{stem}.conf.png"
-                atomic_write_bytes(self.path / MASKS / conf, arrays.confidence_png(result.confidence))
-                files.append(conf)
-            hist = arrays.class_histograms(result.label_map, result.confidence, len(result.class_names))
-            out.update(label_file=label, conf_file=conf, histogram=arrays.pack_histograms(hist),
-                       extra=json.dumps({"task": result.task, "background_id": result.background_id,
-                                         "ignore_index": result.ignore_index,
-                                         "dtype": str(result.label_map.dtype)}))
-        else:
-            raise TypeError(f"not a result: {type(result).__name__}")
-        return out
+        return codec.encode(result, rel, self.path / MASKS, files)
 
     def __contains__(self, rel: str) -> bool:
         with self._tx() as con:
@@ -441,31 +404,8 @@ class Run:
         path = self.path_of(rel)
         if status == "error":
             return Outcome(path, error=error or "error", timings=timings)
-        names = self.class_names
-        ex = json.loads(extra or "{}")
-        task = ex.get("task")
-        result: Result
-        if task == "segmentation":
-            if not label:
-                raise RunCorruptError(f"run {self.run_id}: the row of {rel} names no label map file")
-            lm = arrays.decode_png(self._read_file(label, rel), f"mask {label} of {rel}")
-            c = None
-            if conf:
-                c = arrays.dequantize(arrays.decode_png(self._read_file(conf, rel), f"mask {conf} of {rel}"))
-            dtype = ex.get("dtype")
-            if dtype and dtype != str(lm.dtype):
-                lm = lm.astype(dtype)
-            result = SegmentationResult(lm, names, c, int(ex.get("background_id", 0)),
-                                        int(ex.get("ignore_index", 255)))
-        elif task == "classification":
-            result = ClassificationResult(np.frombuffer(blob, np.float32).copy(), names, (h, w),
-                                          tuple(ex.get("clean_ids", ())) if "clean_ids" in ex else None)
-        elif task == "detection":
-            table = np.frombuffer(blob or b"", np.float32).reshape(-1, 6)
-            result = DetectionResult(table[:, :4].copy(), table[:, 4].copy(),
-                                     table[:, 5].astype(np.int32), names, (h, w))
-        else:
-            raise RunCorruptError(f"run {self.run_id}: the row of {rel} has an unknown result kind {task!r}")
+        result = codec.decode(json.loads(extra or "{}"), blob, (h, w), label, conf, self.class_names,
+                              lambda name: self._read_file(name, rel), f"run {self.run_id}: the row of {rel}")
         return Outcome(path, result=result, timings=timings)
 
     def _has_column(self, name: str) -> bool:
