@@ -2,7 +2,8 @@
 sorting, and operator verdicts persisted in a review file."""
 
 from .review import REVIEW_FILE, ReviewBook, Verdict, is_inside, work_dir_for
-from .store import Filter, ImageState, ResultsStore
+from .states import Filter, ImageState
+from .store import ResultsStore
 from .summary import Summary, summarize
 
 __all__ = [

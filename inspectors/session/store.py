@@ -15,7 +15,6 @@ import collections
 import os
 import threading
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
@@ -35,6 +34,7 @@ from ..rules import (
     defect_table,
 )
 from .decisions import ModelDecisions, combined, rules_for_model, scores_table
+from .states import _ERROR, _NG, _NO, _OK, _REVIEW, _STATES, Filter, ImageState
 from .summary import Summary, summarize
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -43,30 +43,6 @@ GroundTruthFn = Callable[[str], Optional[bool]]
 #: ``path -> Outcome | None``: reads a stored outcome back (e.g. from a run on disk).
 LoaderFn = Callable[[str], Optional[Outcome]]
 CACHE_SIZE = 16
-
-
-class ImageState(str, Enum):
-    """An image's state in the list: the model's verdict (the decision rules), or why none."""
-
-    NG = "NG"
-    REVIEW = "REVIEW"
-    OK = "OK"
-    NO_RESULT = "no result"
-    STALE = "changed since inspected"  # a stored result whose image file changed: re-run
-    ERROR = "error"
-    DEFECT = "NG"  # the names before the review band: NG is "flagged"
-    CLEAN = "OK"
-
-
-class Filter(str, Enum):
-    ALL = "all"
-    FLAGGED = "NG"
-    REVIEW = "REVIEW"
-    OK = "OK"
-    DISAGREE = "ground-truth disagreement"
-    ERRORS = "errors"
-    NO_RESULT = "not inspected"
-    MODELS_DISAGREE = "models disagree"  # two models' results differ (see set_disagreement)  # changed images included: their results are not shown
 
 
 @dataclass
@@ -81,11 +57,6 @@ class _Entry:
     @property
     def models(self) -> List[str]:
         return list(dict.fromkeys([*self.summaries, *self.errors]))
-
-
-# state codes of the per-row array (ImageState by index)
-_NO, _OK, _ERROR, _REVIEW, _NG = 0, 1, 2, 3, 4
-_STATES = (ImageState.NO_RESULT, ImageState.OK, ImageState.ERROR, ImageState.REVIEW, ImageState.NG)
 
 
 class ResultsStore:
