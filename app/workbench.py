@@ -249,7 +249,7 @@ class Workbench(EventedModel):
         """``result``'s decision by ``model_id``'s own rules (None when they cannot apply: said)."""
         rules, thresholds, review = self.settings_of(model_id)
         try:
-            return self.store.decide_at(model_id, result, rules, thresholds, review)
+            return self.store.decide_at(result, rules, thresholds, review)
         except InspectorError as e:
             self.problem.emit("rules", str(self.folder or ""), str(e))
             return None

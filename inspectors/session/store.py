@@ -438,9 +438,9 @@ class ResultsStore:
             d = ModelDecisions(0, names)
         return decide_result(result, d.bound(self.rules, self.thresholds, self.review_from))
 
-    def decide_at(self, model: str, result: Result, rules: Rules, thresholds: Thresholds,
+    def decide_at(self, result: Result, rules: Rules, thresholds: Thresholds,
                   review_from: Optional[float] = None) -> Decision:
-        """:meth:`decide` at ``model``'s own settings rather than the list's (a model
+        """:meth:`decide` at a model's own settings rather than the list's (a model
         beside the one shown: the compare view)."""
         names = tuple(result.class_names)
         return decide_result(result, bind(rules_for_model(rules, names), names, thresholds, review_from))
