@@ -208,8 +208,8 @@ def test_the_app_and_predict_on_the_same_folder_at_once(qtbot, make_window, seg_
                             stderr=subprocess.PIPE, text=True)
     try:
         qtbot.waitUntil(lambda: proc.poll() is not None or _rows(work) >= 20, timeout=RUN_TIMEOUT)
+        proc.send_signal(signal.SIGSTOP)  # holding the run's lock, mid-way (frozen, then asked)
         assert proc.poll() is None, "predict ended before it could be stopped: " + proc.communicate()[1]
-        proc.send_signal(signal.SIGSTOP)  # holding the run's lock, mid-way
         again = make_window()
         model = _load(qtbot, again, seg_model)
         _open(qtbot, again, src)

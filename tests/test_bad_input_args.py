@@ -187,11 +187,16 @@ def test_predict_interrupted_leaves_nothing_half_written(tmp_path, sig, code):
     staging = []
     while time.monotonic() < deadline and proc.poll() is None:  # wait for results to be written
         staging = [p for p in tmp_path.iterdir() if p.name.startswith(".out.partial-")]
-        if staging and len(list(staging[0].glob("*.json"))) >= 5:
+        if staging and any(staging[0].glob("*.json")):
             break
-        time.sleep(0.1)
+        time.sleep(0.005)
+    # Freeze it before asking whether it still runs: a fast machine could otherwise finish the
+    # run between that question and the signal (the signal is then never sent). A stopped
+    # process gets the signal when it continues, wherever in the run it was frozen.
+    os.kill(proc.pid, signal.SIGSTOP)
     assert staging and proc.poll() is None, "the run did not start writing"
     proc.send_signal(sig)
+    os.kill(proc.pid, signal.SIGCONT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == code, err
     assert "nothing half-written" in err
