@@ -58,6 +58,15 @@ def plan(names: Optional[Sequence[str]] = None,
             for n in names for s in (strengths.get(n) or perturbation(n).sweep)]
 
 
+def parse_setting(text: str) -> Setting:
+    """``"blur:1.5"`` -> the setting (ValueError naming the item when it is not one)."""
+    name, _, strength = str(text).partition(":")
+    try:
+        return Setting(perturbation(name).name, float(strength))
+    except ValueError as e:
+        raise ValueError(f"{text!r}: expected name:strength, e.g. blur:1.5 ({e})") from None
+
+
 def image_seed(seed: int, path: str) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(str(path).encode("utf-8"))])
 

@@ -88,5 +88,5 @@ def test_cls_fine_tune_starts_from_a_bundled_export():
     x = preprocessor(128)(im)[0][None].astype(np.float32)
     mine = F.softmax(net(paddle.to_tensor(x)), axis=-1).numpy()[0]
     np.testing.assert_allclose(mine, inspector.predict(im).probabilities, atol=1e-5)
-    with pytest.raises(TrainingError, match="not a resnet_small export with 5 classes"):
+    with pytest.raises(TrainingError, match="not an export of a resnet_small with 5 classes"):
         weights_from_export(model_dir, "resnet_small", 5)

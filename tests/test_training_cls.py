@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import yaml
 
-from inspectors.tooling.training import TrainingDataError
+from inspectors.tooling.training import TrainingDataError, TrainingError
 
 NAMES = ["hstripe", "vstripe", "blob"]
 
@@ -165,3 +165,49 @@ def test_train_command_exports_with_model_card(tmp_path: Path) -> None:
     card = (export / "MODEL_CARD.md").read_text()
     assert "top-1 accuracy" in card and "python main.py train cls --config" in card
     assert abs(state["val_metrics"]["accuracy"] - state["best_acc"]) < 1e-6
+
+
+def test_selection_prefers_the_weights_that_meet_every_target() -> None:
+    from inspectors.tooling.training.classification import Selection
+
+    sel = Selection.from_dict({"under": ["blur:1.5", "noise:8"], "clean": 0.99, "perturbed": 0.98})
+    sharp_but_fragile = sel.score(0.9967, [0.9700, 0.9900])  # worst margin: 0.97 - 0.98
+    meets_all = sel.score(0.9900, [0.9800, 0.9833])  # worst margin: 0
+    assert meets_all > sharp_but_fragile
+    assert meets_all == (0.0, 0.99)
+    assert sel.score(0.995, [0.985, 0.99]) > meets_all  # margins 0.005 / 0.005 / 0.01
+    for bad, why in (({"under": []}, "lists no perturbation"), ({"under": ["blurr:1"]}, "blurr"),
+                     ({"under": ["blur"]}, "name:strength")):
+        with pytest.raises(TrainingError, match=why):
+            Selection.from_dict(bad)
+
+
+def test_selection_keeps_the_best_epoch_and_its_figures_are_the_engines(tmp_path: Path) -> None:
+    """Per-epoch accuracies under a fixed perturbation, measured in training, equal what the
+    engine measures on the export of the kept weights with the same perturbation installed."""
+    from inspectors.engine import Inspector
+    from inspectors.perturb import PERTURBATIONS
+    from inspectors.robustness import image_seed
+    from inspectors.tooling.training.classification import train_classification
+
+    data = make_set(tmp_path / "data")
+    select = {"under": ["blur:1.5", "noise:30"], "clean": 0.9, "perturbed": 0.8}
+    state = train_classification(make_config(tmp_path, data, epochs=3, select=select))
+    labels = {"blur 1.5 px sigma": ("blur", 1.5), "noise 30 grey levels sigma": ("noise", 30.0)}
+    rows = state["history"]
+    assert all(f"val_acc {label}" in r for r in rows for label in labels)
+
+    def score(r):  # the rule, written out: the largest worst margin, then the clean accuracy
+        margins = [r["val_acc"] - 0.9] + [r[f"val_acc {label}"] - 0.8 for label in labels]
+        return (round(min(margins), 9), r["val_acc"])
+
+    best = max(rows, key=score)  # max keeps the first of equals, as training does
+    assert state["best_epoch"] == best["epoch"]
+    inspector = Inspector.from_path(tmp_path / "export")
+    val = [line.rsplit(None, 1) for line in (data / "val_list.txt").read_text().splitlines()]
+    for label, (name, strength) in labels.items():
+        p = PERTURBATIONS[name]
+        inspector.image_hook = lambda im, path, p=p, s=strength: p.apply(im, s, image_seed(0, path))
+        outcomes = list(inspector.run([data / rel for rel, _ in val]))
+        hits = [int(np.argmax(o.result.probabilities)) == int(y) for o, (_, y) in zip(outcomes, val)]
+        assert np.mean(hits) == pytest.approx(best[f"val_acc {label}"]), label

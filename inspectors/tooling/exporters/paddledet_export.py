@@ -30,7 +30,7 @@ import copy
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any, Dict, Iterator, Optional, Sequence
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 import ppdet  # noqa: F401  - before paddle: zlib segfault otherwise (ENVIRONMENT.md)
 
@@ -157,9 +157,23 @@ def _snapshot(value: Any) -> Any:
     return value
 
 
+def _init_defaults(entries: Iterable[Any]) -> List[Tuple[Any, Tuple]]:
+    """Copies of the default arguments of every registered module's ``__init__``: some
+    change theirs in place (LCPAN appends to its ``spatial_scales=[...]`` default, so a
+    second PicoDet built in one process gets a neck with one scale too many)."""
+    out = []
+    for entry in entries:
+        cls = getattr(getattr(entry, "pymodule", None), str(getattr(entry, "name", "")), None)
+        init = getattr(cls, "__init__", None)
+        if getattr(init, "__defaults__", None):
+            out.append((init, _snapshot(init.__defaults__)))
+    return out
+
+
 @contextlib.contextmanager
 def ppdet_config_scope() -> Iterator[None]:
-    """Undo ``load_config``'s merge into ppdet's process-wide ``global_config`` on exit.
+    """Undo ``load_config``'s merge into ppdet's process-wide ``global_config`` on exit,
+    and any change a build made to a module's default arguments.
 
     Without this, keys of one config (e.g. ``dcn_v2_stages``) leak into the next one.
     """
@@ -170,9 +184,12 @@ def ppdet_config_scope() -> Iterator[None]:
     for key, value in global_config.items():
         items = {k: _snapshot(v) for k, v in dict.items(value)} if isinstance(value, SchemaDict) else None
         saved[key] = (value, items)
+    defaults = _init_defaults(global_config.values())
     try:
         yield
     finally:
+        for init, values in defaults:
+            init.__defaults__ = values
         for key in [k for k in global_config if k not in saved]:
             del global_config[key]
         for key, (value, items) in saved.items():

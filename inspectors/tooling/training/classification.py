@@ -14,11 +14,13 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from ...outdir import StagedFolder
+from ...perturb import PERTURBATIONS
+from ...robustness import Setting, image_seed, parse_setting
 from .cls_data import Batches, ImageCache, load_samples, preprocessor
 from .common import (
     RunLog,
@@ -33,6 +35,33 @@ from .common import (
     save_atomic,
     save_state,
 )
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which epoch's weights are kept: the one whose worst margin over the targets is the
+    largest (clean accuracy - ``clean``, and each perturbed accuracy - ``perturbed``), ties
+    to the higher clean accuracy. Without it, the best clean accuracy is kept."""
+
+    under: Tuple[Setting, ...]
+    clean: float
+    perturbed: float
+
+    @classmethod
+    def from_dict(cls, cfg: Dict[str, Any]) -> Selection:
+        try:
+            under = tuple(parse_setting(t) for t in cfg.get("under") or ())
+            clean, perturbed = float(cfg.get("clean", 0.0)), float(cfg.get("perturbed", 0.0))
+        except (TypeError, ValueError) as e:
+            raise TrainingError(f"train.select: {e}") from None
+        if not under:
+            raise TrainingError("train.select: 'under' lists no perturbation (e.g. [blur:1.5, noise:8])")
+        return cls(under, clean, perturbed)
+
+    def score(self, clean: float, perturbed: Sequence[float]) -> Tuple[float, float]:
+        """Larger is better: (worst margin, clean accuracy)."""
+        margins = [clean - self.clean, *(a - self.perturbed for a in perturbed)]
+        return (round(min(margins), 9), clean)
 
 
 @dataclass
@@ -60,6 +89,9 @@ class ClsConfig:
     output: Path = Path("output/cls")
     export_dir: Optional[Path] = None
     max_steps: Optional[int] = None  # stop early (tests)
+    # keep the weights that best meet accuracy targets clean and under fixed perturbations
+    # (``train: select: {under: [blur:1.5, ...], clean: 0.99, perturbed: 0.98}``)
+    select: Optional[Selection] = None
 
     @classmethod
     def from_yaml(cls, path: Path | str, **overrides: Any) -> ClsConfig:
@@ -96,6 +128,8 @@ class ClsConfig:
                 kw[key] = float(train[key])
         if perturb:
             kw["augment"]["perturb"] = perturb
+        if train.get("select"):
+            kw["select"] = Selection.from_dict(train["select"])
         kw.update(overrides)
         return cls(**kw)
 
@@ -111,6 +145,12 @@ def _predict(model, batches: Batches) -> np.ndarray:
         for x, _ in batches.epoch(0):
             out.append(F.softmax(model(paddle.to_tensor(x)), axis=-1).numpy())
     return np.concatenate(out)
+
+
+def _fixed(setting: Setting) -> Callable[[np.ndarray, Path], np.ndarray]:
+    """The hook applying one perturbation, noise seeded per image as the sweep seeds it."""
+    p, s = PERTURBATIONS[setting.name], setting.strength
+    return lambda im, path: p.apply(im, s, image_seed(0, str(path)))
 
 
 def evaluate_probs(probs: np.ndarray, labels: Sequence[int], names: Sequence[str]) -> Dict[str, Any]:
@@ -149,6 +189,11 @@ class ClassificationTrainer:
         self.train_batches = Batches(self.train_rows, cache, pre, cfg.batch_size, True,
                                      cfg.seed, cfg.augment)
         self.val_batches = Batches(self.val_rows, cache, pre, cfg.batch_size, False)
+        self.perturbed_val = {  # label -> the validation images under that fixed perturbation
+            PERTURBATIONS[st.name].label(st.strength): Batches(
+                self.val_rows, cache, pre, cfg.batch_size, False, hook=_fixed(st))
+            for st in (cfg.select.under if cfg.select else ())
+        }
         if len(self.train_batches) == 0:
             raise TrainingError("the training list has no full batch")
         paddle.seed(cfg.seed)
@@ -220,8 +265,14 @@ class ClassificationTrainer:
                 row["val_acc"] = metrics["accuracy"]
                 row["val_pred_classes"] = int(len(set(np.argmax(probs, 1).tolist())))
                 self.log.scalar("val/accuracy", metrics["accuracy"], epoch)
-                if metrics["accuracy"] > state["best_acc"]:
+                under = self._perturbed_accuracies()
+                row.update({f"val_acc {label}": acc for label, acc in under.items()})
+                score = (list(cfg.select.score(metrics["accuracy"], list(under.values())))
+                         if cfg.select else [metrics["accuracy"]])
+                if state.get("best_score") is None or score > state["best_score"]:
                     state["best_acc"], state["best_epoch"] = metrics["accuracy"], epoch
+                    state["best_score"] = score
+                    metrics["under"] = under
                     save_atomic(self.model.state_dict(), self.out / "best.pdparams")
                     (self.out / "best_metrics.json").write_text(
                         json.dumps(metrics, indent=1, default=float))
@@ -238,6 +289,11 @@ class ClassificationTrainer:
                 break
         self.log.close()
         return state
+
+    def _perturbed_accuracies(self) -> Dict[str, float]:
+        labels = [r[1] for r in self.val_rows]
+        return {label: float(np.mean(np.argmax(_predict(self.model, batches), 1) == labels))
+                for label, batches in self.perturbed_val.items()}
 
     def load_best(self) -> None:
         import paddle

@@ -5,7 +5,7 @@ training augmentation, and the exact inference preprocessing of the export."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
@@ -120,8 +120,11 @@ class Batches:
     def __init__(
         self, rows: List[Tuple[Path, int]], cache: ImageCache, pre: Preprocessor,
         batch_size: int, train: bool, seed: int = 0, aug: Optional[Dict] = None,
+        hook: Optional[Callable[[np.ndarray, Path], np.ndarray]] = None,
     ) -> None:
-        self.rows, self.cache, self.pre = rows, cache, pre
+        """``hook(image, path)``: applied to every decoded image (a fixed perturbation
+        for validation under line drift), before augmentation and preprocessing."""
+        self.rows, self.cache, self.pre, self.hook = rows, cache, pre, hook
         self.batch_size, self.train, self.aug = batch_size, train, dict(aug or {})
         if self.aug.get("perturb"):
             try:
@@ -146,6 +149,8 @@ class Batches:
             for i in idx:
                 path, label = self.rows[i]
                 im = self.cache.get(path)
+                if self.hook is not None:
+                    im = self.hook(im, path)
                 if self.train:
                     im = augment(im, rng, **self.aug)
                 xs.append(self.pre(im)[0])

@@ -134,33 +134,9 @@ def build_classifier(arch: str, num_classes: int) -> nn.Layer:
 
 
 def weights_from_export(model_dir, arch: str, num_classes: int) -> dict:
-    """The dygraph state dict (structural names) of a classifier this project exported
-    (``inference.pdmodel`` / ``.pdiparams`` of ``arch``): a bundled model becomes the start
-    of a fine-tune. The export keeps Paddle's creation-order names (``conv2d_3.w_0``); a
-    network built afresh under a clean name scope has the same ones, which map them back."""
-    import numpy as np
+    """The dygraph state dict of a classifier this project exported (``arch`` with
+    ``num_classes``): a bundled model becomes the start of a fine-tune."""
+    from .from_export import export_weights
 
-    from .common import TrainingError
-
-    prefix = str(Path(model_dir) / "inference")
-    paddle.enable_static()  # the static program keeps the export's own variable names
-    try:
-        scope = paddle.static.Scope()
-        with paddle.static.scope_guard(scope):
-            prog, _, _ = paddle.static.load_inference_model(prefix, paddle.static.Executor(paddle.CPUPlace()))
-            by_name = {v.name: np.array(scope.find_var(v.name).get_tensor()) for v in prog.list_vars()
-                       if v.persistable and scope.find_var(v.name) is not None and v.name not in ("feed", "fetch")}
-    except Exception as e:  # noqa: BLE001 - any unreadable export is the user's input
-        raise TrainingError(f"{model_dir}: not a loadable Paddle export ({e})") from None
-    finally:
-        paddle.disable_static()
-    with paddle.utils.unique_name.guard():
-        ref = build_classifier(arch, num_classes)
-    out = {}
-    for key, v in ref.state_dict().items():
-        src = by_name.get(v.name)
-        if src is None or list(src.shape) != list(v.shape):
-            raise TrainingError(f"{model_dir} is not a {arch} export with {num_classes} classes "
-                                f"({key} / {v.name} missing or of another shape)")
-        out[key] = src
-    return out
+    return export_weights(Path(model_dir), lambda: build_classifier(arch, num_classes),
+                          f"a {arch} with {num_classes} classes")

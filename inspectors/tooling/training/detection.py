@@ -39,6 +39,7 @@ from .common import (
     resolve,
     save_state,
 )
+from .from_export import export_weights, is_export
 from .perturb_ops import DEFAULT_P, add_det_op, recipe_items, register_det
 
 _DATASETS = ("TrainDataset", "EvalDataset")
@@ -135,10 +136,22 @@ def _pretrained_path(cfg: Any, pretrained: Optional[Path], base: Path) -> Option
         raise TrainingError(f"pretrain_weights {value} is a URL and nothing is downloaded here: "
                             "fetch it yourself and pass --pretrained FILE.pdparams")
     path = resolve(base, value)
-    if not path.is_file():
+    if not (path.is_file() or is_export(path)):
         raise TrainingError(f"pretrain_weights {path} not found (see the config's comments for "
                             "the command that makes it, or pass --pretrained)")
     return path
+
+
+def _export_start(weights: Path, cfg: Any) -> Dict[str, Any]:
+    """The weights of an exported detector (a bundled model) as this recipe's network. Read
+    before the trainer builds its own: ppdet's ``create`` writes into the global config it
+    reads (a second build in the same scope gets other channel counts)."""
+    from ppdet.core.workspace import create
+
+    from ..exporters.paddledet_export import ppdet_config_scope
+
+    with ppdet_config_scope():
+        return export_weights(weights, lambda: create(cfg.architecture), f"this recipe's {cfg.architecture}")
 
 
 def _loss_recorder(sink: List[float]):
@@ -255,6 +268,7 @@ def _train(config: Path, prep: Dict[str, Any], resume: bool, pretrained: Optiona
     paddle.seed(seed)
     np.random.seed(seed)  # ppdet's augmentations draw from numpy and random
     random.seed(seed)
+    start = None if resume or not is_export(weights) else _export_start(weights, cfg)
     trainer = Trainer(cfg, mode="train")
     sink: List[float] = []
     trainer.register_callbacks([_loss_recorder(sink)(trainer)])
@@ -272,6 +286,9 @@ def _train(config: Path, prep: Dict[str, Any], resume: bool, pretrained: Optiona
         state["epoch"] = last + 1
         state["history"] = [h for h in state["history"] if h["epoch"] <= state["epoch"]]
         log.say(f"resumed after epoch {state['epoch']} (best mAP {state['best_metric']:.4f})")
+    elif start is not None:
+        trainer.model.set_state_dict(start)
+        log.say(f"pretrained: the weights of the export {weights}")
     elif weights is not None:
         load_matching_weights(trainer.model, weights)
     val_list, val_root = prep["val_list"], prep["val_root"]

@@ -38,6 +38,7 @@ from .common import (
     resolve,
     save_state,
 )
+from .from_export import export_weights, is_export
 from .perturb_ops import DEFAULT_P, add_seg_transform, recipe_items, register_seg
 from .seg_data import check_seg_list, select_defect_free, write_list
 from .seg_utils import export_model, latest_iter, prune, resume_dir_for, wrap_losses
@@ -139,7 +140,11 @@ def train_segmentation(
     builder = build(prep["config"])
     paddle.seed(int(extra.get("seed", 0)))
     model = builder.model
-    if pretrained is not None:
+    if is_export(pretrained):  # a bundled / exported segmenter: continue from its weights
+        model.set_state_dict(export_weights(pretrained, lambda: build(prep["config"]).model,
+                                            f"this recipe's {cfg['model']['type']}"))
+        log.say(f"pretrained: every weight of the export {pretrained}")
+    elif pretrained is not None:
         seg_utils.load_pretrained_model(model, str(pretrained))
     optimizer, losses, train_ds = builder.optimizer, builder.loss, builder.train_dataset
     sink: List[float] = []
