@@ -29,8 +29,8 @@ def add_parser(sub) -> None:
     p.add_argument("task", choices=TASKS, help="cls (paddle.vision), seg (paddleseg), det (paddledet)")
     p.add_argument("--config", required=True, help="recipe YAML file")
     p.add_argument("--resume", action="store_true", help="continue from the output folder's checkpoint")
-    p.add_argument("--pretrained", default=None, help="local weights (.pdparams) to start from; cls: also an exported "
-                   "model folder of the same architecture (e.g. models/neu_cls_resnet_small)")
+    p.add_argument("--pretrained", default=None, help="local weights (.pdparams) to start from, or an exported "
+                   "model folder of the recipe's network to continue from (e.g. models/neu_det_picodet_s)")
     p.add_argument("--vdl", action="store_true", help="write VisualDL logs to OUTPUT/vdl")
     p.add_argument("--no-export", action="store_true", help="train only; do not export at the end")
     p.add_argument("--output", default=None, help="override the config's checkpoint folder")
@@ -70,8 +70,7 @@ def run(args: argparse.Namespace) -> int:
     if not config.is_file():
         raise CliError(f"--config {config} not found")
     check_recipe(config)
-    if args.pretrained and not (Path(args.pretrained).is_file()
-                                or (args.task == "cls" and Path(args.pretrained).is_dir())):
+    if args.pretrained and not (Path(args.pretrained).is_file() or Path(args.pretrained).is_dir()):
         raise CliError(f"--pretrained {args.pretrained} not found")
     if args.threads is not None:
         if args.threads < 1:

@@ -177,7 +177,7 @@ class ClassificationTrainer:
 
         from .cls_models import build_classifier
 
-        self.cfg = cfg
+        self.cfg, self.pretrained = cfg, pretrained
         self.train_rows, names = load_samples(cfg.train_list, cfg.root, cfg.class_names)
         self.val_rows, _ = load_samples(cfg.val_list, cfg.root, names)
         self.names = names

@@ -39,6 +39,15 @@ def _reproduce(task: str, config_path: Path, export_dir: Path, data_root: Path) 
             "--out out/eval/" + Path(export_dir).name)
 
 
+def _start(pretrained: Optional[str], checkpoint: str) -> str:
+    """Where training started: an export (a fine-tune), a checkpoint, or nothing."""
+    if not pretrained:
+        return "from scratch (no pretrained weights available offline)"
+    if Path(pretrained).is_dir():
+        return f"continued from the weights of the export `{_rel(Path(pretrained))}`"
+    return f"{checkpoint} `{_rel(Path(pretrained))}`"
+
+
 def finalize_classifier(trainer, state: Dict[str, Any], export_dir: Path, config_path: Path,
                         notes: Optional[List[str]] = None) -> Dict[str, Any]:
     """Evaluate ``export_dir`` on the trainer's val list and write MODEL_CARD.md."""
@@ -52,12 +61,17 @@ def finalize_classifier(trainer, state: Dict[str, Any], export_dir: Path, config
             f"(`{cfg.train_list.name}`, ~{per_class} per class) and {len(trainer.val_rows)} "
             f"validation images (`{cfg.val_list.name}`), classes {', '.join(trainer.names)}. "
             "8-bit gray BMP read as 3 identical channels (as the suites read it).")
-    recipe = (f"`{cfg.arch}` trained from scratch (no pretrained weights available offline) at "
+    pretrained = getattr(trainer, "pretrained", None)
+    keep = ("best validation accuracy kept" if cfg.select is None else
+            "kept: the epoch with the largest worst margin over the targets (clean >= "
+            f"{cfg.select.clean:.0%}, >= {cfg.select.perturbed:.0%} under "
+            f"{', '.join(f'{s.name} {s.strength:g}' for s in cfg.select.under)})")
+    recipe = (f"`{cfg.arch}` {_start(str(pretrained) if pretrained else None, 'initialised from')} at "
               f"{cfg.image_size}x{cfg.image_size} (resize short side {cfg.resize_short or cfg.image_size}, "
               f"centre crop, ImageNet mean/std); augmentation {cfg.augment}; SGD momentum "
               f"{cfg.momentum} (Nesterov), lr {cfg.lr} with {cfg.warmup_epochs} warm-up epochs and "
               f"cosine decay, weight decay {cfg.weight_decay}, label smoothing {cfg.label_smoothing}, "
-              f"batch {cfg.batch_size}, {cfg.epochs} epochs; best validation accuracy kept "
+              f"batch {cfg.batch_size}, {cfg.epochs} epochs; {keep} "
               f"(epoch {state.get('best_epoch')}). Exported in the PaddleClas layout "
               "(inference.pdmodel/.pdiparams + inference.yml, softmax appended).")
     reproduce = _reproduce("cls", config_path, export_dir, cfg.root)
@@ -84,7 +98,8 @@ def finalize_segmenter(state: Dict[str, Any], export_dir: Path, config_path: Pat
             f"(all defective ones + {state.get('defect_free_used')} defect-free), "
             f"{len(gt)} validation images (`{Path(val_list).name}`, all of them, defect-free "
             f"included); classes {', '.join(names)}.")
-    recipe = (f"PaddleSeg `{cfg['model']['type']}` from scratch, batch {cfg['batch_size']}, "
+    start = _start(state.get("pretrained"), "initialised from")
+    recipe = (f"PaddleSeg `{cfg['model']['type']}` {start}, batch {cfg['batch_size']}, "
               f"{state.get('iter')} iterations (best at {state.get('best_iter')}), "
               f"transforms {train_tf}, loss {loss}, optimizer {cfg['optimizer']}, "
               f"lr {cfg['lr_scheduler']}. Exported with PaddleSeg's layout "
@@ -113,8 +128,7 @@ def finalize_detector(state: Dict[str, Any], export_dir: Path, config_path: Path
              "deploy tools use it as their drawing threshold."]
     data = (f"`{_rel(data_root)}`: {state.get('train_images')} training images, "
             f"{len(gt)} validation images (`{Path(val_list).name}`); classes {', '.join(names)}.")
-    start = (f"backbone initialised from `{_rel(Path(state['pretrained']))}`"
-             if state.get("pretrained") else "from scratch (no pretrained weights available offline)")
+    start = _start(state.get("pretrained"), "backbone initialised from")
     text = (f"PaddleDetection `{recipe.get('architecture')}`, {start}; batch "
             f"{recipe.get('batch_size')}, base lr {recipe.get('base_lr')}, {state.get('epoch')} epochs "
             f"(best at {state.get('best_epoch')}); train transforms {recipe.get('sample_transforms')} + "

@@ -155,7 +155,8 @@ def train_segmentation(
     state: Dict[str, Any] = {"iter": 0, "best_metric": -1.0, "best_iter": 0, "history": [],
                              "train_seconds": 0.0, "best_metric_name": "val_miou",
                              "train_images": prep["train_images"],
-                             "defect_free_used": prep["defect_free_used"]}
+                             "defect_free_used": prep["defect_free_used"],
+                             "pretrained": str(pretrained) if pretrained is not None else None}
     resume_dir = None
     if resume:
         resume_dir, old = latest_iter(out), load_state(out)
