@@ -174,8 +174,10 @@ def test_selection_prefers_the_weights_that_meet_every_target() -> None:
     sharp_but_fragile = sel.score(0.9967, [0.9700, 0.9900])  # worst margin: 0.97 - 0.98
     meets_all = sel.score(0.9900, [0.9800, 0.9833])  # worst margin: 0
     assert meets_all > sharp_but_fragile
-    assert meets_all == (0.0, 0.99)
+    assert meets_all == pytest.approx((0.0, 0.0, 0.0033))
     assert sel.score(0.995, [0.985, 0.99]) > meets_all  # margins 0.005 / 0.005 / 0.01
+    # equal worst margins: the next worst decides (0.99 clean with 0.9833 / 0.9867 beats 0.98 / 0.99)
+    assert sel.score(0.99, [0.9833, 0.9867]) > sel.score(0.99, [0.98, 0.99])
     for bad, why in (({"under": []}, "lists no perturbation"), ({"under": ["blurr:1"]}, "blurr"),
                      ({"under": ["blur"]}, "name:strength")):
         with pytest.raises(TrainingError, match=why):
@@ -197,9 +199,9 @@ def test_selection_keeps_the_best_epoch_and_its_figures_are_the_engines(tmp_path
     rows = state["history"]
     assert all(f"val_acc {label}" in r for r in rows for label in labels)
 
-    def score(r):  # the rule, written out: the largest worst margin, then the clean accuracy
+    def score(r):  # the rule, written out: the largest worst margin, then the next worst, ...
         margins = [r["val_acc"] - 0.9] + [r[f"val_acc {label}"] - 0.8 for label in labels]
-        return (round(min(margins), 9), r["val_acc"])
+        return sorted(round(m, 9) for m in margins)
 
     best = max(rows, key=score)  # max keeps the first of equals, as training does
     assert state["best_epoch"] == best["epoch"]

@@ -41,7 +41,8 @@ from .common import (
 class Selection:
     """Which epoch's weights are kept: the one whose worst margin over the targets is the
     largest (clean accuracy - ``clean``, and each perturbed accuracy - ``perturbed``), ties
-    to the higher clean accuracy. Without it, the best clean accuracy is kept."""
+    to the larger next-worst margin, and so on (300 images make ties common). Without it,
+    the best clean accuracy is kept."""
 
     under: Tuple[Setting, ...]
     clean: float
@@ -58,10 +59,9 @@ class Selection:
             raise TrainingError("train.select: 'under' lists no perturbation (e.g. [blur:1.5, noise:8])")
         return cls(under, clean, perturbed)
 
-    def score(self, clean: float, perturbed: Sequence[float]) -> Tuple[float, float]:
-        """Larger is better: (worst margin, clean accuracy)."""
-        margins = [clean - self.clean, *(a - self.perturbed for a in perturbed)]
-        return (round(min(margins), 9), clean)
+    def score(self, clean: float, perturbed: Sequence[float]) -> Tuple[float, ...]:
+        """Larger is better: the margins, worst first."""
+        return tuple(sorted(round(m, 9) for m in (clean - self.clean, *(a - self.perturbed for a in perturbed))))
 
 
 @dataclass

@@ -32,9 +32,12 @@ def set_draw_threshold(infer_cfg: Path, threshold: float) -> None:
     os.replace(tmp, infer_cfg)
 
 
-def _reproduce(task: str, config_path: Path, export_dir: Path, data_root: Path) -> str:
-    """The two commands a model card gives: train the recipe, evaluate the export."""
-    return (f"python main.py train {task} --config {_rel(config_path)}\n"
+def _reproduce(task: str, config_path: Path, export_dir: Path, data_root: Path,
+               pretrained: Optional[str] = None) -> str:
+    """The two commands a model card gives: train the recipe (from the export it continued,
+    if any), evaluate the export."""
+    start = f" --pretrained {_rel(Path(pretrained))}" if pretrained and Path(pretrained).is_dir() else ""
+    return (f"python main.py train {task} --config {_rel(config_path)}{start}\n"
             f"python main.py evaluate --model {_rel(export_dir)} --data {_rel(data_root)} "
             "--out out/eval/" + Path(export_dir).name)
 
@@ -74,7 +77,7 @@ def finalize_classifier(trainer, state: Dict[str, Any], export_dir: Path, config
               f"batch {cfg.batch_size}, {cfg.epochs} epochs; {keep} "
               f"(epoch {state.get('best_epoch')}). Exported in the PaddleClas layout "
               "(inference.pdmodel/.pdiparams + inference.yml, softmax appended).")
-    reproduce = _reproduce("cls", config_path, export_dir, cfg.root)
+    reproduce = _reproduce("cls", config_path, export_dir, cfg.root, str(pretrained) if pretrained else None)
     write_model_card(export_dir, title=f"{cfg.model_name}: NEU-CLS surface-defect classifier",
                      task="classification", data=data, recipe=recipe,
                      config_path=_rel(config_path), train_seconds=state.get("train_seconds", 0.0),
@@ -104,7 +107,7 @@ def finalize_segmenter(state: Dict[str, Any], export_dir: Path, config_path: Pat
               f"transforms {train_tf}, loss {loss}, optimizer {cfg['optimizer']}, "
               f"lr {cfg['lr_scheduler']}. Exported with PaddleSeg's layout "
               "(deploy.yaml, output_op softmax so the app gets per-pixel confidence).")
-    reproduce = _reproduce("seg", config_path, export_dir, data_root)
+    reproduce = _reproduce("seg", config_path, export_dir, data_root, state.get("pretrained"))
     write_model_card(export_dir, title=f"{Path(export_dir).name}: magnetic-tile defect segmentation",
                      task="segmentation", data=data, recipe=recipe, config_path=_rel(config_path),
                      train_seconds=state.get("train_seconds", 0.0), metrics=metrics,
@@ -134,7 +137,7 @@ def finalize_detector(state: Dict[str, Any], export_dir: Path, config_path: Path
             f"(best at {state.get('best_epoch')}); train transforms {recipe.get('sample_transforms')} + "
             f"{recipe.get('batch_transforms')}; test size {recipe.get('test_size')}. Exported with "
             "ppdet's own `Trainer.export` (infer_cfg.yml, NMS in the program).")
-    reproduce = _reproduce("det", config_path, export_dir, data_root)
+    reproduce = _reproduce("det", config_path, export_dir, data_root, state.get("pretrained"))
     write_model_card(export_dir, title=f"{Path(export_dir).name}: surface-defect detection",
                      task="detection", data=data, recipe=text, config_path=_rel(config_path),
                      train_seconds=state.get("train_seconds", 0.0), metrics=metrics,
