@@ -1,6 +1,6 @@
 """The interface language for texts made by the Qt-free ``inspectors`` package: task,
 state and verdict names, the decision rules' reasons ("scratch: score 0.82 >= T_high 0.5
-(NG)"), evaluation notes and engine lines. ``inspectors`` keeps writing English (reports,
+(NG)"), evaluation notes, why an image could not be read, and engine lines. ``inspectors`` keeps writing English (reports,
 CSV, JSON, the CLI); the app translates what it shows here, at display time: a table of
 the known templates whose ``{fields}`` (names, numbers) are carried over by a regular
 expression. A text no template matches is shown as it is; a changed text in ``inspectors``
@@ -82,6 +82,17 @@ _TEMPLATES: List[Tuple[str, str]] = [
     ("Notes", QT_TRANSLATE_NOOP("Notes", "no defective images: recall undefined (NaN)")),
     ("Notes", QT_TRANSLATE_NOOP("Notes", "no image has any prediction")),
     # what runs a model (inspectors.backends describe())
+    # why an image could not be inspected (inspectors.imageio; the Errors panel)
+    ("Errors", QT_TRANSLATE_NOOP("Errors", "image file not found: {path}")),
+    ("Errors", QT_TRANSLATE_NOOP("Errors", "not an image file but a folder: {path}")),
+    ("Errors", QT_TRANSLATE_NOOP("Errors", "image file is empty (0 bytes): {path}")),
+    ("Errors", QT_TRANSLATE_NOOP("Errors", "JPEG file is truncated (no end-of-image marker): {path}")),
+    ("Errors", QT_TRANSLATE_NOOP("Errors", "cannot decode image {path} (corrupt or truncated, {n} bytes)")),
+    ("Errors", QT_TRANSLATE_NOOP("Errors", "cannot decode image {path} (unsupported format, {n} bytes)")),
+    ("Errors", QT_TRANSLATE_NOOP("Errors", "cannot decode image {path}: {why}")),
+    ("Errors", QT_TRANSLATE_NOOP("Errors", "cannot read image file {path}: {why}")),
+    ("Errors", QT_TRANSLATE_NOOP("Errors", "image {path} is {w}x{h} ({mp} megapixels), above the limit of {limit} "
+                                           "megapixels (setting max_pixels)")),
     ("Engine", QT_TRANSLATE_NOOP("Engine", "paddle {v} on GPU")),
     ("Engine", QT_TRANSLATE_NOOP("Engine", "paddle {v} on CPU without oneDNN, {n} threads")),
     ("Engine", QT_TRANSLATE_NOOP("Engine", "paddle {v} on CPU with oneDNN ({ops} outside), {n} threads")),

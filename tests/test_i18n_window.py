@@ -307,3 +307,41 @@ def test_the_language_menu_keeps_the_choice_for_the_next_start(qtbot, tmp_path) 
     assert "简体中文" in w.statusBar().currentMessage()
     menu.entries["en"].trigger()
     assert QSettings(ini, QSettings.Format.IniFormat).value(i18n.SETTING) == "en"
+
+
+def test_why_an_image_could_not_be_read_is_shown_in_chinese(zh_cn, qtbot, tmp_path) -> None:
+    """The reader's own messages (made by the real function on broken files) in the Errors
+    panel: Chinese with the file's path kept; the English original stays in the tooltip.
+    Expected strings written by hand."""
+    import numpy as np
+    from PySide6.QtCore import QObject, Signal
+
+    from app.display_text import rule_text
+    from app.widgets.errors_panel import ErrorsPanel
+    from inspectors.errors import InspectorError
+    from inspectors.imageio import read_image
+
+    empty, cut, junk = tmp_path / "空.png", tmp_path / "cut.jpg", tmp_path / "junk.png"
+    empty.write_bytes(b"")
+    ok, jpg = cv2.imencode(".jpg", np.full((64, 64, 3), 90, np.uint8))
+    cut.write_bytes(jpg.tobytes()[:-40])
+    junk.write_bytes(b"\x89PNG" + bytes(100))
+    messages = []
+    for path in (empty, cut, junk, tmp_path / "gone.png"):
+        with pytest.raises(InspectorError) as e:
+            read_image(path)
+        messages.append(str(e.value))
+    assert [rule_text(m) for m in messages] == [
+        f"图像文件为空（0 字节）：{empty}", f"JPEG 文件不完整（缺少图像结束标记）：{cut}",
+        f"无法解码图像 {junk}（文件损坏或不完整，104 字节）", f"找不到图像文件：{tmp_path / 'gone.png'}"]
+
+    class Bench(QObject):  # the one signal the panel listens to
+        problem = Signal(str, str, str)
+
+    bench = Bench()
+    panel = ErrorsPanel(bench)
+    qtbot.addWidget(panel)
+    bench.problem.emit("image", str(empty), messages[0])
+    assert panel.table.item(0, 0).text() == "图像"
+    assert panel.table.item(0, 2).text() == f"图像文件为空（0 字节）：{empty}"
+    assert panel.table.item(0, 2).toolTip() == messages[0]

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..display_text import word
+from ..display_text import rule_text, word
 from ..i18n import translate
 from ..workbench import Workbench
 
@@ -75,8 +75,8 @@ class ErrorsPanel(QWidget):
         r = self.table.rowCount()
         self.table.insertRow(r)
         for c, text in enumerate(key):
-            item = QTableWidgetItem(word(text) if c == 0 else text)
-            item.setToolTip(text)
+            item = QTableWidgetItem(word(text) if c == 0 else rule_text(text) if c == 2 else text)
+            item.setToolTip(text)  # as written (English): what a bug report or a search needs
             self.table.setItem(r, c, item)
         self.count_changed.emit(r + 1)
 

@@ -414,6 +414,45 @@
     </message>
 </context>
 <context>
+    <name>Errors</name>
+    <message>
+        <source>image file not found: {path}</source>
+        <translation>找不到图像文件：{path}</translation>
+    </message>
+    <message>
+        <source>not an image file but a folder: {path}</source>
+        <translation>这是文件夹，不是图像文件：{path}</translation>
+    </message>
+    <message>
+        <source>image file is empty (0 bytes): {path}</source>
+        <translation>图像文件为空（0 字节）：{path}</translation>
+    </message>
+    <message>
+        <source>JPEG file is truncated (no end-of-image marker): {path}</source>
+        <translation>JPEG 文件不完整（缺少图像结束标记）：{path}</translation>
+    </message>
+    <message>
+        <source>cannot decode image {path}: {why}</source>
+        <translation>无法解码图像 {path}：{why}</translation>
+    </message>
+    <message>
+        <source>cannot read image file {path}: {why}</source>
+        <translation>无法读取图像文件 {path}：{why}</translation>
+    </message>
+    <message>
+        <source>image {path} is {w}x{h} ({mp} megapixels), above the limit of {limit} megapixels (setting max_pixels)</source>
+        <translation>图像 {path} 为 {w}x{h}（{mp} 百万像素），超过 {limit} 百万像素的上限（设置项 max_pixels）</translation>
+    </message>
+    <message>
+        <source>cannot decode image {path} (corrupt or truncated, {n} bytes)</source>
+        <translation>无法解码图像 {path}（文件损坏或不完整，{n} 字节）</translation>
+    </message>
+    <message>
+        <source>cannot decode image {path} (unsupported format, {n} bytes)</source>
+        <translation>无法解码图像 {path}（不支持的格式，{n} 字节）</translation>
+    </message>
+</context>
+<context>
     <name>ErrorsPanel</name>
     <message>
         <source>Kind</source>
