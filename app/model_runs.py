@@ -57,6 +57,10 @@ class ModelRuns:
         self._opening: Dict[str, object] = {}  # model id -> token of the open in progress
         self._queue_when_read: Set[str] = set()  # models to queue once their run is read
 
+    def run_of(self, model_id: str) -> Optional[Run]:
+        """``model_id``'s open run (None: none, or still being read)."""
+        return self.runs.get(model_id)
+
     def note(self, model_id: str) -> str:
         """Why ``model_id``'s results are not saved to its run ('' when they are)."""
         return self.notes.get(model_id, "")

@@ -10,7 +10,8 @@ demand; that lifecycle is :class:`~app.model_runs.ModelRuns`, whose events the b
 forwards. Another process writing the run (``predict``) leaves it read-only here, said in
 :meth:`Workbench.run_note`. The decision settings (threshold, per-class values, hidden
 classes) belong to the active model's run: restored when it becomes active
-(``decision_restored``), saved to it when they change. Widgets read from it, call it and observe its events
+(``decision_restored``), saved to it when they change (each model's remembered by
+:class:`~app.model_decisions.ModelDecisions`). Widgets read from it, call it and observe its events
 (:mod:`app.state`, no Qt); it never draws. Background jobs (listing a folder, finding
 ground truth, reading runs, decoding the current image) run on its :class:`~app.workers.WorkerPool`."""
 
@@ -35,14 +36,13 @@ from inspectors.rules import (
     Regions,
     Rules,
     load_rules,
-    parse_rules,
-    rules_to_yaml,
 )
 from inspectors.runs import DecisionSettings, Run, RunStore
 from inspectors.runs.location import runs_root
 from inspectors.session import ResultsStore, ReviewBook, Verdict, work_dir_for
 
 from .i18n import translate
+from .model_decisions import ModelDecisions
 from .model_manager import ModelManager
 from .model_runs import ModelRuns
 from .run_reading import OpenedRun
@@ -73,8 +73,6 @@ class Workbench(EventedModel):
         super().__init__()
         self.models = models
         self.work_base = Path(work_base)  # review files
-        self._decisions: Dict[str, DecisionSettings] = {}  # model id -> its run's settings
-        self._rules: Dict[str, Rules] = {}  # model id -> its run's decision rules
         self._last_decision: Optional[tuple] = None  # (key, result, Decision) of decision_of
         self.start_threshold: Optional[float] = None  # a new run's threshold (--threshold, demo)
         self.store = ResultsStore()
@@ -93,6 +91,8 @@ class Workbench(EventedModel):
         self.model_runs.classes_read.connect(self._on_classes_read)
         self.model_runs.loaded.connect(self._on_run_loaded)
         self.model_runs.ready.connect(self._on_run_ready)
+        self.decisions = ModelDecisions(self.model_runs.run_of)  # each model's, as its run keeps them
+        self.decisions.problem.connect(self.problem.emit)
         self._seen_names: set = set()
         self._model_names: Dict[str, Tuple[str, ...]] = {}  # model id -> the classes its results name
         models.outcome.connect(self._on_outcome)
@@ -200,8 +200,7 @@ class Workbench(EventedModel):
 
     def _on_model_removed(self, model_id: str) -> None:
         self.model_runs.close(model_id)
-        self._decisions.pop(model_id, None)
-        self._rules.pop(model_id, None)
+        self.decisions.forget(model_id)
         self._model_names.pop(model_id, None)
         self.store.remove_model(model_id)
         if self.active_model == model_id:
@@ -212,12 +211,12 @@ class Workbench(EventedModel):
     def set_active_model(self, model_id: str) -> None:
         """Show ``model_id``: the list's states, scores and counts, the class table and the
         decision settings become its own (restored from its run) before anyone hears of it."""
-        decision = self._decisions.get(model_id)
+        decision = self.decisions.settings.get(model_id)
         if decision is not None:
             self.store.thresholds = decision.thresholds()
             self.store.review_from = decision.review
-        if model_id in self._rules:
-            self.store.rules = self._rules[model_id]
+        if model_id in self.decisions.rules:
+            self.store.rules = self.decisions.rules[model_id]
         self.store.show(model_id or None)
         try:
             self.store.refresh()
@@ -229,7 +228,7 @@ class Workbench(EventedModel):
         self.classes_changed.emit()  # the class table shows the shown model's classes
         if decision is not None:
             self._restore_decision(decision)
-        if model_id in self._rules:
+        if model_id in self.decisions.rules:
             self.rules_changed.emit(self.store.rules)
         self.states_changed.emit()
 
@@ -238,8 +237,7 @@ class Workbench(EventedModel):
         keeps them; the active model's are the ones in force."""
         if model_id == self.active_model:
             return self.store.rules, self.store.thresholds, self.store.review_from
-        d = self._decisions.get(model_id) or DecisionSettings()
-        return self._rules.get(model_id, Rules()), d.thresholds(), d.review
+        return self.decisions.stored(model_id)
 
     def decision_by(self, model_id: str, result: Result) -> Optional[Decision]:
         """``result``'s decision by ``model_id``'s own rules (None when they cannot apply: said)."""
@@ -285,14 +283,7 @@ class Workbench(EventedModel):
 
     def _on_run_loaded(self, model_id: str, run: Run, opened: OpenedRun) -> None:
         """The run's decision settings become ``model_id``'s (a new run starts fresh)."""
-        decision = opened.decision
-        if decision is None:  # a new run starts fresh: another model's settings never carry over
-            decision = DecisionSettings() if self.start_threshold is None else \
-                DecisionSettings(float(self.start_threshold))
-            if run.writable:
-                run.decision_settings = decision
-        self._decisions[model_id] = decision
-        self._rules[model_id] = self._parse_rules(opened.rules_text, run)
+        self.decisions.take_run(model_id, run, opened.decision, opened.rules_text, self.start_threshold)
         if model_id == self.active_model:
             self.set_active_model(model_id)  # its settings, classes and states
 
@@ -305,15 +296,6 @@ class Workbench(EventedModel):
         self.decision_restored.emit(decision.thresholds(), frozenset(decision.hidden), decision.review)
 
     # -- decision rules -------------------------------------------------------------
-    def _parse_rules(self, text: Optional[str], run: Run) -> Rules:
-        if not text:
-            return Rules()
-        try:
-            return parse_rules(text, f"the rules of run {run.run_id}")
-        except InspectorError as e:
-            self.problem.emit("rules", str(run.path), translate("Workbench", "{error}; the run's rules are not applied").format(error=e))
-            return Rules()
-
     @property
     def rules(self) -> Rules:
         """The active model's decision rules (sizes, regions, bands, counts)."""
@@ -327,15 +309,8 @@ class Workbench(EventedModel):
         except InspectorError as e:
             self.problem.emit("rules", str(self.folder or ""), str(e))
             return False
-        model_id = self.active_model
-        if model_id:
-            self._rules[model_id] = rules
-            run = self.runs.get(model_id)
-            if run is not None:
-                try:
-                    run.rules_text = rules_to_yaml(rules) if rules != Rules() else None
-                except (InspectorError, OSError) as e:
-                    self.problem.emit("run", str(run.path), translate("Workbench", "cannot save the rules: {error}").format(error=e))
+        if self.active_model:
+            self.decisions.save_rules(self.active_model, rules)
         self.rules_changed.emit(rules)
         self.states_changed.emit()
         return True
@@ -367,20 +342,12 @@ class Workbench(EventedModel):
 
     def _save_decision(self) -> None:
         model_id = self.active_model
-        if not model_id or model_id not in self._decisions:
+        if not model_id or model_id not in self.decisions.settings:
             return
         t = self.store.thresholds
-        decision = DecisionSettings(t.default, dict(t.per_class), tuple(sorted(self.render_style.hidden_classes)),
-                                    self.store.review_from)
-        if decision == self._decisions[model_id]:
-            return
-        self._decisions[model_id] = decision
-        run = self.runs.get(model_id)
-        if run is not None:
-            try:
-                run.decision_settings = decision
-            except (InspectorError, OSError) as e:
-                self.problem.emit("run", str(run.path), translate("Workbench", "cannot save the decision settings: {error}").format(error=e))
+        self.decisions.save(model_id, DecisionSettings(t.default, dict(t.per_class),
+                                                       tuple(sorted(self.render_style.hidden_classes)),
+                                                       self.store.review_from))
 
     def run_all(self, only: Optional[str] = None) -> int:
         """Queue every image without a result, the current image first; returns the count.
