@@ -6,12 +6,14 @@ under ``runs_root(work dir)``): the bench opens the run as its writer while the 
 loaded on the folder (the model's worker stores every outcome in its own thread), loads
 the run's compact summaries into the :class:`~inspectors.session.ResultsStore` (so a
 reopened folder shows its states without inference) and reads full results back on
-demand. Another process writing the run (``predict``) leaves it read-only here, said in
+demand; that lifecycle is :class:`~app.model_runs.ModelRuns`, whose events the bench
+forwards. Another process writing the run (``predict``) leaves it read-only here, said in
 :meth:`Workbench.run_note`. The decision settings (threshold, per-class values, hidden
 classes) belong to the active model's run: restored when it becomes active
-(``decision_restored``), saved to it when they change. Widgets read from it, call it and observe its events
+(``decision_restored``), saved to it when they change (each model's remembered by
+:class:`~app.model_decisions.ModelDecisions`). Widgets read from it, call it and observe its events
 (:mod:`app.state`, no Qt); it never draws. Background jobs (listing a folder, finding
-ground truth, decoding the current image) run on its :class:`~app.workers.WorkerPool`."""
+ground truth, reading runs, decoding the current image) run on its :class:`~app.workers.WorkerPool`."""
 
 from __future__ import annotations
 
@@ -31,28 +33,19 @@ from inspectors.render import RenderStyle
 from inspectors.results import Outcome, Result, Thresholds
 from inspectors.rules import (
     Decision,
-    DefectTable,
     Regions,
     Rules,
     load_rules,
-    parse_rules,
-    rules_to_yaml,
 )
 from inspectors.runs import DecisionSettings, Run, RunStore
 from inspectors.runs.location import runs_root
 from inspectors.session import ResultsStore, ReviewBook, Verdict, work_dir_for
 
 from .i18n import translate
+from .model_decisions import ModelDecisions
 from .model_manager import ModelManager
-from .run_reading import (
-    FILL_CHUNK,
-    NOT_SAVED,
-    OpenedRun,
-    fill_tables,
-    load_outcome,
-    put_outcome,
-    read_run,
-)
+from .model_runs import ModelRuns
+from .run_reading import OpenedRun
 from .state import Event, Evented, EventedModel, ModelStatus
 from .workers import FunctionWorker, WorkerPool, error_text
 
@@ -80,13 +73,6 @@ class Workbench(EventedModel):
         super().__init__()
         self.models = models
         self.work_base = Path(work_base)  # review files
-        self.run_store = RunStore(runs_dir if runs_dir is not None else runs_root(work_base))
-        self.runs: Dict[str, Run] = {}  # model id -> its run over the open folder
-        self._opening: Dict[str, object] = {}  # model id -> token of the open in progress
-        self._run_all_pending: set = set()  # models to queue once their run is read
-        self.run_notes: Dict[str, str] = {}  # model id -> why its run is read-only / missing
-        self._decisions: Dict[str, DecisionSettings] = {}  # model id -> its run's settings
-        self._rules: Dict[str, Rules] = {}  # model id -> its run's decision rules
         self._last_decision: Optional[tuple] = None  # (key, result, Decision) of decision_of
         self.start_threshold: Optional[float] = None  # a new run's threshold (--threshold, demo)
         self.store = ResultsStore()
@@ -97,12 +83,22 @@ class Workbench(EventedModel):
         self.current_image: Optional[np.ndarray] = None
         self.current_error = ""
         self.io_pool = WorkerPool(2)
+        self.model_runs = ModelRuns(models, RunStore(runs_dir if runs_dir is not None else runs_root(work_base)),
+                                    self.store, self.io_pool)
+        self.model_runs.problem.connect(self.problem.emit)
+        self.model_runs.changed.connect(self.runs_changed.emit)
+        self.model_runs.states_changed.connect(self.states_changed.emit)
+        self.model_runs.classes_read.connect(self._on_classes_read)
+        self.model_runs.loaded.connect(self._on_run_loaded)
+        self.model_runs.ready.connect(self._on_run_ready)
+        self.decisions = ModelDecisions(self.model_runs.run_of)  # each model's, as its run keeps them
+        self.decisions.problem.connect(self.problem.emit)
         self._seen_names: set = set()
         self._model_names: Dict[str, Tuple[str, ...]] = {}  # model id -> the classes its results name
         models.outcome.connect(self._on_outcome)
         models.changed.connect(self._on_model_changed)
         models.removed.connect(self._on_model_removed)
-        models.store_failed.connect(self._on_store_failed)
+        models.store_failed.connect(self.model_runs.store_failed)
 
     # -- folder ------------------------------------------------------------------
     def open_folder(self, folder: str, ground_truth: Optional[str] = None) -> bool:
@@ -148,7 +144,7 @@ class Workbench(EventedModel):
             self.review = None
             self.problem.emit("review", str(self.folder), str(e))
         for handle in self.models.ready():  # before folder_opened: a Run it triggers waits for them
-            self._open_run(handle.id)
+            self.model_runs.open(handle.id, self.folder, self.store.images)
         self.folder_opened.emit(str(self.folder))
         if found is _NOT_TRIED:
             self.load_ground_truth(ground_truth)
@@ -200,12 +196,11 @@ class Workbench(EventedModel):
         if handle.status is ModelStatus.READY:
             if not self.active_model or self.active_model not in self.models.models:
                 self.set_active_model(model_id)
-            self._open_run(model_id)  # inspects the current image once the run is read
+            self.model_runs.open(model_id, self.folder, self.store.images)  # inspects the current image once the run is read
 
     def _on_model_removed(self, model_id: str) -> None:
-        self._close_run(model_id)
-        self._decisions.pop(model_id, None)
-        self._rules.pop(model_id, None)
+        self.model_runs.close(model_id)
+        self.decisions.forget(model_id)
         self._model_names.pop(model_id, None)
         self.store.remove_model(model_id)
         if self.active_model == model_id:
@@ -216,12 +211,12 @@ class Workbench(EventedModel):
     def set_active_model(self, model_id: str) -> None:
         """Show ``model_id``: the list's states, scores and counts, the class table and the
         decision settings become its own (restored from its run) before anyone hears of it."""
-        decision = self._decisions.get(model_id)
+        decision = self.decisions.settings.get(model_id)
         if decision is not None:
             self.store.thresholds = decision.thresholds()
             self.store.review_from = decision.review
-        if model_id in self._rules:
-            self.store.rules = self._rules[model_id]
+        if model_id in self.decisions.rules:
+            self.store.rules = self.decisions.rules[model_id]
         self.store.show(model_id or None)
         try:
             self.store.refresh()
@@ -233,7 +228,7 @@ class Workbench(EventedModel):
         self.classes_changed.emit()  # the class table shows the shown model's classes
         if decision is not None:
             self._restore_decision(decision)
-        if model_id in self._rules:
+        if model_id in self.decisions.rules:
             self.rules_changed.emit(self.store.rules)
         self.states_changed.emit()
 
@@ -242,8 +237,7 @@ class Workbench(EventedModel):
         keeps them; the active model's are the ones in force."""
         if model_id == self.active_model:
             return self.store.rules, self.store.thresholds, self.store.review_from
-        d = self._decisions.get(model_id) or DecisionSettings()
-        return self._rules.get(model_id, Rules()), d.thresholds(), d.review
+        return self.decisions.stored(model_id)
 
     def decision_by(self, model_id: str, result: Result) -> Optional[Decision]:
         """``result``'s decision by ``model_id``'s own rules (None when they cannot apply: said)."""
@@ -254,126 +248,54 @@ class Workbench(EventedModel):
             self.problem.emit("rules", str(self.folder or ""), str(e))
             return None
 
-    # -- runs on disk ---------------------------------------------------------------
+    # -- runs on disk (app.model_runs) -----------------------------------------------
+    @property
+    def run_store(self) -> RunStore:
+        return self.model_runs.run_store
+
+    @property
+    def runs(self) -> Dict[str, Run]:
+        """Model id -> its run over the open folder."""
+        return self.model_runs.runs
+
+    @property
+    def run_notes(self) -> Dict[str, str]:
+        """Model id -> why its run is read-only / missing."""
+        return self.model_runs.notes
+
     def run_note(self, model_id: str) -> str:
         """Why ``model_id``'s results are not saved to its run ('' when they are)."""
-        return self.run_notes.get(model_id, "")
-
-    def _open_run(self, model_id: str) -> None:
-        """Open ``model_id``'s run over the folder in the background (the index read and
-        every image's stat happen there); :meth:`_run_opened` shows what it holds."""
-        handle = self.models.models.get(model_id)
-        if self.folder is None or handle is None or handle.status is not ModelStatus.READY \
-                or model_id in self.runs or model_id in self._opening:
-            return
-        folder, images, settings = self.folder, self.store.images, self.models.settings
-        token = self._opening[model_id] = object()  # this open, not an earlier one of the same folder
-        worker = FunctionWorker(partial(read_run, self.run_store, folder, handle.path, settings, images))
-        worker.signals.returned.connect(partial(self._run_opened, model_id, token))
-        worker.signals.errored.connect(partial(self._run_failed, model_id, token))
-        self.io_pool.start(worker)
+        return self.model_runs.note(model_id)
 
     def is_opening(self, model_id: str) -> bool:
         """Whether ``model_id``'s run is still being read (its results not shown yet)."""
-        return model_id in self._opening
+        return self.model_runs.is_opening(model_id)
 
-    def _run_failed(self, model_id: str, token: object, error: BaseException) -> None:
-        if self._opening.get(model_id) is token:
-            del self._opening[model_id]
-            self._run_ready(model_id, translate("RunReading", NOT_SAVED).format(error=error_text(error)))
+    def close_runs(self) -> None:
+        """Release every run (the folder changes, the window closes)."""
+        self.model_runs.close_all()
 
-    def _run_opened(self, model_id: str, token: object, opened: OpenedRun) -> None:
-        if self._opening.get(model_id) is not token:  # the folder or the model changed meanwhile
-            if opened.run is not None:
-                opened.run.close()
-            return
-        del self._opening[model_id]
-        run, note = opened.run, opened.note
-        if run is not None:
-            try:
-                self._load_run(model_id, run, opened)
-            except (InspectorError, OSError) as e:
-                run.close()
-                self.runs.pop(model_id, None)
-                note = translate("RunReading", NOT_SAVED).format(error=e)
-        self._run_ready(model_id, note)
+    def _on_classes_read(self, model_id: str, class_names: Tuple[str, ...]) -> None:
+        self._model_names[model_id] = tuple(class_names)
+        if class_names not in self._seen_names:
+            self._seen_names.add(class_names)
+            self.classes_changed.emit()
 
-    def _run_ready(self, model_id: str, note: str) -> None:
-        self.run_notes[model_id] = note
-        if note:
-            self.problem.emit("run", str(self.folder), note)
-        self.runs_changed.emit(model_id)
-        if model_id in self._run_all_pending:
-            self._run_all_pending.discard(model_id)
-            self.run_all(only=model_id)
-        self.inspect_current()
-
-    def _load_run(self, model_id: str, run: Run, opened: OpenedRun) -> None:
-        """Show what ``run`` holds for the listed images: states from its summaries (GUI
-        thread, vectorised); stale images marked, missing ones left for Run."""
-        summ = opened.summaries
-        self.runs[model_id] = run
-        self.store.set_loader(model_id, partial(load_outcome, run))
-        if run.writable:
-            self.models.set_sink(model_id, partial(put_outcome, run))
-        if opened.rows:
-            pick = np.asarray(opened.picks, np.intp)
-            self.store.add_summaries(model_id, opened.rows, summ.scores[pick], summ.class_names, summ.ok[pick],
-                                     [summ.errors.get(summ.rels[i]) for i in opened.picks],
-                                     opened.tables or None)
-            if summ.class_names:
-                self._model_names[model_id] = tuple(summ.class_names)
-            if summ.class_names and summ.class_names not in self._seen_names:
-                self._seen_names.add(summ.class_names)
-                self.classes_changed.emit()
-        self.store.mark_stale(model_id, opened.stale_rows)
-        if opened.rows or opened.stale_rows:
-            self.states_changed.emit()
-        if opened.missing_tables:  # a run from before tables: sizes and regions apply once filled
-            self._fill_next(model_id, run, opened.missing_tables)
-        decision = opened.decision
-        if decision is None:  # a new run starts fresh: another model's settings never carry over
-            decision = DecisionSettings() if self.start_threshold is None else \
-                DecisionSettings(float(self.start_threshold))
-            if run.writable:
-                run.decision_settings = decision
-        self._decisions[model_id] = decision
-        self._rules[model_id] = self._parse_rules(opened.rules_text, run)
+    def _on_run_loaded(self, model_id: str, run: Run, opened: OpenedRun) -> None:
+        """The run's decision settings become ``model_id``'s (a new run starts fresh)."""
+        self.decisions.take_run(model_id, run, opened.decision, opened.rules_text, self.start_threshold)
         if model_id == self.active_model:
             self.set_active_model(model_id)  # its settings, classes and states
 
-    def _fill_next(self, model_id: str, run: Run, todo: List[Tuple[int, str]]) -> None:
-        if self.runs.get(model_id) is not run or not todo:
-            return
-        chunk, rest = todo[:FILL_CHUNK], todo[FILL_CHUNK:]
-        worker = FunctionWorker(partial(fill_tables, run, chunk))
-        worker.signals.returned.connect(partial(self._tables_filled, model_id, run, rest))
-        worker.signals.errored.connect(partial(self._report, "run", str(run.path)))
-        self.io_pool.start(worker)
-
-    def _tables_filled(self, model_id: str, run: Run, rest: List[Tuple[int, str]],
-                       filled: List[Tuple[int, DefectTable]]) -> None:
-        if self.runs.get(model_id) is not run:
-            return  # the folder or the model changed meanwhile
-        for row, table in filled:
-            self.store.set_table(model_id, row, table)
-        self.store.refresh()
-        self.states_changed.emit()
-        self._fill_next(model_id, run, rest)
+    def _on_run_ready(self, model_id: str) -> None:
+        if self.model_runs.take_queued(model_id):
+            self.run_all(only=model_id)
+        self.inspect_current()
 
     def _restore_decision(self, decision: DecisionSettings) -> None:
         self.decision_restored.emit(decision.thresholds(), frozenset(decision.hidden), decision.review)
 
     # -- decision rules -------------------------------------------------------------
-    def _parse_rules(self, text: Optional[str], run: Run) -> Rules:
-        if not text:
-            return Rules()
-        try:
-            return parse_rules(text, f"the rules of run {run.run_id}")
-        except InspectorError as e:
-            self.problem.emit("rules", str(run.path), translate("Workbench", "{error}; the run's rules are not applied").format(error=e))
-            return Rules()
-
     @property
     def rules(self) -> Rules:
         """The active model's decision rules (sizes, regions, bands, counts)."""
@@ -387,15 +309,8 @@ class Workbench(EventedModel):
         except InspectorError as e:
             self.problem.emit("rules", str(self.folder or ""), str(e))
             return False
-        model_id = self.active_model
-        if model_id:
-            self._rules[model_id] = rules
-            run = self.runs.get(model_id)
-            if run is not None:
-                try:
-                    run.rules_text = rules_to_yaml(rules) if rules != Rules() else None
-                except (InspectorError, OSError) as e:
-                    self.problem.emit("run", str(run.path), translate("Workbench", "cannot save the rules: {error}").format(error=e))
+        if self.active_model:
+            self.decisions.save_rules(self.active_model, rules)
         self.rules_changed.emit(rules)
         self.states_changed.emit()
         return True
@@ -427,41 +342,12 @@ class Workbench(EventedModel):
 
     def _save_decision(self) -> None:
         model_id = self.active_model
-        if not model_id or model_id not in self._decisions:
+        if not model_id or model_id not in self.decisions.settings:
             return
         t = self.store.thresholds
-        decision = DecisionSettings(t.default, dict(t.per_class), tuple(sorted(self.render_style.hidden_classes)),
-                                    self.store.review_from)
-        if decision == self._decisions[model_id]:
-            return
-        self._decisions[model_id] = decision
-        run = self.runs.get(model_id)
-        if run is not None:
-            try:
-                run.decision_settings = decision
-            except (InspectorError, OSError) as e:
-                self.problem.emit("run", str(run.path), translate("Workbench", "cannot save the decision settings: {error}").format(error=e))
-
-    def _close_run(self, model_id: str) -> None:
-        self._opening.pop(model_id, None)  # a run still being read is closed when it arrives
-        self._run_all_pending.discard(model_id)
-        self.models.set_sink(model_id, None)
-        self.store.set_loader(model_id, None)
-        run = self.runs.pop(model_id, None)
-        self.run_notes.pop(model_id, None)
-        if run is not None:
-            run.close()
-            self.runs_changed.emit(model_id)
-
-    def close_runs(self) -> None:
-        """Release every run (the folder changes, the window closes)."""
-        for model_id in {*self.runs, *self._opening}:
-            self._close_run(model_id)
-        self.run_notes.clear()
-
-    def _on_store_failed(self, model_id: str, message: str) -> None:
-        run = self.runs.get(model_id)
-        self.problem.emit("run", str(run.path) if run is not None else model_id, message)
+        self.decisions.save(model_id, DecisionSettings(t.default, dict(t.per_class),
+                                                       tuple(sorted(self.render_style.hidden_classes)),
+                                                       self.store.review_from))
 
     def run_all(self, only: Optional[str] = None) -> int:
         """Queue every image without a result, the current image first; returns the count.
@@ -474,8 +360,8 @@ class Workbench(EventedModel):
         for handle in self.models.ready():
             if only is not None and handle.id != only:
                 continue
-            if handle.id in self._opening:
-                self._run_all_pending.add(handle.id)
+            if self.model_runs.is_opening(handle.id):
+                self.model_runs.queue_when_read(handle.id)
                 continue
             todo = [self.store.images[r] for r in order
                     if not self.store.has_outcome(r, handle.id)]
@@ -484,13 +370,13 @@ class Workbench(EventedModel):
 
     def waiting_to_run(self) -> bool:
         """Whether :meth:`run_all` left models to queue once their runs are read."""
-        return bool(self._run_all_pending)
+        return self.model_runs.waiting()
 
     def inspect_current(self) -> None:
         if self.current_row < 0:
             return
         for handle in self.models.ready():
-            if handle.id not in self._opening and not self.store.has_outcome(self.current_row, handle.id):
+            if not self.model_runs.is_opening(handle.id) and not self.store.has_outcome(self.current_row, handle.id):
                 self.models.prioritize(handle.id, self.path(self.current_row))
 
     def _on_outcome(self, model_id: str, outcome: Outcome) -> None:
