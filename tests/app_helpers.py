@@ -104,3 +104,29 @@ def wait_runs_read(qtbot, w, timeout: int = 120_000) -> None:
     """Until every ready model's run over the open folder is read (runs open in the
     background; Run queues a model only once its stored results are known)."""
     qtbot.waitUntil(lambda: not any(w.bench.is_opening(h.id) for h in w.models.ready()), timeout=timeout)
+
+
+def tag_screen_height(view, item) -> float:
+    """A screen tag's height on screen, from its transform (view pixels)."""
+    return item.deviceTransform(view.viewportTransform()).mapRect(item.boundingRect()).height()
+
+
+def tag_screen_rows(view, item) -> int:
+    """A screen tag's height in the grabbed viewport's pixels: the run of its fill colour down
+    the column through its right padding (clear of the box: narrower than the tag at 8x)."""
+    from PySide6.QtGui import QImage
+
+    img = view.viewport().grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
+    arr = np.frombuffer(img.constBits(), np.uint8).reshape(img.height(), img.bytesPerLine())
+    arr = arr[:, : img.width() * 3].reshape(img.height(), img.width(), 3).astype(int)
+    c = item.brush().color()
+    box = item.deviceTransform(view.viewportTransform()).mapRect(item.boundingRect())
+    y = int(box.center().y())
+    x = int(box.right()) - 1  # in the padding, right of the text
+    col = np.abs(arr[:, x] - np.array([c.red(), c.green(), c.blue()])).sum(1) <= 6
+    top, bottom = y, y
+    while top > 0 and col[top - 1]:
+        top -= 1
+    while bottom < len(col) - 1 and col[bottom + 1]:
+        bottom += 1
+    return bottom - top + 1 if col[y] else 0
