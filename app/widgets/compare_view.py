@@ -147,6 +147,8 @@ class CompareView(QWidget):
                                          QCoreApplication.translate("CompareView", "Ground truth (none for this image)"))
             self.overlay.draw(self.gt_pane.view, self._image, gt, style.with_(thresholds=None), None)
             legends.append(legend_entries(gt, None, style.with_(thresholds=None)))
+        else:
+            self.overlay.forget(self.gt_pane.view)  # hidden: no redraws on zoom
         for pane, side, mid in ((self.a_pane, "A", self.pair.a), (self.b_pane, "B", self.pair.b)):
             result = b.result(row, mid) if mid else None
             decision = b.decision_by(mid, result) if result is not None else None
@@ -183,8 +185,9 @@ class CompareView(QWidget):
         return f"<b>{side}</b> · {name} · <b style='color:{color}'>{verdict}</b> · {score} · {threshold}"
 
     def _link(self, src: ImageView) -> None:
-        """Every other pane takes ``src``'s zoom and position (fit: each fits itself)."""
-        if self._linking:
+        """Every other pane takes ``src``'s zoom and position (fit: each fits itself). A
+        hidden pane (no ground truth) leads nothing: its resize would refit the others."""
+        if self._linking or any(p.isHidden() for p in self.panes if p.view is src):
             return
         self._linking = True
         try:
