@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -75,9 +75,14 @@ class CompareView(QWidget):
         self.panes: List[_Titled] = [self.gt_pane, self.a_pane, self.b_pane]
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.setChildrenCollapsible(False)
-        for p in self.panes:
+        for i, p in enumerate(self.panes):
             self.split.addWidget(p)
+            self.split.setStretchFactor(i, 1)
             p.caption.setTextFormat(Qt.TextFormat.RichText)
+            p.caption.setWordWrap(True)  # a long caption wraps instead of widening its pane
+        self._split_by_user = False  # until the user drags a handle, the panes keep one width
+        self.split.splitterMoved.connect(lambda *_a: setattr(self, "_split_by_user", True))
+        self.split.splitterMoved.connect(lambda *_a: self._align_captions())
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(bar)
@@ -130,7 +135,9 @@ class CompareView(QWidget):
         row = b.current_row
         self._image = b.current_image if row >= 0 else None
         gt = b.ground_truth_for(row) if row >= 0 and b.ground_truth is not None else None
-        self.gt_pane.setVisible(b.ground_truth is not None)
+        if self.gt_pane.isHidden() == (b.ground_truth is not None):
+            self.gt_pane.setVisible(b.ground_truth is not None)
+            self._keep_equal()
         ids = self.pair.ready_models()
         self.note.setText(self._agreement(row) if len(ids) >= 2 else QCoreApplication.translate("CompareView", "Load two or more models to compare them."))
         self.decisions = {}
@@ -159,7 +166,38 @@ class CompareView(QWidget):
             legends.append(legend_entries(None, result, style.with_(thresholds=thresholds), decision))
         shown = b.render_style.legend and style.labels
         self.legend.set_entries(*(merged_legend(legends) if shown else ([], [])))
+        self._align_captions()
         self._link(self.a_pane.view)
+
+    def equal_panes(self) -> None:
+        """The panes shown get one width (the same image fits them at the same zoom)."""
+        shown = [not p.isHidden() for p in self.panes]
+        total = sum(self.split.sizes())
+        if total > 0 and any(shown):
+            each = total // sum(shown)
+            self.split.setSizes([each if s else 0 for s in shown])
+        self._align_captions()
+
+    def _align_captions(self) -> None:
+        """Captions of one height (a long one wraps): the views start at one height, so
+        the linked panes show the same rows side by side."""
+        shown = [p.caption for p in self.panes if not p.isHidden()]
+        if shown:
+            height = max(c.heightForWidth(max(1, c.width())) for c in shown)
+            for c in shown:
+                c.setMinimumHeight(height)
+
+    def _keep_equal(self) -> None:
+        if not self._split_by_user:
+            QTimer.singleShot(0, self.equal_panes)  # once the layouts have settled
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._keep_equal()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._keep_equal()
 
     def _agreement(self, row: int) -> str:
         score = self.bench.store.disagreement(row) if row >= 0 else None
