@@ -8,7 +8,7 @@ from pathlib import Path
 
 import cv2  # noqa: F401  imported before Qt so its plugin path can be undone
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from app.qt_env import prepare_qt_env
 from app.widgets.image_list import NAME_COL, SCORE_COL
@@ -272,6 +272,9 @@ def test_compare_panes_tags_are_screen_items_of_their_own_decision_at_one_size(q
     qtbot.waitExposed(cv)
     cv.pair.set_pair(a, b)
     left, right = cv.views()
+    # one width, one top (a long caption wraps): the linked panes show the same rows
+    qtbot.waitUntil(lambda: abs(left.width() - right.width()) <= 2
+                    and left.mapTo(cv, QPoint(0, 0)).y() == right.mapTo(cv, QPoint(0, 0)).y())
     chosen = None
     for row in _both_rows(w, a, b):
         if row != w.bench.current_row:

@@ -131,6 +131,8 @@ class CompareView(QWidget):
 
     # -- drawing ---------------------------------------------------------------------
     def refresh(self, *_args: object) -> None:
+        if not self.isVisible():
+            return  # closed: drawn again when opened (CompareWindow.open)
         b = self.bench
         row = b.current_row
         self._image = b.current_image if row >= 0 else None
