@@ -31,6 +31,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from app.widgets.screen_overlay import render_overlay  # noqa: E402
 from app.widgets.viewer import Viewer  # noqa: E402
 from inspectors.render import RenderStyle  # noqa: E402
 from inspectors.results import DetectionResult, SegmentationResult  # noqa: E402
@@ -75,7 +76,8 @@ def main() -> None:
                 timer.timeout.connect(lambda t=ticks: t.append(time.perf_counter()))
                 timer.start()
                 t0 = time.perf_counter()
-                while not (abs(v._rendered.get(view, 0) - target) < 1e-3 * target and not v._busy.get(view)):
+                overlay = v.overlay
+                while not (abs(overlay.rendered.get(view, 0) - target) < 1e-3 * target and not overlay.busy.get(view)):
                     app.processEvents()
                     time.sleep(0.001)
                     if time.perf_counter() - t0 > 60:
@@ -85,7 +87,7 @@ def main() -> None:
                 ticks.append(time.perf_counter())
                 stalls.append(max(np.diff(ticks)) * 1000)
                 t1 = time.perf_counter()
-                _pic, k, _tags = v._render(img, res, RenderStyle(), None, target)
+                _pic, k, _tags = render_overlay(img, res, RenderStyle(), None, target)
                 renders.append(time.perf_counter() - t1)
             print(f"{name:20s} {zoom:5.1f} {k:3d} {np.median(redraws):9.3f} {max(stalls):9.0f} "
                   f"{np.median(renders):9.3f}")

@@ -104,3 +104,53 @@ def wait_runs_read(qtbot, w, timeout: int = 120_000) -> None:
     """Until every ready model's run over the open folder is read (runs open in the
     background; Run queues a model only once its stored results are known)."""
     qtbot.waitUntil(lambda: not any(w.bench.is_opening(h.id) for h in w.models.ready()), timeout=timeout)
+
+
+def tag_screen_height(view, item) -> float:
+    """A screen tag's height on screen, from its transform (view pixels)."""
+    return item.deviceTransform(view.viewportTransform()).mapRect(item.boundingRect()).height()
+
+
+def _grab_rgb(view) -> np.ndarray:
+    from PySide6.QtGui import QImage
+
+    img = view.viewport().grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
+    arr = np.frombuffer(img.constBits(), np.uint8).reshape(img.height(), img.bytesPerLine())
+    return arr[:, : img.width() * 3].reshape(img.height(), img.width(), 3).astype(int)
+
+
+def tag_text_rows(view, item) -> int:
+    """The height of a screen tag's text in the grabbed viewport's pixels: the rows around
+    the tag's middle holding a pixel of the text's colour between its paddings (tags of one
+    colour stacked edge to edge stay apart: their texts have a padding between them)."""
+    arr = _grab_rgb(view)
+    text = item.childItems()[0].brush().color()
+    c = np.array([text.red(), text.green(), text.blue()])
+    box = item.deviceTransform(view.viewportTransform()).mapRect(item.boundingRect())
+    x0, x1 = max(0, int(box.left()) + 3), min(arr.shape[1], int(box.right()) - 3)
+    has = (np.abs(arr[:, x0:x1] - c).sum(2) <= 60).any(1)
+    y = int(box.center().y())
+    top, bottom = y, y
+    while top > 0 and has[top - 1]:
+        top -= 1
+    while bottom < len(has) - 1 and has[bottom + 1]:
+        bottom += 1
+    return bottom - top + 1 if has[y] else 0
+
+
+def tag_screen_rows(view, item) -> int:
+    """A screen tag's height in the grabbed viewport's pixels: the run of rows, through the
+    tag's middle, whose pixels in both its left and its right padding have its fill colour
+    (a box line of the same colour runs down one side only)."""
+    arr = _grab_rgb(view)
+    c = np.array([item.brush().color().red(), item.brush().color().green(), item.brush().color().blue()])
+    box = item.deviceTransform(view.viewportTransform()).mapRect(item.boundingRect())
+    y = int(box.center().y())
+    left, right = int(box.left()) + 1, int(box.right()) - 1  # in the padding, beside the text
+    col = (np.abs(arr[:, left] - c).sum(1) <= 6) & (np.abs(arr[:, right] - c).sum(1) <= 6)
+    top, bottom = y, y
+    while top > 0 and col[top - 1]:
+        top -= 1
+    while bottom < len(col) - 1 and col[bottom + 1]:
+        bottom += 1
+    return bottom - top + 1 if col[y] else 0

@@ -1,23 +1,34 @@
 """Two models on one folder in the app (issue 14): the list, the counts, the status bar and
 the class table belong to the model shown; the compare view draws each model with its own
-rules; the "models disagree" filter is image_disagreement on the stored results."""
+rules; the "models disagree" filter is image_disagreement on the stored results. The
+compare panes draw their tags as the viewer does: Qt items of one screen size."""
 
-
+import shutil
 from pathlib import Path
 
 import cv2  # noqa: F401  imported before Qt so its plugin path can be undone
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from app.qt_env import prepare_qt_env
 from app.widgets.image_list import NAME_COL, SCORE_COL
 from inspectors.metrics.compare import image_disagreement
+from inspectors.render.screen import render_factor
 from inspectors.rules import ImageVerdict, Rules, bind, decide_result
 from inspectors.session import Filter, ImageState
 
-from .app_helpers import export_cls_model, make_images, wait_runs_read
+from .app_helpers import (
+    export_cls_model,
+    make_images,
+    tag_screen_height,
+    tag_text_rows,
+    wait_runs_read,
+)
 
 RUN_TIMEOUT = 120_000
+ROOT = Path(__file__).resolve().parents[1]
+DET_MODEL = ROOT / "models" / "neu_det_picodet_s"
+DEMO_DET = ROOT / "resources" / "demo" / "neu_det" / "JPEGImages"
 STATE_OF = {ImageVerdict.NG: ImageState.NG, ImageVerdict.REVIEW: ImageState.REVIEW, ImageVerdict.OK: ImageState.OK}
 
 
@@ -204,3 +215,100 @@ def test_models_disagree_filter_is_image_disagreement_on_the_stored_results(qtbo
         w.bench.set_active_model(model)
         qtbot.waitUntil(pair.is_current, timeout=20_000)
         assert [r for r in range(len(store)) if (store.disagreement(r) or 0) > 0] == want
+
+
+@pytest.fixture()
+def det_window(qtbot, make_window, tmp_path):
+    """The bundled detector as A (NG 0.25) and a copy of it as B (its own fingerprint, so its
+    own run; NG 0.35, review from 0.25), both run over three demo images."""
+    if not DET_MODEL.is_dir() or not DEMO_DET.is_dir():
+        pytest.skip("no bundled detector / demo set")
+    src = tmp_path / "line"
+    src.mkdir()
+    for name in ("inclusion_1.jpg", "patches_1.jpg", "scratches_1.jpg"):
+        shutil.copy(DEMO_DET / name, src / name)
+    other = shutil.copytree(DET_MODEL, tmp_path / "detector_b")
+    cfg = other / "infer_cfg.yml"
+    text = cfg.read_text(encoding="utf-8")
+    assert "draw_threshold: 0.25" in text
+    cfg.write_text(text.replace("draw_threshold: 0.25", "draw_threshold: 0.3"), encoding="utf-8")
+    w = make_window()
+    a, b = _load(qtbot, w, DET_MODEL), _load(qtbot, w, other)
+    assert a != b
+    with qtbot.waitSignal(w.bench.folder_opened, timeout=RUN_TIMEOUT):
+        assert w.open_folder(str(src))
+    wait_runs_read(qtbot, w)
+    with qtbot.waitSignal(w.run_finished, timeout=RUN_TIMEOUT):
+        assert w.run_all() > 0
+    w.bench.set_active_model(a)
+    w.threshold_panel.slider.setValue(25)
+    w.bench.set_active_model(b)
+    w.threshold_panel.slider.setValue(35)
+    w.threshold_panel.review.setValue(0.25)
+    w.threshold_panel.review_on.setChecked(True)
+    return w, a, b
+
+
+def _texts(labels):
+    """The texts of the tags a pane shows (Qt items), sorted."""
+    return sorted(item.childItems()[0].text() for item in labels.tag_items)
+
+
+def _tags_of(decision):
+    """The tags a decision should show, written out from its kept defects (the project's
+    tag: ``class score``, `` ?`` for REVIEW), sorted."""
+    return sorted(f"{d.class_name} {d.score:.2f}" + (" ?" if d.level == "REVIEW" else "")
+                  for d in decision.defects if d.kept)
+
+
+def _drawn_at(qtbot, cv, views, zoom):
+    qtbot.waitUntil(lambda: all(abs(cv.overlay.rendered.get(v, 0) - zoom) < 0.01 * zoom
+                                and not cv.overlay.busy.get(v) for v in views), timeout=20_000)
+
+
+def test_compare_panes_tags_are_screen_items_of_their_own_decision_at_one_size(qtbot, det_window):
+    w, a, b = det_window
+    cv = w.compare.open()
+    qtbot.waitExposed(cv)
+    cv.pair.set_pair(a, b)
+    left, right = cv.views()
+    # one width, one top (a long caption wraps): the linked panes show the same rows
+    qtbot.waitUntil(lambda: abs(left.width() - right.width()) <= 2
+                    and left.mapTo(cv, QPoint(0, 0)).y() == right.mapTo(cv, QPoint(0, 0)).y())
+    chosen = None
+    for row in _both_rows(w, a, b):
+        if row != w.bench.current_row:
+            with qtbot.waitSignal(w.bench.image_ready, timeout=10_000):
+                w.bench.set_current(row)
+        want = [_tags_of(_own_decision(w, m, w.bench.store.result(row, m))) for m in (a, b)]
+        assert [_texts(cv.overlay.labels[v]) for v in (left, right)] == want, row
+        if want[0] and want[1] and want[0] != want[1]:
+            chosen = row
+    assert chosen is not None, "A at 0.25 and B at 0.35 with a review band should tag some image differently"
+    if chosen != w.bench.current_row:
+        with qtbot.waitSignal(w.bench.image_ready, timeout=10_000):
+            w.bench.set_current(chosen)
+    want = [_tags_of(_own_decision(w, m, w.bench.store.result(chosen, m))) for m in (a, b)]
+    assert any(t.endswith(" ?") for t in want[1])  # B's REVIEW band shows in its own pane only
+    assert not any(t.endswith(" ?") for t in want[0])
+    # nothing burned in: the legend is the strip below the panes, the tags are Qt items
+    assert cv.legend.isVisible() and any("REVIEW" in n for n in cv.legend.names())
+
+    heights, rows = {v: [] for v in (left, right)}, []
+    for zoom in (1.0, 6.0):
+        left.set_zoom(zoom)  # the right pane follows (and draws for its own zoom)
+        _drawn_at(qtbot, cv, (left, right), zoom)
+        labels = cv.overlay.labels[left]
+        left.centerOn(labels.tag_items[0].pos())
+        qtbot.wait(50)
+        for v, texts in zip((left, right), want):
+            assert v.zoom() == pytest.approx(zoom)
+            assert cv.overlay.labels[v].zoom == pytest.approx(zoom)
+            assert _texts(cv.overlay.labels[v]) == texts
+            heights[v].append(tag_screen_height(v, cv.overlay.labels[v].tag_items[0]))
+        rows.append(tag_text_rows(left, labels.tag_items[0]))
+    for h1, h6 in heights.values():
+        assert h1 >= 8 and abs(h6 - h1) <= 0.1 * h1, heights
+    assert rows[0] >= 6 and abs(rows[1] - rows[0]) <= 1, rows  # the text, measured in pixels
+    for v in (left, right):  # the picture redrawn at the view's scale, thin lines
+        assert round(1 / v._item.scale()) == render_factor(6.0, w.bench.current_image.shape) > 1

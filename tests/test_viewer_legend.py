@@ -40,7 +40,7 @@ def test_viewer_draws_no_legend_over_the_image_and_lists_classes_below(qtbot):
     v.set_content(img, None, seg)
     view = v.single.view
     k = round(1.0 / view._item.scale())
-    zoom = v._rendered[view]
+    zoom = v.overlay.rendered[view]
     assert render_factor(zoom, img.shape) == k
     big, res = enlarged(img, seg, k)
     style = screen_style(RenderStyle(), zoom, k)

@@ -9,34 +9,12 @@ import pytest
 pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import QTimer  # noqa: E402
-from PySide6.QtGui import QImage  # noqa: E402
 
 from app.widgets.viewer import Viewer  # noqa: E402
 from inspectors.render.screen import render_factor  # noqa: E402
 from inspectors.results import DetectionResult  # noqa: E402
 
-
-def _screen_height(view, item) -> float:
-    return item.deviceTransform(view.viewportTransform()).mapRect(item.boundingRect()).height()
-
-
-def _tag_rows(view, item) -> int:
-    """The tag's height in the grabbed viewport's pixels: the run of its fill colour down
-    the column through its right padding (clear of the box: narrower than the tag at 8x)."""
-    img = view.viewport().grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
-    arr = np.frombuffer(img.constBits(), np.uint8).reshape(img.height(), img.bytesPerLine())
-    arr = arr[:, : img.width() * 3].reshape(img.height(), img.width(), 3).astype(int)
-    c = item.brush().color()
-    box = item.deviceTransform(view.viewportTransform()).mapRect(item.boundingRect())
-    x, y = int(box.center().x()), int(box.center().y())
-    x = int(box.right()) - 1  # in the padding, right of the text
-    col = np.abs(arr[:, x] - np.array([c.red(), c.green(), c.blue()])).sum(1) <= 6
-    top, bottom = y, y
-    while top > 0 and col[top - 1]:
-        top -= 1
-    while bottom < len(col) - 1 and col[bottom + 1]:
-        bottom += 1
-    return bottom - top + 1 if col[y] else 0
+from .app_helpers import tag_screen_height, tag_screen_rows  # noqa: E402
 
 
 def test_text_keeps_its_screen_size_from_1x_to_8x_and_the_gui_stays_responsive(qtbot):
@@ -61,14 +39,14 @@ def test_text_keeps_its_screen_size_from_1x_to_8x_and_the_gui_stays_responsive(q
         timer.start()
         view.set_zoom(zoom)
         view.centerOn(60, 100)  # the first box's tag in view
-        qtbot.waitUntil(lambda z=zoom: abs(v._rendered.get(view, 0) - z) < 0.01 * z and not v._busy.get(view),
-                        timeout=20000)
+        qtbot.waitUntil(lambda z=zoom: abs(v.overlay.rendered.get(view, 0) - z) < 0.01 * z
+                        and not v.overlay.busy.get(view), timeout=20000)
         qtbot.wait(50)
         timer.stop()
         assert max(np.diff(ticks)) < 0.2, f"the event loop stalled {max(np.diff(ticks)):.3f} s at {zoom}x"
         assert labels.tag_items and labels.zoom == pytest.approx(zoom)
-        heights.append(_screen_height(view, labels.tag_items[0]))
-        rows.append(_tag_rows(view, labels.tag_items[0]))
+        heights.append(tag_screen_height(view, labels.tag_items[0]))
+        rows.append(tag_screen_rows(view, labels.tag_items[0]))
     assert abs(heights[1] - heights[0]) <= 0.1 * heights[0], heights
     assert rows[0] >= 8 and abs(rows[1] - rows[0]) <= 0.1 * rows[0] + 1, rows  # measured in pixels
     # the picture itself is redrawn at the view's scale (up to the pixel cap)

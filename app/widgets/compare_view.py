@@ -1,14 +1,16 @@
 """Model A | model B on the current image (and the ground truth when the folder has it):
 one pane per side, zoom and pan linked across all panes, each model drawn with its own
-result and the decision of its own rules (:meth:`Workbench.decision_by`)."""
+result and the decision of its own rules (:meth:`Workbench.decision_by`), as the viewer
+draws (:class:`~app.widgets.screen_overlay.ScreenOverlay`: tags of one screen size, the
+legend in a strip below the panes)."""
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -20,8 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspectors.render import RenderStyle, annotate
-from inspectors.render.screen import enlarged, render_factor, screen_style
+from inspectors.render.legend import LegendEntry, legend_entries
 from inspectors.results import Result
 from inspectors.rules import Decision
 from inspectors.session import Filter
@@ -31,9 +32,23 @@ from ..workbench import Workbench
 from ..workers import model_label
 from .image_list import ImageListModel
 from .image_view import ImageView
+from .legend_strip import LegendStrip
+from .screen_overlay import ScreenOverlay
 from .viewer import _Titled
 
 VERDICT_COLORS = {"NG": "#e5484d", "REVIEW": "#e8a33d", "OK": "#46a758"}
+
+
+def merged_legend(parts: Sequence[Tuple[List[LegendEntry], List[str]]]) -> Tuple[List[LegendEntry], List[str]]:
+    """The panes' :func:`~inspectors.render.legend.legend_entries` in one strip: each class
+    name once (by class id, as drawn), each note once."""
+    entries: Dict[str, LegendEntry] = {}
+    notes: Dict[str, None] = {}
+    for shown, marks in parts:
+        for e in shown:
+            entries.setdefault(e.name, e)
+        notes.update(dict.fromkeys(marks))
+    return sorted(entries.values(), key=lambda e: e.class_id), list(notes)
 
 
 class CompareView(QWidget):
@@ -60,19 +75,24 @@ class CompareView(QWidget):
         self.panes: List[_Titled] = [self.gt_pane, self.a_pane, self.b_pane]
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.setChildrenCollapsible(False)
-        for p in self.panes:
+        for i, p in enumerate(self.panes):
             self.split.addWidget(p)
+            self.split.setStretchFactor(i, 1)
             p.caption.setTextFormat(Qt.TextFormat.RichText)
+            p.caption.setWordWrap(True)  # a long caption wraps instead of widening its pane
+        self._split_by_user = False  # until the user drags a handle, the panes keep one width
+        self.split.splitterMoved.connect(lambda *_a: setattr(self, "_split_by_user", True))
+        self.split.splitterMoved.connect(lambda *_a: self._align_captions())
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(bar)
         lay.addWidget(self.split, 1)
+        self.legend = LegendStrip()  # as the viewer's: outside the image, below the panes
+        lay.addWidget(self.legend)
         self.decisions: Dict[str, Optional[Decision]] = {}  # model id -> the decision its pane draws
         self._image: Optional[np.ndarray] = None
         self._linking = False
-        self._rendered: Dict[ImageView, float] = {}
-        self._redraw = QTimer(self, singleShot=True, interval=40)
-        self._redraw.timeout.connect(self.refresh)
+        self.overlay = ScreenOverlay([p.view for p in self.panes], self)  # the viewer's drawing
         for p in self.panes:
             p.view.view_changed.connect(lambda v=p.view: self._link(v))
         self.a_box.activated.connect(self._chosen)
@@ -111,31 +131,75 @@ class CompareView(QWidget):
 
     # -- drawing ---------------------------------------------------------------------
     def refresh(self, *_args: object) -> None:
+        if not self.isVisible():
+            return  # closed: drawn again when opened (CompareWindow.open)
         b = self.bench
         row = b.current_row
         self._image = b.current_image if row >= 0 else None
         gt = b.ground_truth_for(row) if row >= 0 and b.ground_truth is not None else None
-        self.gt_pane.setVisible(b.ground_truth is not None)
+        if self.gt_pane.isHidden() == (b.ground_truth is not None):
+            self.gt_pane.setVisible(b.ground_truth is not None)
+            self._keep_equal()
         ids = self.pair.ready_models()
         self.note.setText(self._agreement(row) if len(ids) >= 2 else QCoreApplication.translate("CompareView", "Load two or more models to compare them."))
         self.decisions = {}
         if self._image is None:
             for p in self.panes:
+                self.overlay.forget(p.view)
                 p.view.set_image(None)
+            self.legend.set_entries([])
             return
-        style = b.render_style
+        style = b.render_style.with_(legend=False)  # the legend: the strip below the panes
+        legends = []
         if b.ground_truth is not None:
             self.gt_pane.caption.setText(QCoreApplication.translate("CompareView", "Ground truth") if gt is not None else
                                          QCoreApplication.translate("CompareView", "Ground truth (none for this image)"))
-            self._draw(self.gt_pane.view, gt, style.with_(thresholds=None), None)
+            self.overlay.draw(self.gt_pane.view, self._image, gt, style.with_(thresholds=None), None)
+            legends.append(legend_entries(gt, None, style.with_(thresholds=None)))
+        else:
+            self.overlay.forget(self.gt_pane.view)  # hidden: no redraws on zoom
         for pane, side, mid in ((self.a_pane, "A", self.pair.a), (self.b_pane, "B", self.pair.b)):
             result = b.result(row, mid) if mid else None
             decision = b.decision_by(mid, result) if result is not None else None
             self.decisions[mid] = decision
             thresholds = b.settings_of(mid)[1] if mid else None
             pane.caption.setText(self._caption(side, mid, result, decision))
-            self._draw(pane.view, result, style.with_(thresholds=thresholds), decision)
+            self.overlay.draw(pane.view, self._image, result, style.with_(thresholds=thresholds), decision)
+            legends.append(legend_entries(None, result, style.with_(thresholds=thresholds), decision))
+        shown = b.render_style.legend and style.labels
+        self.legend.set_entries(*(merged_legend(legends) if shown else ([], [])))
+        self._align_captions()
         self._link(self.a_pane.view)
+
+    def equal_panes(self) -> None:
+        """The panes shown get one width (the same image fits them at the same zoom)."""
+        shown = [not p.isHidden() for p in self.panes]
+        total = sum(self.split.sizes())
+        if total > 0 and any(shown):
+            each = total // sum(shown)
+            self.split.setSizes([each if s else 0 for s in shown])
+        self._align_captions()
+
+    def _align_captions(self) -> None:
+        """Captions of one height (a long one wraps): the views start at one height, so
+        the linked panes show the same rows side by side."""
+        shown = [p.caption for p in self.panes if not p.isHidden()]
+        if shown:
+            height = max(c.heightForWidth(max(1, c.width())) for c in shown)
+            for c in shown:
+                c.setMinimumHeight(height)
+
+    def _keep_equal(self) -> None:
+        if not self._split_by_user:
+            QTimer.singleShot(0, self.equal_panes)  # once the layouts have settled
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._keep_equal()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._keep_equal()
 
     def _agreement(self, row: int) -> str:
         score = self.bench.store.disagreement(row) if row >= 0 else None
@@ -160,22 +224,10 @@ class CompareView(QWidget):
         score = QCoreApplication.translate("CompareView", "max score {value:.2f}").format(value=result.defect_score())
         return f"<b>{side}</b> · {name} · <b style='color:{color}'>{verdict}</b> · {score} · {threshold}"
 
-    def _draw(self, view: ImageView, result: Optional[Result], style: RenderStyle,
-              decision: Optional[Decision]) -> None:
-        """As the viewer draws (:mod:`inspectors.render.screen`): lines and text of one
-        screen size at any zoom, redrawn when the zoom changes."""
-        img = self._image
-        port = view.viewport().size()
-        fit = max(0.02, min(port.width() / max(1, img.shape[1]), port.height() / max(1, img.shape[0])))
-        zoom = view.zoom() if view.has_image() and self._rendered.get(view) else fit
-        k = render_factor(zoom, img.shape)
-        big, res = enlarged(img, result, k)
-        view.set_image(annotate(big, res, screen_style(style, zoom, k), decision), 1.0 / k)
-        self._rendered[view] = view.zoom()
-
     def _link(self, src: ImageView) -> None:
-        """Every other pane takes ``src``'s zoom and position (fit: each fits itself)."""
-        if self._linking:
+        """Every other pane takes ``src``'s zoom and position (fit: each fits itself). A
+        hidden pane (no ground truth) leads nothing: its resize would refit the others."""
+        if self._linking or any(p.isHidden() for p in self.panes if p.view is src):
             return
         self._linking = True
         try:
@@ -185,11 +237,9 @@ class CompareView(QWidget):
                         p.view.fit()
                     else:
                         p.view.copy_view_from(src)
+                    self.overlay.zoomed(p.view)  # a copied transform without a scroll emits nothing
         finally:
             self._linking = False
-        done = self._rendered.get(src)
-        if done and abs(src.zoom() - done) > 0.01 * done:
-            self._redraw.start()
 
     def views(self) -> List[ImageView]:
         """The panes' views shown now (ground truth first when present)."""
@@ -228,7 +278,8 @@ class CompareWindow:
             self.view = CompareView(self.bench, self.pair, self.window)
             self.view.setWindowFlag(Qt.WindowType.Window)
             self.view.setWindowTitle(QCoreApplication.translate("CompareView", "Compare models"))
-            self.view.resize(1400, 820)
+            room = self.window.screen().availableGeometry()  # a 1280x720 screen: inside it
+            self.view.resize(min(1400, room.width() - 40), min(820, room.height() - 60))
         self.view.show()
         self.view.raise_()
         self.view.activateWindow()

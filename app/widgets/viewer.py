@@ -4,27 +4,24 @@ or diff, with an empty state that says what to do next."""
 from __future__ import annotations
 
 from html import escape
-from typing import Dict, Optional
+from typing import Optional
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
-from inspectors.render import RenderStyle, annotate, diff
+from inspectors.render import RenderStyle, diff
 from inspectors.render.legend import legend_entries
-from inspectors.render.screen import enlarged, render_factor, screen_style
-from inspectors.render.text import collect_tags
 from inspectors.results import Result, Thresholds
 from inspectors.rules import Decision
 
 from ..i18n import translate
 from ..workbench import Workbench
-from ..workers import FunctionWorker, WorkerPool
 from .image_view import ImageView
 from .legend_strip import LegendStrip
 from .pixel_readout import defect_at, defect_tooltip, pixel_text, result_text
-from .screen_labels import ScreenLabels
+from .screen_overlay import ScreenOverlay
 
 OVERLAY, SIDE_BY_SIDE, DIFF, ORIGINAL = "overlay", "side by side", "diff", "original"
 MODES = (OVERLAY, SIDE_BY_SIDE, DIFF, ORIGINAL)
@@ -102,17 +99,10 @@ class Viewer(QWidget):
         self._linking = False
         self.left.view.view_changed.connect(lambda: self._link(self.left.view, self.right.view))
         self.right.view.view_changed.connect(lambda: self._link(self.right.view, self.left.view))
-        self._rendered: Dict[ImageView, float] = {}  # the zoom each view's overlay was drawn for
-        self._redraw = QTimer(self, singleShot=True, interval=40)  # zoom steps: one redraw
-        self._redraw.timeout.connect(self._redraw_views)
-        self._pool = WorkerPool(1, self)  # zoom redraws off the GUI thread, one at a time
-        self._job: Dict[ImageView, int] = {}  # per view: the latest redraw asked for
-        self._busy: Dict[ImageView, bool] = {}
-        self._drawn: Dict[ImageView, tuple] = {}  # per view: what it shows (result, style, decision)
-        self.labels: Dict[ImageView, ScreenLabels] = {}
-        for v in (self.single.view, self.left.view, self.right.view):
-            self.labels[v] = ScreenLabels(v.scene())
-            v.view_changed.connect(lambda v=v: self._on_zoom(v))
+        views = (self.single.view, self.left.view, self.right.view)
+        self.overlay = ScreenOverlay(views, self)  # pictures at the view's scale, tags as Qt items
+        self.labels = self.overlay.labels
+        for v in views:
             v.hovered.connect(lambda x, y, v=v: self._on_hover(v, x, y))
             v.view_changed.connect(lambda v=v: self.zoom_changed.emit(v.zoom()) if v is self.view else None)
         if bench is not None:
@@ -162,6 +152,7 @@ class Viewer(QWidget):
                 dst.copy_view_from(src)
         finally:
             self._linking = False
+        self.overlay.zoomed(dst)  # a copied transform without a scroll emits nothing
 
     def equal_panes(self) -> None:
         """Side by side: the ground-truth and prediction panes get the same width."""
@@ -262,76 +253,11 @@ class Viewer(QWidget):
 
     def _draw(self, view: ImageView, result: Optional[Result], style: RenderStyle,
               decision: Optional[Decision]) -> None:
-        """The overlay at the view's scale (:mod:`inspectors.render.screen`): thin lines;
-        the tags as Qt items of one screen size (:class:`ScreenLabels`), re-placed at once on
-        zoom while the picture is redrawn for the new zoom in the background."""
-        img = self._image
-        zoom = view.zoom() if view.has_image() and self._rendered.get(view) else self._fit_zoom(view, img)
-        self._job[view] = self._job.get(view, 0) + 1  # a redraw under way is outdated
-        self._drawn[view] = (img, result, style, decision)
-        picture, k, tags = self._render(img, result, style, decision, zoom)
-        view.set_image(picture, 1.0 / k)
-        self._rendered[view] = view.zoom()
-        self.labels[view].set_tags(tags, 1.0 / k, (img.shape[1], img.shape[0]), view.zoom())
-        if abs(view.zoom() - zoom) > 0.01 * zoom:  # a new size fitted: draw again at its zoom
-            self._redraw.start()
-
-    @staticmethod
-    def _render(img: np.ndarray, result: Optional[Result], style: RenderStyle, decision: Optional[Decision],
-                zoom: float):
-        """(picture, k, tags): the overlay on the image enlarged k times, its tags apart."""
-        k = render_factor(zoom, img.shape)
-        big, res = enlarged(img, result, k)
-        with collect_tags() as tags:
-            picture = annotate(big, res, screen_style(style, zoom, k), decision)
-        return picture, k, tags
+        """The overlay at the view's scale (:class:`ScreenOverlay`)."""
+        self.overlay.draw(view, self._image, result, style, decision)
 
     def _forget(self, view: ImageView) -> None:
-        """The view shows no overlay now: no tags, no redraw."""
-        self._drawn.pop(view, None)
-        self._rendered.pop(view, None)
-        self._job[view] = self._job.get(view, 0) + 1
-        self.labels[view].clear()
-
-    def _redraw_views(self) -> None:
-        for view in list(self._drawn):
-            done = self._rendered.get(view)
-            if done and abs(view.zoom() - done) > 0.01 * done:
-                self._redraw_async(view)
-
-    def _redraw_async(self, view: ImageView) -> None:
-        """The picture drawn again for the view's zoom on a worker thread; the GUI keeps
-        panning and zooming (the tags already follow). One at a time; the latest wins."""
-        if self._busy.get(view):
-            return  # picked up when the one under way returns
-        drawn = self._drawn.get(view)
-        if drawn is None:
-            return
-        img, result, style, decision = drawn
-        zoom, job = view.zoom(), self._job.get(view, 0)
-        self._busy[view] = True
-
-        def work():
-            return view, job, zoom, self._render(img, result, style, decision, zoom)
-
-        worker = FunctionWorker(work)
-        # bound slots of this QObject: disconnected when the viewer is gone
-        worker.signals.returned.connect(self._redrawn)
-        worker.signals.errored.connect(self._redraw_failed)
-        self._pool.start(worker)
-
-    def _redrawn(self, payload) -> None:
-        view, job, zoom, (picture, k, tags) = payload
-        self._busy[view] = False
-        if job == self._job.get(view) and view in self._drawn:  # else the content changed meanwhile
-            img = self._drawn[view][0]
-            view.set_image(picture, 1.0 / k)
-            self._rendered[view] = zoom
-            self.labels[view].set_tags(tags, 1.0 / k, (img.shape[1], img.shape[0]), view.zoom())
-        self._redraw_views()  # the zoom moved on while drawing: once more
-
-    def _redraw_failed(self, _error: object) -> None:
-        self._busy.clear()  # the picture stays as it was drawn last
+        self.overlay.forget(view)
 
     def _update_legend(self, style: RenderStyle) -> None:
         """The strip below the panes lists what the current mode draws."""
@@ -340,19 +266,6 @@ class Viewer(QWidget):
             return
         truth = self._gt if self.mode == SIDE_BY_SIDE else None
         self.legend.set_entries(*legend_entries(truth, self._pred, style, self._decision))
-
-    @staticmethod
-    def _fit_zoom(view: ImageView, img: np.ndarray) -> float:
-        port = view.viewport().size()
-        return max(0.02, min(port.width() / max(1, img.shape[1]), port.height() / max(1, img.shape[0])))
-
-    def _on_zoom(self, view: ImageView) -> None:
-        labels = self.labels[view]
-        if labels.zoom and abs(view.zoom() - labels.zoom) > 1e-3 * labels.zoom:
-            labels.place(view.zoom())  # the tags keep their screen size at once
-        done = self._rendered.get(view)
-        if self.mode in (OVERLAY, SIDE_BY_SIDE) and done and abs(view.zoom() - done) > 0.01 * done:
-            self._redraw.start()
 
     def set_zoom(self, zoom: float) -> None:
         """A zoom preset (1.0: 100 %); side by side, the other pane follows."""
