@@ -180,9 +180,12 @@ def test_predict_interrupted_leaves_nothing_half_written(tmp_path, sig, code):
         cv2.imwrite(str(src / f"{i:04d}.png"), np.full((200, 200, 3), i % 250, np.uint8))
     before = tree_hashes(src)
     out = tmp_path / "out"
+    # SIGINT back to its default in the child: a suite started in the background of a
+    # non-interactive shell inherits it ignored, and Python then keeps ignoring it
     proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "predict", "--model", CLS_MODEL,
                              "--input", src, "--out", out, "-q"], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     staging = []
     while time.monotonic() < deadline and proc.poll() is None:  # wait for results to be written
