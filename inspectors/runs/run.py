@@ -43,21 +43,20 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
-from ..errors import InspectorError
 from ..results import (
     Outcome,
     Result,
     StageTimings,
     Thresholds,
 )
-from ..rules import DefectTable, DefectTables, defect_table, pack_table, unpack_table
 from . import arrays, codec, lock
-from .fingerprint import file_digest
+from .freshness import RunFreshness
 from .schema import ADDED_COLUMNS, ROW_COLUMNS, SCHEMA, connect
+from .tables import RunTables
 from .types import (
     INDEX,
     LOCK,
@@ -69,23 +68,12 @@ from .types import (
     RunError,
     RunInfo,
     RunNotFoundError,
-    RunStatus,
     RunSummaries,
 )
 
 
-# ------------------------------------------------------------------ helpers
-def _best_scores(tables: DefectTables, num_classes: int) -> np.ndarray:
-    """(N, C) best score per image and class of the tables: equal to the ``class_scores``
-    column for a table that belongs to the row's result."""
-    best = np.full((len(tables), num_classes), -np.inf, np.float32)
-    if len(tables.defects):
-        np.maximum.at(best, (tables.image_of, tables.column("cls")), tables.column("score"))
-    return best
-
-
 # ------------------------------------------------------------------ a run
-class Run:
+class Run(RunTables, RunFreshness):
     """One run's index and files. Open through :meth:`RunStore.open` / :meth:`RunStore.open_id`.
 
     A writer (``write=True``) holds the run's lock until :meth:`close`; a reader never
@@ -408,65 +396,6 @@ class Run:
                               lambda name: self._read_file(name, rel), f"run {self.run_id}: the row of {rel}")
         return Outcome(path, result=result, timings=timings)
 
-    def _has_column(self, name: str) -> bool:
-        """Whether the index has an added column (a reader of a run an older version wrote
-        may not: only writers add them)."""
-        with self._tx() as con:
-            return name in {r[1] for r in con.execute("PRAGMA table_info(images)")}
-
-    def defect_table(self, rel_or_path: PathLike) -> Optional[DefectTable]:
-        """The stored defect table of one image (None for an error row; computed from the
-        stored result for rows written before the column existed). RunError when absent."""
-        rel = self.rel_of(rel_or_path)
-        col = "defects" if self._has_column("defects") else "NULL"
-        with self._tx() as con:
-            row = con.execute(f"SELECT status, class_scores, {col} FROM images WHERE rel = ?",
-                              (rel,)).fetchone()
-        if row is None:
-            raise RunError(f"{rel} has no result in run {self.run_id}")
-        status, scores, blob = row
-        if status != "ok":
-            return None
-        table = self._unpack(rel, blob)
-        if table is not None and scores is not None:
-            best = _best_scores(DefectTables.stack([table]), len(self.class_names))[0]
-            if not np.array_equal(best, np.frombuffer(scores, np.float32)):
-                table = None
-        return table if table is not None else self._computed_table(rel)
-
-    def store_defect_tables(self, items: Sequence[Tuple[str, DefectTable]]) -> None:
-        """Write defect tables computed later for rows that have none (a run from before
-        tables were stored), in one transaction; each row's ``class_scores`` becomes its
-        table's best scores (equal but for the 8-bit confidence of stored masks)."""
-        self._need_writer()
-        c = len(self.class_names)
-        # the table comes from the stored (8-bit confidence) result: its best scores become
-        # the row's class_scores, so table and scores agree from now on
-        rows = [(pack_table(t), _best_scores(DefectTables.stack([t]), c)[0].tobytes(), rel) for rel, t in items]
-        with self._tx() as con:
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                con.executemany("UPDATE images SET defects = ?, class_scores = ? WHERE rel = ?", rows)
-                con.execute("COMMIT")
-            except BaseException:
-                with contextlib.suppress(sqlite3.Error):
-                    con.execute("ROLLBACK")
-                raise
-
-    def _unpack(self, rel: str, blob: Optional[bytes]) -> Optional[DefectTable]:
-        if blob is None:
-            return None
-        try:
-            return unpack_table(blob)
-        except InspectorError as e:
-            raise RunCorruptError(f"run {self.run_id}: the row of {rel}: {e}") from None
-
-    def _computed_table(self, rel: str) -> Optional[DefectTable]:
-        """From the stored result: rows without a table, or whose table an older writer left
-        behind when it replaced the result (its scores disagree with ``class_scores``)."""
-        result = self.get(rel).result
-        return None if result is None else defect_table(result)
-
     def summaries(self, histograms: bool = False, defects: bool = False,
                   compute_missing: bool = True) -> RunSummaries:
         """Every row's compact state (scores per class, ok/error), without touching masks;
@@ -494,62 +423,8 @@ class Run:
             for i, r in enumerate(rows):
                 if r[4] is not None:
                     hist[i] = arrays.unpack_histograms(r[4], c)
-        tables = None
-        if defects:
-            tabs = [self._unpack(r[0], r[-1]) if r[1] == "ok" else None for r in rows]
-            tables = DefectTables.stack(tabs)
-            stored = np.fromiter((t is not None for t in tabs), bool, n)
-            stale = ok & ~(stored & (_best_scores(tables, c) == scores).all(axis=1))
-            if stale.any() and not compute_missing:  # left out: tables.ok is False there
-                tabs = [None if stale[i] else t for i, t in enumerate(tabs)]
-                tables = DefectTables.stack(tabs)
-            elif stale.any():
-                for i in np.flatnonzero(stale):
-                    tabs[i] = self._computed_table(rels[i])
-                tables = DefectTables.stack(tabs)
+        tables = self._stacked_tables(rels, ok, scores, [r[-1] for r in rows], compute_missing) if defects else None
         return RunSummaries(rels, ok, scores, names, errors, hist, tables)
-
-    def status_of(self, listing: Iterable[PathLike]) -> RunStatus:
-        """Split image paths into done / missing / stale by size and mtime; a file whose
-        mtime moved but whose bytes match the stored digest is done (a writer records
-        its new mtime, so the next open does not hash it again)."""
-        with self._tx() as con:
-            known = {r: (s, m, d) for r, s, m, d in con.execute("SELECT rel, size, mtime_ns, digest FROM images")}
-        done: List[str] = []
-        missing: List[str] = []
-        stale: List[str] = []
-        moved: List[Tuple[int, str]] = []
-        for item in listing:
-            p = os.fspath(item)
-            rel = self.rel_of(p)
-            have = known.get(rel)
-            if have is None:
-                missing.append(p)
-                continue
-            try:
-                st = os.stat(self.path_of(rel))
-            except OSError:
-                stale.append(p)
-                continue
-            if have[:2] == (st.st_size, st.st_mtime_ns):
-                done.append(p)
-            elif have[2] and have[0] == st.st_size and self._same_bytes(rel, have[2]):
-                done.append(p)
-                moved.append((st.st_mtime_ns, rel))
-            else:
-                stale.append(p)
-        if moved and self.writable:
-            with self._tx() as con:
-                con.execute("BEGIN IMMEDIATE")
-                con.executemany("UPDATE images SET mtime_ns = ? WHERE rel = ?", moved)
-                con.execute("COMMIT")
-        return RunStatus(done, missing, stale)
-
-    def _same_bytes(self, rel: str, digest: str) -> bool:
-        try:
-            return file_digest(self.path_of(rel)) == digest
-        except OSError:
-            return False
 
     def info(self) -> RunInfo:
         with self._tx() as con:
