@@ -71,12 +71,18 @@ def image_seed(seed: int, path: str) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(str(path).encode("utf-8"))])
 
 
+def perturb_hook(setting: Setting, seed: int = 0) -> Callable[[np.ndarray, str], np.ndarray]:
+    """``hook(image, path)`` applying one setting, noise seeded per image from (seed, path):
+    the same perturbation wherever it is applied (the sweep, training's validation)."""
+    p, s = PERTURBATIONS[setting.name], setting.strength
+    return lambda im, path: p.apply(im, s, image_seed(seed, str(path)))
+
+
 def run_setting(inspector, gt, images: Sequence, setting: Optional[Setting], thresholds, seed: int = 0,
                 cancel: Optional[Callable[[], bool]] = None) -> Optional[dict]:
     """The :func:`evaluate` report of one setting (None: clean); None when cancelled."""
     if setting is not None:
-        p, s = PERTURBATIONS[setting.name], setting.strength
-        inspector.image_hook = lambda im, path: p.apply(im, s, image_seed(seed, path))
+        inspector.image_hook = perturb_hook(setting, seed)
     try:
         outcomes = []
         for o in inspector.run(images, cancel=cancel):

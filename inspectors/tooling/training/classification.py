@@ -14,13 +14,13 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from ...outdir import StagedFolder
 from ...perturb import PERTURBATIONS
-from ...robustness import Setting, image_seed, parse_setting
+from ...robustness import Setting, parse_setting, perturb_hook
 from .cls_data import Batches, ImageCache, load_samples, preprocessor
 from .common import (
     RunLog,
@@ -147,12 +147,6 @@ def _predict(model, batches: Batches) -> np.ndarray:
     return np.concatenate(out)
 
 
-def _fixed(setting: Setting) -> Callable[[np.ndarray, Path], np.ndarray]:
-    """The hook applying one perturbation, noise seeded per image as the sweep seeds it."""
-    p, s = PERTURBATIONS[setting.name], setting.strength
-    return lambda im, path: p.apply(im, s, image_seed(0, str(path)))
-
-
 def evaluate_probs(probs: np.ndarray, labels: Sequence[int], names: Sequence[str]) -> Dict[str, Any]:
     """Accuracy and per-class numbers from :mod:`inspectors.metrics` (the app's metrics)."""
     from ...metrics import ClassificationData
@@ -191,7 +185,7 @@ class ClassificationTrainer:
         self.val_batches = Batches(self.val_rows, cache, pre, cfg.batch_size, False)
         self.perturbed_val = {  # label -> the validation images under that fixed perturbation
             PERTURBATIONS[st.name].label(st.strength): Batches(
-                self.val_rows, cache, pre, cfg.batch_size, False, hook=_fixed(st))
+                self.val_rows, cache, pre, cfg.batch_size, False, hook=perturb_hook(st))
             for st in (cfg.select.under if cfg.select else ())
         }
         if len(self.train_batches) == 0:
