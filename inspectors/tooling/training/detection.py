@@ -244,6 +244,9 @@ def _train(config: Path, prep: Dict[str, Any], resume: bool, pretrained: Optiona
 
     cfg, extra, names = prep["cfg"], prep["extra"], prep["names"]
     out: Path = extra["output"]
+    weights = _pretrained_path(cfg, pretrained, config.parent)
+    # an export that is not this recipe's network is refused before anything is written
+    start = None if resume or not is_export(weights) else _export_start(weights, cfg)
     ckpt = out / "ckpt"
     ckpt.mkdir(parents=True, exist_ok=True)
     total, interval = int(cfg.epoch), max(1, int(extra.get("eval_interval", 1)))
@@ -254,7 +257,6 @@ def _train(config: Path, prep: Dict[str, Any], resume: bool, pretrained: Optiona
         except ImportError:
             raise TrainingError("--vdl needs the visualdl package (pip install visualdl)") from None
     cfg.use_vdl, cfg.vdl_log_dir = bool(vdl), str(out / "vdl")
-    weights = _pretrained_path(cfg, pretrained, config.parent)
     cfg.pretrain_weights = ""  # loaded below by name and shape, never downloaded by ppdet
     prep["recipe"] = _recipe_text(cfg)
     log = RunLog(out)
@@ -268,7 +270,6 @@ def _train(config: Path, prep: Dict[str, Any], resume: bool, pretrained: Optiona
     paddle.seed(seed)
     np.random.seed(seed)  # ppdet's augmentations draw from numpy and random
     random.seed(seed)
-    start = None if resume or not is_export(weights) else _export_start(weights, cfg)
     trainer = Trainer(cfg, mode="train")
     sink: List[float] = []
     trainer.register_callbacks([_loss_recorder(sink)(trainer)])
