@@ -141,6 +141,10 @@ class ModelRuns:
                                      opened.tables or None)
             if summ.class_names:
                 self.classes_read.emit(model_id, summ.class_names)
+            for row, i in zip(opened.rows, opened.picks):  # told as when they were inspected
+                error = summ.errors.get(summ.rels[i])
+                if error is not None:
+                    self.problem.emit("image", str(self.store.images[row]), error)
         self.store.mark_stale(model_id, opened.stale_rows)
         if opened.rows or opened.stale_rows:
             self.states_changed.emit()

@@ -353,3 +353,36 @@ def test_results_store_holds_summaries_not_masks(tmp_path):
 
     store.set_thresholds(Thresholds(0.9))  # re-flags from the summaries alone
     assert store.counts()[ImageState.CLEAN] == 60
+
+
+def test_stored_errors_are_told_again_when_the_run_is_reopened(qtbot, make_window, seg_model, tmp_path):
+    """Images that could not be read are listed in the Errors panel when their run is
+    reopened (nothing inspected again), as when they were inspected: the panel's count and
+    the list's error count agree. The current image is a readable one, so showing it tells
+    nothing."""
+    make_images(tmp_path / "src", n=3, corrupt=False)
+    (tmp_path / "src" / "z_cut.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    (tmp_path / "src" / "z_empty.png").write_bytes(b"")
+
+    def image_errors(w):
+        t = w.errors_panel.table
+        return sorted((t.item(r, 1).text(), t.item(r, 2).toolTip()) for r in range(t.rowCount())
+                      if t.item(r, 0).toolTip() == "image")
+
+    w = make_window()
+    _load(qtbot, w, seg_model)
+    _open(qtbot, w, tmp_path / "src")
+    with qtbot.waitSignal(w.run_finished, timeout=RUN_TIMEOUT):
+        assert w.run_all() > 0
+    told = image_errors(w)
+    assert [Path(p).name for p, _ in told] == ["z_cut.jpg", "z_empty.png"]
+    w.close()
+
+    calls = []
+    again = make_window(counting_factory(calls))
+    _load(qtbot, again, seg_model)
+    _open(qtbot, again, tmp_path / "src")
+    assert again.bench.store.counts()[ImageState.ERROR] == 2
+    assert image_errors(again) == told
+    assert sum(calls) == 0
+    again.close()
